@@ -1,0 +1,152 @@
+package dev.drelu.data;
+
+import java.util.Arrays;
+
+/**
+ * A labelled image set held in memory: pixels in [0, 1], channel-first (N x C x H x W), one
+ * label and one stable example index per image. The index survives splitting and sharding, so
+ * per-example results can be joined back to the source.
+ *
+ * <p>Immutable: the arrays are copied in and never handed out for writing.
+ */
+public final class ImageDataset {
+  private final float[] pixels;
+  private final int[] labels;
+  private final int[] indices;
+  private final int channels;
+  private final int height;
+  private final int width;
+  private final int numClasses;
+
+  /**
+   * @param pixels N*C*H*W values in [0, 1], image after image, channel-first
+   * @param labels N labels in [0, numClasses)
+   * @param indices N stable example indices
+   * @throws IllegalArgumentException if sizes disagree, a pixel is outside [0, 1] or NaN, or a
+   *     label is out of range
+   */
+  public ImageDataset(
+      float[] pixels, int[] labels, int[] indices, int channels, int height, int width, int numClasses) {
+    if (channels < 1 || height < 1 || width < 1) {
+      throw new IllegalArgumentException(
+          "image shape must be positive, but was: " + channels + "x" + height + "x" + width);
+    }
+    if (numClasses < 2) {
+      throw new IllegalArgumentException("numClasses must be at least 2, but was: " + numClasses);
+    }
+    if (labels.length != indices.length) {
+      throw new IllegalArgumentException(
+          "labels and indices must have the same length, but were: " + labels.length + " and " + indices.length);
+    }
+    long expected = (long) labels.length * channels * height * width;
+    if (pixels.length != expected) {
+      throw new IllegalArgumentException(
+          "pixels must hold N*C*H*W = " + expected + " values, but held: " + pixels.length);
+    }
+    for (int i = 0; i < pixels.length; i++) {
+      float v = pixels[i];
+      if (!(v >= 0f && v <= 1f)) {
+        throw new IllegalArgumentException(
+            "pixels must be in [0, 1], but image " + (i / (channels * height * width)) + " has: " + v);
+      }
+    }
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] < 0 || labels[i] >= numClasses) {
+        throw new IllegalArgumentException(
+            "labels must be in [0, " + numClasses + "), but image " + i + " has: " + labels[i]);
+      }
+    }
+    this.pixels = pixels.clone();
+    this.labels = labels.clone();
+    this.indices = indices.clone();
+    this.channels = channels;
+    this.height = height;
+    this.width = width;
+    this.numClasses = numClasses;
+  }
+
+  /** @return the number of images */
+  public int size() {
+    return labels.length;
+  }
+
+  public int channels() {
+    return channels;
+  }
+
+  public int height() {
+    return height;
+  }
+
+  public int width() {
+    return width;
+  }
+
+  public int numClasses() {
+    return numClasses;
+  }
+
+  /** @return C*H*W, the number of values per image */
+  public int imageSize() {
+    return channels * height * width;
+  }
+
+  /** @return label of image {@code i} */
+  public int label(int i) {
+    return labels[i];
+  }
+
+  /** @return stable example index of image {@code i} */
+  public int index(int i) {
+    return indices[i];
+  }
+
+  /** Copies image {@code i}'s C*H*W values into {@code dest} at {@code offset}. */
+  public void copyImage(int i, float[] dest, int offset) {
+    System.arraycopy(pixels, i * imageSize(), dest, offset, imageSize());
+  }
+
+  /** @return a copy of all labels */
+  public int[] labels() {
+    return labels.clone();
+  }
+
+  /** @return a copy of all example indices */
+  public int[] indices() {
+    return indices.clone();
+  }
+
+  /** @return a copy of all pixels */
+  public float[] pixels() {
+    return pixels.clone();
+  }
+
+  /**
+   * @param rows positions (not example indices) to keep, in the order wanted
+   * @return a new dataset holding those images, with their original example indices
+   */
+  public ImageDataset select(int[] rows) {
+    int n = imageSize();
+    float[] p = new float[rows.length * n];
+    int[] l = new int[rows.length];
+    int[] idx = new int[rows.length];
+    for (int k = 0; k < rows.length; k++) {
+      System.arraycopy(pixels, rows[k] * n, p, k * n, n);
+      l[k] = labels[rows[k]];
+      idx[k] = indices[rows[k]];
+    }
+    return new ImageDataset(p, l, idx, channels, height, width, numClasses);
+  }
+
+  /** @return the first {@code count} images (all if fewer) */
+  public ImageDataset head(int count) {
+    int[] rows = new int[Math.min(count, size())];
+    Arrays.setAll(rows, i -> i);
+    return select(rows);
+  }
+
+  @Override
+  public String toString() {
+    return "ImageDataset[" + size() + " x " + channels + "x" + height + "x" + width + ", " + numClasses + " classes]";
+  }
+}
