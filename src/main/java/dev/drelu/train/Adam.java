@@ -1,0 +1,136 @@
+package dev.drelu.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.nn.Parameter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Adam (Kingma &amp; Ba 2015) with Keras' epsilon (1e-7), written here rather than taken from DJL
+ * for two reasons: its moments can be saved in a checkpoint, so a resumed run continues exactly,
+ * and the D-ReLU caps can get their own learning rate (a labelled departure from the paper).
+ *
+ * <p>Gradients are read and then zeroed here: PyTorch accumulates parameter gradients across
+ * backward calls, so a step that forgot to clear them would carry the last batch (or an
+ * attack's backward pass) into the next.
+ */
+public final class Adam implements AutoCloseable {
+  private static final double BETA1 = 0.9;
+  private static final double BETA2 = 0.999;
+  private static final double EPSILON = 1e-7;
+
+  private final List<Parameter> parameters;
+  private final boolean[] isCap;
+  private final NDManager manager;
+  private final List<NDArray> firstMoments = new ArrayList<>();
+  private final List<NDArray> secondMoments = new ArrayList<>();
+  private long steps;
+
+  /**
+   * @param parameters the parameters to update; their arrays get requiresGradient
+   * @param isCap which of them are D-ReLU caps (they use the cap learning rate)
+   * @param owner the manager that owns the parameters; the moments live in a child of it
+   */
+  public Adam(List<Parameter> parameters, Predicate<Parameter> isCap, NDManager owner) {
+    this.parameters = List.copyOf(parameters);
+    this.isCap = new boolean[parameters.size()];
+    this.manager = owner.newSubManager();
+    for (int i = 0; i < parameters.size(); i++) {
+      NDArray w = parameters.get(i).getArray();
+      this.isCap[i] = isCap.test(parameters.get(i));
+      firstMoments.add(manager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
+      secondMoments.add(manager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
+    }
+    trackGradients();
+  }
+
+  /**
+   * Marks every parameter's current array as needing a gradient. Loading parameters replaces
+   * the arrays, so this runs again after a checkpoint is restored.
+   */
+  public void trackGradients() {
+    parameters.forEach(p -> p.getArray().setRequiresGradient(true));
+  }
+
+  /**
+   * One update of every parameter from its current gradient, then the gradients are zeroed.
+   *
+   * @param learningRate for the ordinary weights
+   * @param capLearningRate for the D-ReLU caps
+   */
+  public void step(double learningRate, double capLearningRate) {
+    steps++;
+    double correction1 = 1 - Math.pow(BETA1, steps);
+    double correction2 = 1 - Math.pow(BETA2, steps);
+    // Every temporary made here is closed with the scope; only the in-place updates persist.
+    try (NDScope scope = new NDScope()) {
+      for (int i = 0; i < parameters.size(); i++) {
+        NDArray w = parameters.get(i).getArray();
+        NDArray g = w.getGradient();
+        NDArray m = firstMoments.get(i);
+        NDArray v = secondMoments.get(i);
+        // float scalars: a double would promote the result to float64
+        m.muli((float) BETA1).addi(g.mul((float) (1 - BETA1)));
+        v.muli((float) BETA2).addi(g.square().muli((float) (1 - BETA2)));
+        double rate = isCap[i] ? capLearningRate : learningRate;
+        NDArray update = m.div((float) correction1)
+            .div(v.div((float) correction2).sqrt().add((float) EPSILON))
+            .mul((float) rate);
+        w.subi(update);
+        g.subi(g); // zero in place: getGradient() is a view of the parameter's gradient
+      }
+      scope.suppressNotUsedWarning();
+    }
+  }
+
+  /** @return how many steps have been taken */
+  public long steps() {
+    return steps;
+  }
+
+  /** Writes the step count and both moments, in parameter order. */
+  public void save(OutputStream out) throws IOException {
+    NDList all = new NDList();
+    all.add(manager.create(new long[] {steps}));
+    all.addAll(firstMoments);
+    all.addAll(secondMoments);
+    all.encode(out);
+  }
+
+  /**
+   * Restores what {@link #save} wrote.
+   *
+   * @throws IOException if the saved state does not match these parameters
+   */
+  public void load(InputStream in) throws IOException {
+    NDList all = NDList.decode(manager, in);
+    int n = parameters.size();
+    if (all.size() != 1 + 2 * n) {
+      throw new IOException("optimizer state holds " + all.size() + " arrays, expected " + (1 + 2 * n));
+    }
+    steps = all.get(0).toLongArray()[0];
+    for (int i = 0; i < n; i++) {
+      NDArray m = all.get(1 + i);
+      NDArray v = all.get(1 + n + i);
+      if (!m.getShape().equals(firstMoments.get(i).getShape())) {
+        throw new IOException("optimizer state for parameter " + parameters.get(i).getName()
+            + " has shape " + m.getShape() + ", expected " + firstMoments.get(i).getShape());
+      }
+      firstMoments.get(i).set(m.toByteBuffer());
+      secondMoments.get(i).set(v.toByteBuffer());
+    }
+    all.close();
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

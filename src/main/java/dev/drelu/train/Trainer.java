@@ -1,0 +1,156 @@
+package dev.drelu.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import dev.drelu.data.ImageDataset;
+import dev.drelu.nn.Batches;
+import dev.drelu.nn.CapSummary;
+import dev.drelu.nn.Classifier;
+import dev.drelu.nn.Losses;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * Trains a classifier with the paper's schedule: Adam, loss = objective + lambda * sum(m^2),
+ * ReduceLROnPlateau and EarlyStopping on the validation loss, best weights kept. Checkpoints
+ * every epoch into a work folder and resumes from it.
+ */
+public final class Trainer {
+  private final TrainingParams params;
+  private final Objective objective;
+
+  /**
+   * @param params schedule and seed
+   * @param objective the data term (natural, adversarial, TRADES)
+   */
+  public Trainer(TrainingParams params, Objective objective) {
+    this.params = params;
+    this.objective = objective;
+  }
+
+  /**
+   * Trains {@code model} in place; on return it holds the best weights.
+   *
+   * @param workDir checkpoint folder; if it holds a checkpoint, training continues from it
+   * @throws TrainingDivergedException if the loss becomes NaN or infinite
+   * @throws IOException if checkpoints cannot be written or read
+   */
+  public TrainingOutcome train(
+      Classifier model, ImageDataset train, ImageDataset validation, Path workDir, TrainingListener listener)
+      throws IOException {
+    Checkpoints checkpoints = new Checkpoints(workDir);
+    try (Adam adam = new Adam(model.parameters(), model::isCap, model.manager())) {
+      Optional<TrainingState> restored = checkpoints.restore(model, adam);
+      adam.trackGradients();
+      TrainingState state = restored.orElseGet(() -> TrainingState.start(params));
+      int resumedFrom = state.completedEpochs();
+      if (resumedFrom > 0) {
+        listener.onResume(resumedFrom);
+      }
+      while (!state.schedule().stopped() && state.completedEpochs() < params.maxEpochs()) {
+        int epoch = state.completedEpochs() + 1;
+        long started = System.nanoTime();
+        double[] trainSums = runEpoch(model, adam, train, epoch, state.schedule(), listener);
+        double[] val = evaluate(model, validation);
+        CapSummary caps = model.capSummary();
+        double penalty = params.lambda() * penaltyValue(model);
+        double valLoss = val[0] + penalty;
+        EpochMetrics metrics = new EpochMetrics(epoch, trainSums[0], trainSums[1], trainSums[2],
+            valLoss, val[0], val[1], penalty, state.schedule().learningRate(),
+            caps.mean(), caps.min(), caps.max(), (System.nanoTime() - started) / 1e9);
+        double monitored = params.monitor() == TrainingParams.Monitor.CE ? val[0] : valLoss;
+        if (!Double.isFinite(monitored)) {
+          throw new TrainingDivergedException("validation loss is " + monitored + " after epoch " + epoch
+              + "; lower learning-rate or lambda (the last good checkpoint is kept in " + workDir + ")");
+        }
+        boolean newBest = state.schedule().isNewBest(monitored);
+        state = state.next(metrics, state.schedule().after(epoch, monitored, params));
+        checkpoints.save(state, model, adam, newBest);
+        listener.onEpoch(metrics);
+      }
+      checkpoints.loadBest(model);
+      return new TrainingOutcome(state.history(), state.schedule().bestEpoch(),
+          state.schedule().stopped(), resumedFrom);
+    }
+  }
+
+  /** @return mean total loss, mean cross-entropy, accuracy over the epoch */
+  private double[] runEpoch(
+      Classifier model, Adam adam, ImageDataset data, int epoch, Schedule schedule, TrainingListener listener) {
+    // Shuffling and dropout depend on (seed, epoch) only, so a resumed epoch replays exactly.
+    long epochSeed = params.seed() * 1_000_003L + epoch;
+    model.reseedDropout(epochSeed);
+    int[] order = shuffled(data.size(), new Random(epochSeed));
+    int batches = (data.size() + params.batchSize() - 1) / params.batchSize();
+    double lossSum = 0;
+    double ceSum = 0;
+    long correct = 0;
+    for (int b = 0; b < batches; b++) {
+      int from = b * params.batchSize();
+      int to = Math.min(data.size(), from + params.batchSize());
+      try (NDManager batch = model.manager().newSubManager()) {
+        NDArray x = Batches.images(batch, data, order, from, to);
+        NDArray y = Batches.labels(batch, data, order, from, to);
+        float loss;
+        float ce;
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          Objective.Result r = objective.loss(model, x, y);
+          NDArray total = r.loss().add(model.capPenalty(batch).mul((float) params.lambda()));
+          loss = total.getFloat();
+          ce = r.loss().getFloat();
+          if (!Float.isFinite(loss)) {
+            throw new TrainingDivergedException("training loss is " + loss + " at epoch " + epoch
+                + ", batch " + (b + 1) + "; lower learning-rate or lambda");
+          }
+          correct += Losses.correct(r.cleanLogits(), y).sum().getLong();
+          gc.backward(total);
+        }
+        adam.step(schedule.learningRate(), schedule.capLearningRate());
+        lossSum += (double) loss * (to - from);
+        ceSum += (double) ce * (to - from);
+      }
+      listener.onBatch(epoch, b + 1, batches);
+    }
+    return new double[] {lossSum / data.size(), ceSum / data.size(), (double) correct / data.size()};
+  }
+
+  /** @return mean cross-entropy and accuracy in evaluation mode */
+  static double[] evaluate(Classifier model, ImageDataset data) {
+    int[] rows = Batches.allRows(data.size());
+    double ceSum = 0;
+    long correct = 0;
+    int step = 512;
+    for (int from = 0; from < data.size(); from += step) {
+      int to = Math.min(data.size(), from + step);
+      try (NDManager batch = model.manager().newSubManager()) {
+        NDArray x = Batches.images(batch, data, rows, from, to);
+        NDArray y = Batches.labels(batch, data, rows, from, to);
+        NDArray logits = model.forward(x, false);
+        ceSum += Losses.crossEntropy(logits, y).sum().getFloat();
+        correct += Losses.correct(logits, y).sum().getLong();
+      }
+    }
+    return new double[] {ceSum / data.size(), (double) correct / data.size()};
+  }
+
+  private static double penaltyValue(Classifier model) {
+    try (NDManager tmp = model.manager().newSubManager()) {
+      return model.capPenalty(tmp).getFloat();
+    }
+  }
+
+  private static int[] shuffled(int n, Random random) {
+    int[] order = Batches.allRows(n);
+    for (int i = n - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    return order;
+  }
+}

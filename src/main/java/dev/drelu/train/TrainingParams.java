@@ -1,0 +1,73 @@
+package dev.drelu.train;
+
+import dev.drelu.core.Checks;
+import java.io.Serializable;
+
+/**
+ * How to train: the paper's defaults are in {@link #paper()}.
+ *
+ * @param maxEpochs stop after this many epochs at the latest (the paper: 2000)
+ * @param batchSize examples per step (the paper does not say; Keras' default is 32)
+ * @param learningRate Adam's learning rate (the paper: 1e-3)
+ * @param lambda the balancer: weight of sum(m^2) over all D-ReLU caps in the loss
+ * @param plateauFactor learning-rate factor when validation stalls (the paper: 0.5)
+ * @param plateauPatience epochs without improvement before the rate drops (the paper: 5)
+ * @param earlyStoppingPatience epochs without improvement before stopping (the paper: 10)
+ * @param monitor which validation loss drives the schedule: total (CE + penalty, as Keras counts
+ *     it) or ce (cross-entropy alone; a departure that lets early stopping fire while caps fall)
+ * @param capLearningRate a separate learning rate for the caps, or 0 to use learningRate as the
+ *     paper does (a departure from the paper when set)
+ * @param seed seeds initialisation, shuffling and dropout
+ */
+public record TrainingParams(
+    int maxEpochs,
+    int batchSize,
+    double learningRate,
+    double lambda,
+    double plateauFactor,
+    int plateauPatience,
+    int earlyStoppingPatience,
+    Monitor monitor,
+    double capLearningRate,
+    long seed)
+    implements Serializable {
+
+  /** Which validation loss the schedule watches. */
+  public enum Monitor {
+    TOTAL,
+    CE
+  }
+
+  public TrainingParams {
+    Checks.atLeast("max-epochs", maxEpochs, 1);
+    Checks.atLeast("batch-size", batchSize, 1);
+    Checks.positive("learning-rate", learningRate);
+    Checks.nonNegative("lambda", lambda);
+    if (!(plateauFactor > 0 && plateauFactor < 1)) {
+      throw new IllegalArgumentException("plateau-factor must be in (0, 1), but was: " + plateauFactor);
+    }
+    Checks.atLeast("plateau-patience", plateauPatience, 1);
+    Checks.atLeast("early-stopping-patience", earlyStoppingPatience, 1);
+    Checks.nonNegative("cap-learning-rate", capLearningRate);
+  }
+
+  /** The paper's schedule with Keras' default batch size. */
+  public static TrainingParams paper() {
+    return new TrainingParams(2000, 32, 1e-3, 0, 0.5, 5, 10, Monitor.TOTAL, 0, 1);
+  }
+
+  /** @return the learning rate the caps start with */
+  public double effectiveCapLearningRate() {
+    return capLearningRate > 0 ? capLearningRate : learningRate;
+  }
+
+  public TrainingParams withSeed(long s) {
+    return new TrainingParams(maxEpochs, batchSize, learningRate, lambda, plateauFactor,
+        plateauPatience, earlyStoppingPatience, monitor, capLearningRate, s);
+  }
+
+  public TrainingParams withMaxEpochs(int e) {
+    return new TrainingParams(e, batchSize, learningRate, lambda, plateauFactor,
+        plateauPatience, earlyStoppingPatience, monitor, capLearningRate, seed);
+  }
+}
