@@ -1,6 +1,7 @@
 package dev.drelu.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.drelu.core.FileTrees;
 import dev.drelu.nn.Classifier;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -10,9 +11,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Per-epoch checkpoints in a work folder: {@code checkpoint/} holds state.json, the current
@@ -54,7 +53,7 @@ public final class Checkpoints {
    */
   public void save(TrainingState state, Classifier model, Adam adam, boolean newBest) throws IOException {
     Files.createDirectories(dir);
-    deleteTree(staging());
+    FileTrees.deleteTree(staging());
     Files.createDirectories(staging());
     model.save(staging().resolve(CURRENT));
     if (newBest) {
@@ -66,12 +65,12 @@ public final class Checkpoints {
       adam.save(out);
     }
     JSON.writerWithDefaultPrettyPrinter().writeValue(staging().resolve(STATE).toFile(), state);
-    deleteTree(previous());
+    FileTrees.deleteTree(previous());
     if (Files.exists(live())) {
       Files.move(live(), previous(), StandardCopyOption.ATOMIC_MOVE);
     }
     Files.move(staging(), live(), StandardCopyOption.ATOMIC_MOVE);
-    deleteTree(previous());
+    FileTrees.deleteTree(previous());
   }
 
   /**
@@ -112,17 +111,6 @@ public final class Checkpoints {
 
   /** Removes the whole work folder (after the trained model is safely stored). */
   public void discard() throws IOException {
-    deleteTree(dir);
-  }
-
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
+    FileTrees.deleteTree(dir);
   }
 }

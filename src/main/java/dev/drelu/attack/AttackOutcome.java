@@ -1,0 +1,70 @@
+package dev.drelu.attack;
+
+import dev.drelu.data.ColumnTable;
+import java.io.Serializable;
+
+/**
+ * Per-example results of one attack on one model over a test set.
+ *
+ * @param zeroGradient 1 where the cross-entropy's input gradient at the clean input is exactly
+ *     zero everywhere: a gradient attack cannot move from there (a sign of gradient masking)
+ */
+public record AttackOutcome(
+    String attack,
+    int[] index,
+    int[] label,
+    int[] cleanPrediction,
+    int[] adversarialPrediction,
+    double[] linf,
+    double[] l2,
+    int[] zeroGradient,
+    double seconds)
+    implements Serializable {
+
+  /** @return the number of examples */
+  public int size() {
+    return index.length;
+  }
+
+  /** @return the summary numbers */
+  public AttackSummary summary() {
+    int n = size();
+    int clean = 0;
+    int robust = 0;
+    int zero = 0;
+    double maxLinf = 0;
+    double sumL2 = 0;
+    for (int i = 0; i < n; i++) {
+      boolean c = cleanPrediction[i] == label[i];
+      clean += c ? 1 : 0;
+      robust += c && adversarialPrediction[i] == label[i] ? 1 : 0;
+      zero += zeroGradient[i];
+      maxLinf = Math.max(maxLinf, linf[i]);
+      sumL2 += l2[i];
+    }
+    return new AttackSummary(attack, n, (double) clean / n, (double) robust / n,
+        (double) zero / n, maxLinf, sumL2 / n, seconds, n / Math.max(seconds, 1e-9));
+  }
+
+  /** @return the Arrow-ready table (one row per example) */
+  public ColumnTable toTable() {
+    return ColumnTable.builder()
+        .addInts("index", index)
+        .addInts("label", label)
+        .addInts("clean_prediction", cleanPrediction)
+        .addInts("adversarial_prediction", adversarialPrediction)
+        .addDoubles("linf", linf)
+        .addDoubles("l2", l2)
+        .addInts("zero_gradient", zeroGradient)
+        .metadata("drelu.attack", attack)
+        .metadata("drelu.seconds", Double.toString(seconds))
+        .build();
+  }
+
+  /** Reads back what {@link #toTable()} wrote. */
+  public static AttackOutcome fromTable(ColumnTable t) {
+    return new AttackOutcome(t.metadata().get("drelu.attack"), t.ints("index"), t.ints("label"),
+        t.ints("clean_prediction"), t.ints("adversarial_prediction"), t.doubles("linf"),
+        t.doubles("l2"), t.ints("zero_gradient"), Double.parseDouble(t.metadata().get("drelu.seconds")));
+  }
+}

@@ -1,0 +1,30 @@
+package dev.drelu.attack;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.training.GradientCollector;
+import dev.drelu.nn.Classifier;
+import dev.drelu.nn.Losses;
+
+/** The gradient of the summed cross-entropy with respect to the input, in evaluation mode. */
+final class InputGradient {
+  private InputGradient() {}
+
+  /**
+   * @param straightThrough use BPDA through the caps for this gradient only
+   * @return dL/dx, same shape as x, on x's manager
+   */
+  static NDArray crossEntropy(Classifier model, NDArray x, NDArray y, boolean straightThrough) {
+    NDArray input = x.duplicate();
+    input.setRequiresGradient(true);
+    model.setStraightThrough(straightThrough);
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      NDArray loss = Losses.crossEntropy(model.forward(input, false), y).sum();
+      gc.backward(loss);
+      NDArray grad = input.getGradient().duplicate();
+      return grad;
+    } finally {
+      model.setStraightThrough(false);
+    }
+  }
+}

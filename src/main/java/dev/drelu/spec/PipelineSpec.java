@@ -1,0 +1,32 @@
+package dev.drelu.spec;
+
+import dev.drelu.attack.AttackParams;
+import dev.drelu.attack.EvaluationParams;
+import dev.drelu.data.DatasetParams;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A validated pipeline: one dataset, models x seeds to train, attacks to run on every model.
+ *
+ * @param file the spec file it came from
+ * @param name the pipeline's name
+ * @param experiment the MLflow experiment its runs go to
+ */
+public record PipelineSpec(
+    Path file,
+    String name,
+    String description,
+    String experiment,
+    DatasetParams dataset,
+    List<ModelEntry> models,
+    List<Long> seeds,
+    List<AttackParams> attacks,
+    EvaluationParams evaluation) {
+
+  public PipelineSpec {
+    models = List.copyOf(models);
+    seeds = List.copyOf(seeds);
+    attacks = List.copyOf(attacks);
+  }
+}

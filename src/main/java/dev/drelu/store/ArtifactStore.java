@@ -1,0 +1,223 @@
+package dev.drelu.store;
+
+import dev.drelu.core.CodeVersion;
+import dev.drelu.core.FileTrees;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Artifacts live at {@code <root>/<stage>/<key>/} with a {@code manifest.json}. A stage writes
+ * into a private staging folder and {@link #commit} renames it into place, so readers only ever
+ * see complete artifacts. Unfinished work (training checkpoints) lives under {@code .work/}.
+ */
+public final class ArtifactStore {
+  /** The manifest's file name inside every artifact folder. */
+  public static final String MANIFEST = "manifest.json";
+
+  private final Path root;
+
+  /** @param root the store's folder; created if missing */
+  public ArtifactStore(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** @return where a committed artifact lives (whether or not it exists) */
+  public Path location(String stage, String key) {
+    return root.resolve(stage).resolve(key);
+  }
+
+  /** @return a stage's folder for unfinished work (checkpoints) for this key */
+  public Path workDir(String stage, String key) {
+    return root.resolve(".work").resolve(stage).resolve(key);
+  }
+
+  /** What a look-up found. */
+  public sealed interface Lookup permits Hit, Miss, Corrupt {}
+
+  /** A complete artifact whose files match its manifest. */
+  public record Hit(ArtifactRef ref, Manifest manifest) implements Lookup {}
+
+  /** Nothing stored under this key. */
+  public record Miss() implements Lookup {}
+
+  /** Something is stored but does not match its manifest; it will be replaced, never read. */
+  public record Corrupt(String reason) implements Lookup {}
+
+  /**
+   * Looks an artifact up and checks every file's size and sha256 against its manifest.
+   */
+  public Lookup lookup(String stage, String key) {
+    Path dir = location(stage, key);
+    if (!Files.isDirectory(dir)) {
+      return new Miss();
+    }
+    try {
+      Manifest m = readManifest(dir);
+      verify(dir, m);
+      return new Hit(new ArtifactRef(stage, key, dir.toString(), m.summary()), m);
+    } catch (IOException e) {
+      return new Corrupt(e.getMessage());
+    }
+  }
+
+  /** @return the artifact if it is stored and intact */
+  public Optional<ArtifactRef> find(String stage, String key) {
+    return lookup(stage, key) instanceof Hit h ? Optional.of(h.ref()) : Optional.empty();
+  }
+
+  /** A private folder a stage writes its files into before {@link #commit}. */
+  public record Staging(String stage, String key, Path dir) {}
+
+  /** @return a fresh, empty staging folder for this artifact */
+  public Staging begin(String stage, String key) throws IOException {
+    Path dir = root.resolve(".staging").resolve(stage + "-" + CacheKey.shortForm(key) + "-" + UUID.randomUUID());
+    Files.createDirectories(dir);
+    return new Staging(stage, key, dir);
+  }
+
+  /**
+   * Hashes the staged files, writes the manifest and renames the folder into place, replacing
+   * whatever was stored under the key before (a forced rerun or a corrupt copy).
+   *
+   * @return the committed artifact
+   */
+  public ArtifactRef commit(
+      Staging staging, int stageVersion, Map<String, ?> params, List<String> inputKeys, Map<String, String> summary)
+      throws IOException {
+    Map<String, Manifest.FileEntry> files = new TreeMap<>();
+    try (Stream<Path> list = Files.list(staging.dir())) {
+      for (Path f : list.sorted().toList()) {
+        if (Files.isRegularFile(f)) {
+          files.put(f.getFileName().toString(), new Manifest.FileEntry(sha256(f), Files.size(f)));
+        }
+      }
+    }
+    Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, staging.stage(), stageVersion, staging.key(),
+        new TreeMap<>(params), inputKeys, files, summary, provenance());
+    Json.CANONICAL.writerWithDefaultPrettyPrinter().writeValue(staging.dir().resolve(MANIFEST).toFile(), manifest);
+    Path target = location(staging.stage(), staging.key());
+    Files.createDirectories(target.getParent());
+    if (Files.exists(target)) {
+      Path trash = root.resolve(".trash").resolve(staging.key() + "-" + UUID.randomUUID());
+      Files.createDirectories(trash.getParent());
+      move(target, trash);
+      move(staging.dir(), target);
+      FileTrees.deleteTree(trash);
+    } else {
+      move(staging.dir(), target);
+    }
+    return new ArtifactRef(staging.stage(), staging.key(), target.toString(), summary);
+  }
+
+  /** Throws away a staging folder after a failure. */
+  public void abandon(Staging staging) {
+    try {
+      FileTrees.deleteTree(staging.dir());
+    } catch (IOException e) {
+      // a leftover staging folder is never read; `drelu cache gc` removes it
+    }
+  }
+
+  /** @return the manifest of a committed artifact */
+  public Manifest manifest(ArtifactRef ref) throws IOException {
+    return readManifest(Path.of(ref.location()));
+  }
+
+  /** @return every committed artifact's manifest, stage by stage */
+  public List<Manifest> list() throws IOException {
+    if (!Files.isDirectory(root)) {
+      return List.of();
+    }
+    try (Stream<Path> stages = Files.list(root)) {
+      List<Manifest> out = new java.util.ArrayList<>();
+      for (Path stage : stages.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList()) {
+        try (Stream<Path> keys = Files.list(stage)) {
+          for (Path k : keys.sorted().toList()) {
+            try {
+              out.add(readManifest(k));
+            } catch (IOException e) {
+              // listed by `drelu cache verify`, skipped here
+            }
+          }
+        }
+      }
+      return out;
+    }
+  }
+
+  private static Manifest readManifest(Path dir) throws IOException {
+    Path file = dir.resolve(MANIFEST);
+    if (!Files.isRegularFile(file)) {
+      throw new CorruptArtifactException(dir + ": no " + MANIFEST);
+    }
+    try {
+      return Json.CANONICAL.readValue(file.toFile(), Manifest.class);
+    } catch (IOException e) {
+      throw new CorruptArtifactException(file + ": unreadable manifest: " + e.getMessage());
+    }
+  }
+
+  private static void verify(Path dir, Manifest m) throws IOException {
+    for (Map.Entry<String, Manifest.FileEntry> e : m.files().entrySet()) {
+      Path f = dir.resolve(e.getKey());
+      if (!Files.isRegularFile(f)) {
+        throw new CorruptArtifactException(f + ": listed in the manifest but missing");
+      }
+      long size = Files.size(f);
+      if (size != e.getValue().bytes()) {
+        throw new CorruptArtifactException(f + ": expected " + e.getValue().bytes() + " bytes, got " + size);
+      }
+      String sha = sha256(f);
+      if (!sha.equals(e.getValue().sha256())) {
+        throw new CorruptArtifactException(f + ": expected sha256 " + e.getValue().sha256() + ", got " + sha);
+      }
+    }
+  }
+
+  private static Map<String, String> provenance() {
+    Map<String, String> p = new TreeMap<>();
+    p.put("code_version", CodeVersion.get());
+    p.put("created", Instant.now().toString());
+    p.put("java", System.getProperty("java.version"));
+    p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    return p;
+  }
+
+  static String sha256(Path file) throws IOException {
+    MessageDigest d = CacheKey.digest();
+    byte[] buffer = new byte[1 << 16];
+    try (InputStream in = Files.newInputStream(file)) {
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        d.update(buffer, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(d.digest());
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("the artifact store at " + from.getParent()
+          + " needs a file system with atomic renames (a local disk or a POSIX shared file system)", e);
+    }
+  }
+}
