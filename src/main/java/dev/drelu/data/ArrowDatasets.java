@@ -51,6 +51,10 @@ public final class ArrowDatasets {
   /**
    * The schema {@link #write} uses, with the shape in the metadata.
    *
+   * @param channels channels per image
+   * @param height image height
+   * @param width image width
+   * @param numClasses number of label classes
    * @return schema for images of {@code channels x height x width} and {@code numClasses} classes
    */
   public static Schema schema(int channels, int height, int width, int numClasses) {
@@ -75,6 +79,8 @@ public final class ArrowDatasets {
    * Writes {@code dataset} to {@code file}, replacing it atomically (a reader never sees a half
    * file).
    *
+   * @param dataset the images to store
+   * @param file target file; its folder must exist
    * @throws IOException if the file cannot be written
    */
   public static void write(ImageDataset dataset, Path file) throws IOException {
@@ -114,6 +120,8 @@ public final class ArrowDatasets {
   /**
    * Reads a file written by {@link #write}.
    *
+   * @param file an Arrow IPC file
+   * @return the dataset, rows in file order
    * @throws DatasetFormatException if the file is not an Arrow IPC file, is truncated or corrupt,
    *     lacks the {@code drelu.*} metadata, has other column types, holds nulls, or holds values
    *     an {@link ImageDataset} rejects (pixels outside [0, 1], labels out of range)

@@ -46,6 +46,8 @@ public final class ArrowTables {
   /**
    * Writes {@code table} to {@code file}, replacing it atomically.
    *
+   * @param table the table to store
+   * @param file target file; its folder must exist
    * @throws IllegalArgumentException if the table's metadata uses a reserved key ({@code
    *     drelu.format}, {@code drelu.format_version})
    * @throws IOException if the file cannot be written
@@ -117,6 +119,7 @@ public final class ArrowTables {
   /**
    * Reads a file written by {@link #write}.
    *
+   * @param file an Arrow IPC file
    * @return the table, with the {@code drelu.format*} keys removed from its metadata
    * @throws DatasetFormatException if the file is not an Arrow IPC file, is truncated or corrupt,
    *     lacks {@code drelu.format=column-table} or {@code drelu.format_version=1}, has a column of

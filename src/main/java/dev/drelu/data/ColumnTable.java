@@ -22,9 +22,13 @@ import java.util.TreeMap;
 public final class ColumnTable {
   /** The types a column can have, named as in Arrow. */
   public enum ColumnType {
+    /** 32-bit signed integers ({@code int[]}). */
     INT32,
+    /** 64-bit signed integers ({@code long[]}). */
     INT64,
+    /** 64-bit floating point ({@code double[]}). */
     FLOAT64,
+    /** UTF-8 strings ({@code String[]}), no nulls. */
     UTF8
   }
 
@@ -84,6 +88,7 @@ public final class ColumnTable {
   }
 
   /**
+   * @param name a column name
    * @return the type of column {@code name}
    * @throws IllegalArgumentException if there is no such column
    */
@@ -97,6 +102,7 @@ public final class ColumnTable {
   }
 
   /**
+   * @param name a column name
    * @return a copy of int32 column {@code name}
    * @throws IllegalArgumentException if there is no such column or it has another type
    */
@@ -105,6 +111,7 @@ public final class ColumnTable {
   }
 
   /**
+   * @param name a column name
    * @return a copy of int64 column {@code name}
    * @throws IllegalArgumentException if there is no such column or it has another type
    */
@@ -113,6 +120,7 @@ public final class ColumnTable {
   }
 
   /**
+   * @param name a column name
    * @return a copy of float64 column {@code name}
    * @throws IllegalArgumentException if there is no such column or it has another type
    */
@@ -121,6 +129,7 @@ public final class ColumnTable {
   }
 
   /**
+   * @param name a column name
    * @return a copy of UTF-8 column {@code name}
    * @throws IllegalArgumentException if there is no such column or it has another type
    */
@@ -270,17 +279,38 @@ public final class ColumnTable {
 
     private Builder() {}
 
-    /** Appends an int32 column. @return this builder */
+    /**
+     * Appends an int32 column.
+     *
+     * @param name column name, unique in the table
+     * @param values the column's values, one per row (copied)
+     * @return this builder
+     * @throws IllegalArgumentException if the name is blank or already used
+     */
     public Builder addInts(String name, int[] values) {
       return add(name, ColumnType.INT32, values.clone());
     }
 
-    /** Appends an int64 column. @return this builder */
+    /**
+     * Appends an int64 column.
+     *
+     * @param name column name, unique in the table
+     * @param values the column's values, one per row (copied)
+     * @return this builder
+     * @throws IllegalArgumentException if the name is blank or already used
+     */
     public Builder addLongs(String name, long[] values) {
       return add(name, ColumnType.INT64, values.clone());
     }
 
-    /** Appends a float64 column. @return this builder */
+    /**
+     * Appends a float64 column.
+     *
+     * @param name column name, unique in the table
+     * @param values the column's values, one per row (copied)
+     * @return this builder
+     * @throws IllegalArgumentException if the name is blank or already used
+     */
     public Builder addDoubles(String name, double[] values) {
       return add(name, ColumnType.FLOAT64, values.clone());
     }
@@ -288,8 +318,10 @@ public final class ColumnTable {
     /**
      * Appends a UTF-8 column.
      *
+     * @param name column name, unique in the table
+     * @param values the column's values, one per row (copied)
      * @return this builder
-     * @throws IllegalArgumentException if a value is null
+     * @throws IllegalArgumentException if the name is blank or already used, or a value is null
      */
     public Builder addStrings(String name, String[] values) {
       String[] copy = values.clone();
@@ -302,7 +334,14 @@ public final class ColumnTable {
       return add(name, ColumnType.UTF8, copy);
     }
 
-    /** Appends a UTF-8 column. @return this builder */
+    /**
+     * Appends a UTF-8 column.
+     *
+     * @param name column name, unique in the table
+     * @param values the column's values, one per row (copied)
+     * @return this builder
+     * @throws IllegalArgumentException if the name is blank or already used, or a value is null
+     */
     public Builder addStrings(String name, List<String> values) {
       return addStrings(name, values.toArray(new String[0]));
     }
@@ -310,6 +349,8 @@ public final class ColumnTable {
     /**
      * Sets one metadata entry (later calls with the same key replace it).
      *
+     * @param key metadata key
+     * @param value metadata value
      * @return this builder
      * @throws IllegalArgumentException if the key is blank or the value null
      */

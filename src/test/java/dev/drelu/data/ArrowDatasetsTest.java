@@ -128,6 +128,15 @@ class ArrowDatasetsTest {
   }
 
   @Test
+  void writtenFileHasTheSamePermissionsAsAnyNewFile() throws IOException {
+    // Artifacts are read by other workers: the temp-and-rename must not make them owner-only.
+    Path file = dir.resolve("shared.arrow");
+    ArrowDatasets.write(dataset(1), file);
+    Path plain = Files.writeString(dir.resolve("plain.txt"), "x");
+    assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(file));
+  }
+
+  @Test
   void nonArrowFile() throws IOException {
     Path file = Files.writeString(dir.resolve("notes.arrow"), "hello, world");
     DatasetFormatException e = assertThrows(DatasetFormatException.class, () -> ArrowDatasets.read(file));
