@@ -1,0 +1,78 @@
+package dev.drelu.pipeline;
+
+import dev.drelu.spec.PipelineSpec;
+import dev.drelu.store.CacheKey;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every task of a pipeline execution with its key and what will happen to it. Computed before
+ * anything runs, so {@code drelu plan} can show it and bad cache requests fail early.
+ */
+public record Plan(
+    PipelineSpec spec,
+    CacheControl cache,
+    List<Tasks.Prepare> prepare,
+    List<Tasks.Train> train,
+    List<Tasks.Attack> attack,
+    Tasks.Summarise summarise,
+    List<Step> steps) {
+
+  public Plan {
+    prepare = List.copyOf(prepare);
+    train = List.copyOf(train);
+    attack = List.copyOf(attack);
+    steps = List.copyOf(steps);
+  }
+
+  /** What happens to one task. */
+  public enum Action {
+    /** A cached artifact is reused. */
+    REUSE,
+    /** Computed: not cached. */
+    RUN,
+    /** Computed although cached (--force, --from, --no-cache). */
+    FORCED,
+    /** Computed: the cached copy does not match its manifest. */
+    REPLACE_CORRUPT,
+    /** Resumes from a checkpoint left by an interrupted run. */
+    RESUME,
+    /** Not part of this execution (--only). */
+    SKIP
+  }
+
+  /** One row of the plan. */
+  public record Step(Stage stage, String label, String key, Action action, String note) {}
+
+  /** @return the number of tasks that will compute */
+  public long toCompute() {
+    return steps.stream().filter(s -> s.action() != Action.REUSE && s.action() != Action.SKIP).count();
+  }
+
+  /** @return the plan as an aligned text table */
+  public String render() {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"STAGE", "TASK", "KEY", "ACTION", ""});
+    for (Step s : steps) {
+      rows.add(new String[] {s.stage().key(), s.label(), CacheKey.shortForm(s.key()),
+          s.action().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), s.note()});
+    }
+    int[] width = new int[5];
+    for (String[] r : rows) {
+      for (int i = 0; i < r.length; i++) {
+        width[i] = Math.max(width[i], r[i].length());
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    for (String[] r : rows) {
+      for (int i = 0; i < r.length; i++) {
+        out.append(String.format("%-" + (width[i] + 2) + "s", r[i]));
+      }
+      out.setLength(out.length() - 2);
+      out.append(System.lineSeparator());
+    }
+    out.append(toCompute()).append(" of ").append(steps.size()).append(" tasks will compute; the rest are reused.")
+        .append(System.lineSeparator());
+    return out.toString().replaceAll(" +\n", "\n");
+  }
+}

@@ -1,0 +1,34 @@
+package dev.drelu.pipeline;
+
+import dev.drelu.data.ArrowDatasets;
+import dev.drelu.data.DatasetPreparer;
+import dev.drelu.data.PreparedData;
+import dev.drelu.store.ArtifactRef;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Reads the source, splits it and writes train / validation / test as Arrow IPC files. */
+public final class PrepareStage {
+  static final String TRAIN = "train.arrow";
+  static final String VALIDATION = "validation.arrow";
+  static final String TEST = "test.arrow";
+
+  private PrepareStage() {}
+
+  /** @return the prepared dataset artifact */
+  public static ArtifactRef run(Tasks.Prepare task, StageRunner runner) throws Exception {
+    return runner.execute(task, (dir, runId) -> {
+      PreparedData data = DatasetPreparer.prepare(task.dataset());
+      ArrowDatasets.write(data.train(), dir.resolve(TRAIN));
+      ArrowDatasets.write(data.validation(), dir.resolve(VALIDATION));
+      ArrowDatasets.write(data.test(), dir.resolve(TEST));
+      Map<String, String> summary = new TreeMap<>();
+      summary.put("train_examples", Integer.toString(data.train().size()));
+      summary.put("validation_examples", Integer.toString(data.validation().size()));
+      summary.put("test_examples", Integer.toString(data.test().size()));
+      summary.put("shape", data.train().channels() + "x" + data.train().height() + "x" + data.train().width());
+      summary.put("classes", Integer.toString(data.train().numClasses()));
+      return summary;
+    });
+  }
+}

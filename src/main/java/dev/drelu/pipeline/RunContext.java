@@ -1,0 +1,24 @@
+package dev.drelu.pipeline;
+
+import dev.drelu.tracking.TrackingConfig;
+import java.io.Serializable;
+
+/**
+ * What every stage needs to know about this execution; serialisable because it travels inside
+ * the DoFns (to Flink workers too).
+ *
+ * @param storeRoot the artifact store's folder
+ * @param tracking where runs are logged
+ * @param experiment the MLflow experiment
+ * @param parentRunId the pipeline execution's run (child runs hang under it), or null
+ * @param cache what to reuse and what to recompute
+ * @param device auto, cpu, gpu or gpu:N
+ */
+public record RunContext(
+    String storeRoot,
+    TrackingConfig tracking,
+    String experiment,
+    String parentRunId,
+    CacheControl cache,
+    String device)
+    implements Serializable {}

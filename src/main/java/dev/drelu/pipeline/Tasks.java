@@ -1,0 +1,165 @@
+package dev.drelu.pipeline;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.drelu.attack.AttackParams;
+import dev.drelu.attack.EvaluationParams;
+import dev.drelu.data.DatasetParams;
+import dev.drelu.spec.ModelEntry;
+import dev.drelu.store.CacheKey;
+import dev.drelu.store.Json;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The task records of each stage and how their keys are computed. */
+public final class Tasks {
+  private Tasks() {}
+
+  private static final TypeReference<TreeMap<String, Object>> MAP = new TypeReference<>() {};
+
+  /** @return a record as a plain sorted map (the form that is hashed and logged) */
+  static Map<String, Object> asMap(Object record) {
+    return Json.CANONICAL.convertValue(record, MAP);
+  }
+
+  static String keyOf(Stage stage, Map<String, Object> params, List<String> inputs) {
+    return CacheKey.of(stage.key(), stage.version(), params, inputs);
+  }
+
+  /** Read a source and split it. The source is identified by its content fingerprint, not its path. */
+  public record Prepare(String key, DatasetParams dataset, String fingerprint) implements StageTask {
+    static Prepare of(DatasetParams d, String fingerprint) {
+      Prepare draft = new Prepare("", d, fingerprint);
+      return new Prepare(keyOf(Stage.PREPARE, draft.params(), List.of()), d, fingerprint);
+    }
+
+    @Override
+    public Stage stage() {
+      return Stage.PREPARE;
+    }
+
+    @Override
+    public String label() {
+      return dataset.name();
+    }
+
+    @Override
+    public Map<String, Object> params() {
+      Map<String, Object> p = new LinkedHashMap<>(asMap(dataset));
+      p.remove("path"); // where the files are does not change what they hold
+      p.put("source_sha256", fingerprint);
+      return p;
+    }
+
+    @Override
+    public List<String> inputKeys() {
+      return List.of();
+    }
+  }
+
+  /** Train one model with one seed on a prepared dataset. */
+  public record Train(String key, String datasetKey, ModelEntry entry, long seed) implements StageTask {
+    static Train of(String datasetKey, ModelEntry entry, long seed) {
+      Train draft = new Train("", datasetKey, entry, seed);
+      return new Train(keyOf(Stage.TRAIN, draft.params(), List.of(datasetKey)), datasetKey, entry, seed);
+    }
+
+    @Override
+    public Stage stage() {
+      return Stage.TRAIN;
+    }
+
+    @Override
+    public String label() {
+      return entry.name() + " s" + seed;
+    }
+
+    @Override
+    public Map<String, Object> params() {
+      Map<String, Object> p = new TreeMap<>();
+      p.put("model", asMap(entry.model()));
+      p.put("training", asMap(entry.training().withSeed(seed)));
+      return p;
+    }
+
+    @Override
+    public List<String> inputKeys() {
+      return List.of(datasetKey);
+    }
+  }
+
+  /** Run one attack on one trained model over the test set. */
+  public record Attack(String key, String modelKey, String datasetKey, String modelLabel,
+      AttackParams attack, EvaluationParams evaluation) implements StageTask {
+    static Attack of(Train model, AttackParams attack, EvaluationParams evaluation) {
+      Attack draft = new Attack("", model.key(), model.datasetKey(), model.label(), attack, evaluation);
+      return new Attack(keyOf(Stage.ATTACK, draft.params(), draft.inputKeys()), model.key(), model.datasetKey(),
+          model.label(), attack, evaluation);
+    }
+
+    @Override
+    public Stage stage() {
+      return Stage.ATTACK;
+    }
+
+    @Override
+    public String label() {
+      return attack.name() + " on " + modelLabel;
+    }
+
+    @Override
+    public Map<String, Object> params() {
+      Map<String, Object> p = new TreeMap<>();
+      p.put("attack", asMap(attack));
+      p.put("evaluation", asMap(evaluation));
+      return p;
+    }
+
+    @Override
+    public List<String> inputKeys() {
+      return List.of(modelKey, datasetKey);
+    }
+  }
+
+  /** Combine every model's training and attack results into the pipeline's table. */
+  public record Summarise(String key, String pipeline, List<String> modelKeys, List<String> attackKeys,
+      Map<String, String> labels) implements StageTask {
+    static Summarise of(String pipeline, List<String> modelKeys, List<String> attackKeys, Map<String, String> labels) {
+      Summarise draft = new Summarise("", pipeline, modelKeys, attackKeys, labels);
+      return new Summarise(keyOf(Stage.SUMMARISE, draft.params(), draft.inputKeys()), pipeline, modelKeys,
+          attackKeys, labels);
+    }
+
+    public Summarise {
+      modelKeys = List.copyOf(modelKeys);
+      attackKeys = List.copyOf(attackKeys);
+      labels = Map.copyOf(labels);
+    }
+
+    @Override
+    public Stage stage() {
+      return Stage.SUMMARISE;
+    }
+
+    @Override
+    public String label() {
+      return pipeline;
+    }
+
+    @Override
+    public Map<String, Object> params() {
+      Map<String, Object> p = new TreeMap<>();
+      p.put("pipeline", pipeline);
+      p.put("labels", new TreeMap<>(labels)); // the table shows names; renaming redoes only this cheap stage
+      return p;
+    }
+
+    @Override
+    public List<String> inputKeys() {
+      List<String> all = new java.util.ArrayList<>(modelKeys);
+      all.addAll(attackKeys);
+      return all;
+    }
+  }
+}

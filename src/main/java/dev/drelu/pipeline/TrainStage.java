@@ -1,0 +1,132 @@
+package dev.drelu.pipeline;
+
+import ai.djl.Device;
+import dev.drelu.core.FileTrees;
+import dev.drelu.core.Progress;
+import dev.drelu.data.ImageDataset;
+import dev.drelu.nn.ActivationKind;
+import dev.drelu.nn.Classifier;
+import dev.drelu.nn.Devices;
+import dev.drelu.nn.InputShape;
+import dev.drelu.nn.ModelSpec;
+import dev.drelu.store.ArtifactRef;
+import dev.drelu.store.Json;
+import dev.drelu.tracking.MetricPoint;
+import dev.drelu.train.EpochMetrics;
+import dev.drelu.train.ModelCard;
+import dev.drelu.train.Objective;
+import dev.drelu.train.Trainer;
+import dev.drelu.train.TrainingListener;
+import dev.drelu.train.TrainingOutcome;
+import dev.drelu.train.TrainingParams;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Trains one model with one seed. Checkpoints live in the store's work folder for this key,
+ * so running the same pipeline again after a kill resumes the interrupted training.
+ */
+public final class TrainStage {
+  static final String PARAMS = "model.params";
+  static final String CARD = "model.json";
+  static final String HISTORY = "history.csv";
+
+  private final DatasetCache datasets = new DatasetCache();
+
+  /** @return the trained model artifact */
+  public ArtifactRef run(Tasks.Train task, StageRunner runner) throws Exception {
+    Path work = runner.store().workDir(Stage.TRAIN.key(), task.key());
+    if (runner.context().cache().policy(Stage.TRAIN) == StagePolicy.FORCE) {
+      FileTrees.deleteTree(work); // a forced run starts from scratch, not from an old checkpoint
+    }
+    ArtifactRef ref = runner.execute(task, (dir, runId) -> train(task, runner, work, dir, runId));
+    FileTrees.deleteTree(work); // the model is committed; its checkpoints are no longer needed
+    return ref;
+  }
+
+  private Map<String, String> train(Tasks.Train task, StageRunner runner, Path work, Path dir, String runId)
+      throws IOException {
+    Path data = runner.store().location(Stage.PREPARE.key(), task.datasetKey());
+    ImageDataset train = datasets.read(data.resolve(PrepareStage.TRAIN));
+    ImageDataset validation = datasets.read(data.resolve(PrepareStage.VALIDATION));
+    InputShape shape = new InputShape(train.channels(), train.height(), train.width(), train.numClasses());
+    TrainingParams params = task.entry().training().withSeed(task.seed());
+    Device device = Devices.resolve(runner.context().device());
+    String label = "train " + task.label();
+    runner.tracker().setTags(runId, departures(task.entry().model(), params));
+    try (Classifier model = Classifier.create(task.entry().model(), shape, task.seed(), device)) {
+      Progress progress = Progress.start(label, "epoch", params.maxEpochs());
+      TrainingListener listener = new TrainingListener() {
+        @Override
+        public void onEpoch(EpochMetrics m) {
+          List<MetricPoint> points = new ArrayList<>();
+          m.asMap().forEach((k, v) -> points.add(MetricPoint.of(k, v, m.epoch())));
+          runner.tracker().logMetrics(runId, points);
+          progress.update(m.epoch(), String.format("val_acc %.4f  val_loss %.4f%s", m.validationAccuracy(),
+              m.validationLoss(), Double.isNaN(m.capMean()) ? "" : String.format("  cap_mean %.3f", m.capMean())));
+        }
+
+        @Override
+        public void onResume(int completed) {
+          Progress.say(label, "resuming after epoch " + completed + " from " + work);
+        }
+      };
+      TrainingOutcome outcome = new Trainer(params, Objective.NATURAL).train(model, train, validation, work, listener);
+      model.save(dir.resolve(PARAMS));
+      ModelCard card = new ModelCard(ModelCard.FORMAT_VERSION, task.entry().name(), task.entry().model(), shape,
+          params, outcome.bestEpoch(), outcome.history().size(), outcome.stoppedEarly(),
+          outcome.best().validationAccuracy(), model.capSummary(), device.toString());
+      Json.CANONICAL.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(CARD).toFile(), card);
+      Files.writeString(dir.resolve(HISTORY), historyCsv(outcome.history()), StandardCharsets.UTF_8);
+      Map<String, String> summary = new TreeMap<>();
+      summary.put("val_accuracy", Double.toString(outcome.best().validationAccuracy()));
+      summary.put("val_loss", Double.toString(outcome.best().validationLoss()));
+      summary.put("best_epoch", Integer.toString(outcome.bestEpoch()));
+      summary.put("epochs", Integer.toString(outcome.history().size()));
+      summary.put("resumed_from_epoch", Integer.toString(outcome.resumedFrom()));
+      if (card.caps().count() > 0) {
+        summary.put("cap_mean", Double.toString(card.caps().mean()));
+        summary.put("cap_min", Double.toString(card.caps().min()));
+        summary.put("cap_max", Double.toString(card.caps().max()));
+      }
+      summary.put("device", device.toString());
+      return summary;
+    }
+  }
+
+  /** @return tags naming every setting that departs from the paper, so no run hides one */
+  static Map<String, String> departures(ModelSpec model, TrainingParams p) {
+    List<String> d = new ArrayList<>();
+    if (model.activation() == ActivationKind.DRELU && model.capInit() != ModelSpec.PAPER_CAP_INIT) {
+      d.add("cap-init " + model.capInit() + " (paper: 100)");
+    }
+    if (p.capLearningRate() > 0) {
+      d.add("cap-learning-rate " + p.capLearningRate() + " (paper: the weights' rate)");
+    }
+    if (p.monitor() == TrainingParams.Monitor.CE) {
+      d.add("monitor ce (paper: total loss)");
+    }
+    return d.isEmpty() ? Map.of() : Map.of("drelu.departures_from_paper", String.join("; ", d));
+  }
+
+  static String historyCsv(List<EpochMetrics> history) {
+    StringBuilder out = new StringBuilder();
+    List<String> columns = new ArrayList<>(history.get(0).asMap().keySet());
+    out.append("epoch,").append(String.join(",", columns)).append('\n');
+    for (EpochMetrics m : history) {
+      Map<String, Double> values = m.asMap();
+      out.append(m.epoch());
+      for (String c : columns) {
+        out.append(',').append(values.getOrDefault(c, Double.NaN));
+      }
+      out.append('\n');
+    }
+    return out.toString();
+  }
+}
