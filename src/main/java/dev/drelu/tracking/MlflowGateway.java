@@ -59,7 +59,7 @@ final class MlflowGateway implements Closeable {
       return cached;
     }
     String id = call("get or create experiment '" + name + "'", () -> {
-      Optional<String> found = client.getExperimentByName(name).map(e -> e.getExperimentId());
+      Optional<String> found = findExperiment(name);
       if (found.isPresent()) {
         return found.get();
       }
@@ -68,13 +68,25 @@ final class MlflowGateway implements Closeable {
       } catch (MlflowHttpException e) {
         // Another worker created it between our get and create.
         if (e.getStatusCode() / 100 == 4) {
-          return client.getExperimentByName(name).map(x -> x.getExperimentId()).orElseThrow(() -> e);
+          return findExperiment(name).orElseThrow(() -> e);
         }
         throw e;
       }
     });
     experimentIds.put(name, id);
     return id;
+  }
+
+  // Search, not get-by-name: the client answers a 404 with retries and "Rate limit exceeded"
+  // warnings, and a missing experiment is the normal case the first time.
+  private Optional<String> findExperiment(String name) {
+    if (name.contains("'")) {
+      return client.getExperimentByName(name).map(e -> e.getExperimentId());
+    }
+    return client.searchExperiments("name = '" + name + "'").getItems().stream()
+        .filter(e -> e.getName().equals(name))
+        .map(e -> e.getExperimentId())
+        .findFirst();
   }
 
   /** Creates a run; the parent goes in as MLflow's parent tag, the name as the run name. */

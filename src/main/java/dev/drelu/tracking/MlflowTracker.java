@@ -37,7 +37,10 @@ public final class MlflowTracker implements Tracker {
    */
   public MlflowTracker(String trackingUri, Path journalDir, String defaultExperiment) {
     // The config record holds the URI rules and their messages.
-    new TrackingConfig(trackingUri, String.valueOf(journalDir), defaultExperiment);
+    if (journalDir == null) {
+      throw new IllegalArgumentException("journal folder must be set, but was: null; offline events need a place to go");
+    }
+    new TrackingConfig(trackingUri, journalDir.toString(), defaultExperiment);
     this.gateway = new MlflowGateway(trackingUri);
     this.journal = new JournalWriter(journalDir);
     this.defaultExperiment = Checks.notBlank("experiment name", defaultExperiment);
