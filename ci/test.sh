@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The project's test command (README's "test", .ci/run): installs what the tests need on a fresh
+# machine, starts the services they talk to, runs `mvn -B test`, and always stops what it started.
+# Exit code = Maven's.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+# ---- system packages (apt-get) --------------------------------------------------------------
+# (placeholder: the data part adds its apt-get step here)
+
+# ---- npm packages ---------------------------------------------------------------------------
+# (placeholder: the data part adds its npm install step here)
+
+# ---- MLflow tracking server -----------------------------------------------------------------
+# The venv is installed once into the normal home (.drelu/, git-ignored) and reused; the test
+# server's database and artifacts live in a throwaway home under target/.
+# A caller may point DRELU_MLFLOW_VENV at a venv that already has the pinned mlflow.
+if [ -z "${DRELU_MLFLOW_VENV:-}" ]; then
+  # Idempotent: returns at once when the pinned mlflow is already installed there.
+  DRELU_HOME=$ROOT/.drelu bash tracking/mlflow-server.sh install
+  export DRELU_MLFLOW_VENV=$ROOT/.drelu/tracking/venv
+fi
+
+TEST_PORT=${DRELU_TEST_MLFLOW_PORT:-5118}
+TEST_HOME=$ROOT/target/ci-mlflow
+export MLFLOW_TRACKING_URI=http://127.0.0.1:$TEST_PORT
+started_mlflow=no
+
+stop_services() {
+  local rc=$?
+  if [ "$started_mlflow" = yes ]; then
+    DRELU_HOME=$TEST_HOME DRELU_MLFLOW_PORT=$TEST_PORT bash tracking/mlflow-server.sh stop || true
+  fi
+  exit "$rc"
+}
+trap stop_services EXIT
+
+if curl -fsS --max-time 2 "$MLFLOW_TRACKING_URI/health" >/dev/null 2>&1; then
+  echo "ci/test.sh: reusing the MLflow server already running at $MLFLOW_TRACKING_URI"
+else
+  rm -rf "$TEST_HOME"
+  started_mlflow=yes
+  DRELU_HOME=$TEST_HOME DRELU_MLFLOW_PORT=$TEST_PORT bash tracking/mlflow-server.sh start
+fi
+
+# ---- tests ----------------------------------------------------------------------------------
+# Online: CI on a fresh machine downloads the dependencies from Maven Central.
+set +e
+mvn -B test "$@"
+rc=$?
+set -e
+exit "$rc"

@@ -1,0 +1,237 @@
+package dev.drelu.tracking;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.mlflow.api.proto.Service.CreateRun;
+import org.mlflow.api.proto.Service.Metric;
+import org.mlflow.api.proto.Service.Param;
+import org.mlflow.api.proto.Service.RunInfo;
+import org.mlflow.api.proto.Service.RunStatus;
+import org.mlflow.api.proto.Service.RunTag;
+import org.mlflow.tracking.MlflowClient;
+import org.mlflow.tracking.MlflowClientException;
+import org.mlflow.tracking.MlflowHttpException;
+
+/**
+ * The calls drelu makes to one MLflow server, with failures sorted into "server unavailable"
+ * ({@link ServerUnavailableException}: journal, retry later) and "request invalid" ({@link
+ * RequestRejectedException}: retrying would not help). Shared by the live tracker and the replayer.
+ */
+final class MlflowGateway implements Closeable {
+  private static final String ARTIFACT_SCHEME = "mlflow-artifacts";
+  private static final String ARTIFACT_PROXY = "/api/2.0/mlflow-artifacts/artifacts/";
+
+  private final String uri;
+  private final MlflowClient client;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final Map<String, String> experimentIds = new ConcurrentHashMap<>();
+  private final Map<String, RunInfo> runs = new ConcurrentHashMap<>();
+
+  MlflowGateway(String trackingUri) {
+    this.uri = MlflowHealth.stripSlash(trackingUri);
+    this.client = new MlflowClient(uri);
+  }
+
+  String uri() {
+    return uri;
+  }
+
+  /** The id of the named experiment, created if missing. */
+  String experimentId(String name) {
+    String cached = experimentIds.get(name);
+    if (cached != null) {
+      return cached;
+    }
+    String id = call("get or create experiment '" + name + "'", () -> {
+      Optional<String> found = findExperiment(name);
+      if (found.isPresent()) {
+        return found.get();
+      }
+      try {
+        return client.createExperiment(name);
+      } catch (MlflowHttpException e) {
+        // Another worker created it between our get and create.
+        if (e.getStatusCode() / 100 == 4) {
+          return findExperiment(name).orElseThrow(() -> e);
+        }
+        throw e;
+      }
+    });
+    experimentIds.put(name, id);
+    return id;
+  }
+
+  // Search, not get-by-name: the client answers a 404 with retries and "Rate limit exceeded"
+  // warnings, and a missing experiment is the normal case the first time.
+  private Optional<String> findExperiment(String name) {
+    if (name.contains("'")) {
+      return client.getExperimentByName(name).map(e -> e.getExperimentId());
+    }
+    return client.searchExperiments("name = '" + name + "'").getItems().stream()
+        .filter(e -> e.getName().equals(name))
+        .map(e -> e.getExperimentId())
+        .findFirst();
+  }
+
+  /** Creates a run; the parent goes in as MLflow's parent tag, the name as the run name. */
+  String createRun(String experimentId, String runName, String parentRunId, Map<String, String> tags, long startMillis) {
+    Map<String, String> all = new HashMap<>(tags);
+    if (parentRunId != null) {
+      all.put(Tracker.PARENT_RUN_ID_TAG, parentRunId);
+    }
+    if (runName != null) {
+      all.put(Tracker.RUN_NAME_TAG, runName);
+    }
+    CreateRun.Builder req = CreateRun.newBuilder().setExperimentId(experimentId).setStartTime(startMillis);
+    if (runName != null) {
+      req.setRunName(MlflowLimits.truncate(runName, MlflowLimits.MAX_KEY));
+    }
+    MlflowLimits.tags(all).forEach((k, v) -> req.addTags(RunTag.newBuilder().setKey(k).setValue(v)));
+    RunInfo info = call("create run '" + runName + "'", () -> client.createRun(req.build()));
+    runs.put(info.getRunId(), info);
+    return info.getRunId();
+  }
+
+  /** A live run in the experiment whose tag {@code key} equals {@code value}, if any. */
+  Optional<String> findRunByTag(String experimentId, String key, String value) {
+    String filter = "tags.`" + key + "` = '" + value.replace("'", "\\'") + "'";
+    List<RunInfo> found = call("search runs", () -> client.searchRuns(List.of(experimentId), filter));
+    found.forEach(r -> runs.put(r.getRunId(), r));
+    return found.stream().map(RunInfo::getRunId).findFirst();
+  }
+
+  /** Sends params, tags and metrics in as many batches as MLflow's per-request limits need. */
+  void logBatch(String runId, Map<String, String> params, Map<String, String> tags, List<MetricPoint> metrics) {
+    List<Param> ps = new ArrayList<>();
+    MlflowLimits.params(params).forEach((k, v) -> ps.add(Param.newBuilder().setKey(k).setValue(v).build()));
+    List<RunTag> ts = new ArrayList<>();
+    MlflowLimits.tags(tags).forEach((k, v) -> ts.add(RunTag.newBuilder().setKey(k).setValue(v).build()));
+    List<Metric> ms = new ArrayList<>();
+    for (MetricPoint p : metrics) {
+      ms.add(Metric.newBuilder().setKey(MlflowLimits.key(p.key())).setValue(p.value())
+          .setStep(p.step()).setTimestamp(p.timestampMillis()).build());
+    }
+    int pi = 0;
+    int ti = 0;
+    int mi = 0;
+    while (pi < ps.size() || ti < ts.size() || mi < ms.size()) {
+      List<Param> p = ps.subList(pi, Math.min(ps.size(), pi + MlflowLimits.MAX_PARAMS_OR_TAGS_PER_BATCH));
+      List<RunTag> t = ts.subList(ti, Math.min(ts.size(), ti + MlflowLimits.MAX_PARAMS_OR_TAGS_PER_BATCH));
+      // Total entities per batch are capped at 1000 too.
+      int room = MlflowLimits.MAX_METRICS_PER_BATCH - p.size() - t.size();
+      List<Metric> m = ms.subList(mi, Math.min(ms.size(), mi + room));
+      call("log batch to run " + runId, () -> {
+        client.logBatch(runId, m, p, t);
+        return null;
+      });
+      pi += p.size();
+      ti += t.size();
+      mi += m.size();
+    }
+  }
+
+  /** Marks the run finished, failed or killed at the given time. */
+  void endRun(String runId, RunOutcome outcome, long endMillis) {
+    call("end run " + runId, () -> {
+      client.setTerminated(runId, RunStatus.valueOf(outcome.name()), endMillis);
+      return null;
+    });
+  }
+
+  /**
+   * Uploads through the server's artifact proxy: {@code PUT /api/2.0/mlflow-artifacts/artifacts/
+   * <path of the run's mlflow-artifacts: URI>/<artifactPath>/<file name>}. (The client's own
+   * logArtifact needs a Python install; this needs only HTTP.)
+   */
+  void uploadArtifact(String runId, Path file, String artifactPath) {
+    RunInfo info = runs.computeIfAbsent(runId,
+        id -> call("get run " + id, () -> client.getRun(id).getInfo()));
+    URI root = URI.create(info.getArtifactUri());
+    if (!ARTIFACT_SCHEME.equals(root.getScheme())) {
+      throw new RequestRejectedException("run " + runId + " stores artifacts at " + root
+          + ", which drelu cannot upload to; start the server with --artifacts-destination"
+          + " (tracking/mlflow-server.sh does) so artifacts go through its proxy", null);
+    }
+    StringBuilder path = new StringBuilder(ARTIFACT_PROXY);
+    List<String> segments = new ArrayList<>(List.of(root.getPath().split("/")));
+    if (artifactPath != null) {
+      segments.addAll(List.of(artifactPath.split("/")));
+    }
+    segments.add(file.getFileName().toString());
+    String sep = "";
+    for (String s : segments) {
+      if (!s.isEmpty()) { // empty segments make the server answer 308 instead of storing the file
+        path.append(sep).append(URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20"));
+        sep = "/";
+      }
+    }
+    String what = "upload artifact " + file.getFileName() + " to run " + runId;
+    HttpResponse<String> res;
+    try {
+      HttpRequest req = HttpRequest.newBuilder(URI.create(uri + path))
+          .timeout(Duration.ofMinutes(10))
+          .PUT(HttpRequest.BodyPublishers.ofFile(file))
+          .build();
+      res = http.send(req, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new ServerUnavailableException(what + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ServerUnavailableException(what + ": interrupted", e);
+    }
+    int code = res.statusCode();
+    if (code / 100 == 2) {
+      return;
+    }
+    String msg = what + ": HTTP " + code + " " + res.body();
+    if (code / 100 == 4) {
+      throw new RequestRejectedException(msg, null);
+    }
+    throw new ServerUnavailableException(msg, null);
+  }
+
+  /** The run's page in the MLflow UI, or null if this gateway does not know the run. */
+  String runUrl(String runId) {
+    RunInfo info = runs.get(runId);
+    return info == null ? null : uri + "/#/experiments/" + info.getExperimentId() + "/runs/" + runId;
+  }
+
+  /** Runs one client call, sorting its failure into unavailable (retry later) or rejected. */
+  private <T> T call(String what, Supplier<T> action) {
+    try {
+      return action.get();
+    } catch (MlflowHttpException e) {
+      String msg = what + ": HTTP " + e.getStatusCode() + " " + e.getBodyMessage();
+      // 429 was already retried by the client; like 5xx it says "not now", not "never".
+      if (e.getStatusCode() / 100 == 4 && e.getStatusCode() != 429) {
+        throw new RequestRejectedException(msg, e);
+      }
+      throw new ServerUnavailableException(msg, e);
+    } catch (MlflowClientException e) {
+      // Connection refused, reset, unknown host: the client wraps the IOException.
+      Throwable root = e.getCause() != null ? e.getCause() : e;
+      throw new ServerUnavailableException(what + ": " + root, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}
