@@ -1,0 +1,144 @@
+package dev.drelu.cli;
+
+import ai.djl.Device;
+import dev.drelu.attack.AttackOutcome;
+import dev.drelu.attack.AttackParams;
+import dev.drelu.attack.RobustEvaluator;
+import dev.drelu.core.FileTrees;
+import dev.drelu.data.ImageDataset;
+import dev.drelu.nn.Classifier;
+import dev.drelu.nn.Devices;
+import dev.drelu.nn.InputShape;
+import dev.drelu.spec.ModelEntry;
+import dev.drelu.spec.PipelineSpec;
+import dev.drelu.spec.SpecLoader;
+import dev.drelu.train.EpochMetrics;
+import dev.drelu.train.Objective;
+import dev.drelu.train.Trainer;
+import dev.drelu.train.TrainingListener;
+import dev.drelu.train.TrainingParams;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * drelu bench: training steps/s and attacked images/s for the quickstart's models on MNIST-shaped
+ * data, and the process's resident memory epoch by epoch (it must stay flat: no NDArray growth).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Measure training steps/s, attacked images/s and memory over a long run.")
+final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--spec", description = "pipeline whose models to measure (default: pipelines/quickstart.yaml)")
+  Path spec;
+
+  @Option(names = "--steps", defaultValue = "200", description = "training steps per epoch. Default: ${DEFAULT-VALUE}")
+  int steps;
+
+  @Option(names = "--epochs", defaultValue = "5", description = "epochs (memory is sampled after each). Default: ${DEFAULT-VALUE}")
+  int epochs;
+
+  @Option(names = "--batch-size", defaultValue = "64", description = "Default: ${DEFAULT-VALUE}")
+  int batchSize;
+
+  @Option(names = "--attack-images", defaultValue = "1000", description = "images per attack. Default: ${DEFAULT-VALUE}")
+  int attackImages;
+
+  @Option(names = "--torch-threads", defaultValue = "2", description = "PyTorch intra-op threads. Default: ${DEFAULT-VALUE}")
+  int torchThreads;
+
+  @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N")
+  String device;
+
+  @Spec CommandSpec command;
+
+  @Override
+  public Integer call() throws Exception {
+    System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(torchThreads));
+    System.setProperty("ai.djl.offline", "true");
+    Path specPath = spec != null ? spec
+        : Path.of(System.getProperty("drelu.project.root", ".")).resolve("pipelines/quickstart.yaml");
+    PipelineSpec pipeline = SpecLoader.load(specPath);
+    PrintWriter out = command.commandLine().getOut();
+    Device dev = Devices.resolve(device);
+    InputShape shape = new InputShape(1, 28, 28, 10);
+    ImageDataset train = randomImages(steps * batchSize, 1);
+    ImageDataset validation = randomImages(batchSize, 2);
+    ImageDataset attackSet = randomImages(attackImages, 3);
+    out.printf("drelu bench: %d steps x %d epochs at batch %d, %d torch thread(s), device %s, %d attacked images%n",
+        steps, epochs, batchSize, torchThreads, dev, attackImages);
+    out.printf("%-22s %12s %14s %14s %16s %16s%n", "model", "train step/s", "rss first MB", "rss last MB",
+        "fgsm images/s", "pgd-20 images/s");
+    List<ModelEntry> seen = new ArrayList<>();
+    for (ModelEntry entry : pipeline.models()) {
+      if (seen.stream().anyMatch(e -> e.model().architecture() == entry.model().architecture()
+          && e.model().activation() == entry.model().activation())) {
+        continue;
+      }
+      seen.add(entry);
+      TrainingParams p = new TrainingParams(epochs, batchSize, 1e-3, entry.training().lambda(), 0.5, 1000, 1000,
+          TrainingParams.Monitor.TOTAL, entry.training().capLearningRate(), 1);
+      List<Double> stepsPerSecond = new ArrayList<>();
+      List<Long> rss = new ArrayList<>();
+      Path work = Files.createTempDirectory("drelu-bench");
+      try (Classifier model = Classifier.create(entry.model(), shape, 1, dev)) {
+        new Trainer(p, Objective.NATURAL).train(model, train, validation, work, new TrainingListener() {
+          @Override
+          public void onEpoch(EpochMetrics m) {
+            stepsPerSecond.add(steps / m.seconds());
+            rss.add(residentMegabytes());
+          }
+        });
+        AttackOutcome fgsm = RobustEvaluator.run(model, attackSet, AttackParams.fgsm(0.1), 250, n -> { });
+        AttackOutcome pgd = RobustEvaluator.run(model, attackSet, AttackParams.pgd(0.1, 20), 250, n -> { });
+        // the first epoch warms up the allocator and JIT; report the steady state
+        double rate = stepsPerSecond.stream().skip(stepsPerSecond.size() > 1 ? 1 : 0)
+            .mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        out.printf("%-22s %12.1f %14d %14d %16.1f %16.1f%n", entry.name(), rate, rss.get(0), rss.get(rss.size() - 1),
+            fgsm.summary().imagesPerSecond(), pgd.summary().imagesPerSecond());
+        out.flush();
+      } finally {
+        FileTrees.deleteTree(work);
+      }
+    }
+    out.println("(train step/s excludes the first epoch; rss = resident memory after the first and last epoch)");
+    out.flush();
+    return 0;
+  }
+
+  private static ImageDataset randomImages(int n, long seed) {
+    Random r = new Random(seed);
+    float[] pixels = new float[n * 784];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = r.nextFloat();
+    }
+    int[] labels = new int[n];
+    int[] index = new int[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = r.nextInt(10);
+      index[i] = i;
+    }
+    return new ImageDataset(pixels, labels, index, 1, 28, 28, 10);
+  }
+
+  static long residentMegabytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+    return -1;
+  }
+}

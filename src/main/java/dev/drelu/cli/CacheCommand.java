@@ -1,0 +1,68 @@
+package dev.drelu.cli;
+
+import dev.drelu.core.DreluHome;
+import dev.drelu.store.ArtifactStore;
+import dev.drelu.store.CacheKey;
+import dev.drelu.store.Manifest;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** drelu cache ls|verify: what the artifact store holds and whether it is intact. */
+@Command(name = "cache", mixinStandardHelpOptions = true, description = "Inspect the artifact store.",
+    subcommands = {CacheCommand.Ls.class, CacheCommand.Verify.class})
+final class CacheCommand {
+  static Path store(Path option) {
+    return option != null ? option : DreluHome.get().resolve("store");
+  }
+
+  @Command(name = "ls", mixinStandardHelpOptions = true, description = "List stored artifacts.")
+  static final class Ls implements Callable<Integer> {
+    @Option(names = "--store", description = "artifact store folder (default: $DRELU_HOME/store)")
+    Path store;
+
+    @Spec CommandSpec command;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = command.commandLine().getOut();
+      for (Manifest m : new ArtifactStore(store(store)).list()) {
+        out.printf("%-10s %s  %s  %s%n", m.stage(), CacheKey.shortForm(m.key()),
+            m.provenance().getOrDefault("created", "?"), m.summary());
+      }
+      out.flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "verify", mixinStandardHelpOptions = true,
+      description = "Check every artifact's files against its manifest (sha256).")
+  static final class Verify implements Callable<Integer> {
+    @Option(names = "--store", description = "artifact store folder (default: $DRELU_HOME/store)")
+    Path store;
+
+    @Spec CommandSpec command;
+
+    @Override
+    public Integer call() throws Exception {
+      ArtifactStore s = new ArtifactStore(store(store));
+      PrintWriter out = command.commandLine().getOut();
+      int bad = 0;
+      int total = 0;
+      for (Manifest m : s.list()) {
+        total++;
+        if (s.lookup(m.stage(), m.key()) instanceof ArtifactStore.Corrupt c) {
+          bad++;
+          out.println("CORRUPT " + m.stage() + " " + m.key() + ": " + c.reason());
+        }
+      }
+      out.println(total + " artifact(s) checked, " + bad + " corrupt (a run replaces corrupt ones).");
+      out.flush();
+      return bad == 0 ? 0 : 1;
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package dev.drelu.cli;
+
+import dev.drelu.core.DreluHome;
+import dev.drelu.core.Progress;
+import dev.drelu.pipeline.CacheControl;
+import dev.drelu.pipeline.RunOptions;
+import dev.drelu.pipeline.Stage;
+import dev.drelu.tracking.TrackingConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Options every command that runs a pipeline shares: where, how parallel, what to reuse, tracking. */
+final class EnvironmentOptions {
+  @Option(names = "--runner", defaultValue = "direct", description = "direct or flink (embedded cluster). Default: ${DEFAULT-VALUE}")
+  String runner;
+
+  @Option(names = "--parallelism", description = "tasks run at once (default: number of cores / torch threads)")
+  Integer parallelism;
+
+  @Option(names = "--torch-threads", defaultValue = "1",
+      description = "PyTorch intra-op threads per task; parallelism x threads should not exceed the cores. Default: ${DEFAULT-VALUE}")
+  int torchThreads;
+
+  @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N. Default: ${DEFAULT-VALUE}")
+  String device;
+
+  @Option(names = "--store", description = "artifact store folder (default: $DRELU_HOME/store)")
+  Path store;
+
+  @Option(names = "--tracking-uri", description = "MLflow server (default: $MLFLOW_TRACKING_URI)")
+  String trackingUri;
+
+  @Option(names = "--no-tracking", description = "do not log to MLflow")
+  boolean noTracking;
+
+  @Option(names = "--only", description = "run only this stage; earlier stages must be cached, later ones are skipped")
+  String only;
+
+  @Option(names = "--from", description = "recompute this stage and every later one")
+  String from;
+
+  @Option(names = "--force", description = "recompute this stage even if cached (repeatable)")
+  List<String> force = new ArrayList<>();
+
+  @Option(names = "--no-cache", description = "recompute every stage")
+  boolean noCache;
+
+  @Option(names = "--quiet", description = "no progress lines")
+  boolean quiet;
+
+  @Option(names = "--verbose", description = "stack traces on errors")
+  boolean verbose;
+
+  /** Sets the torch thread count; must run before the engine starts. */
+  void applyThreads() {
+    Progress.setQuiet(quiet);
+    String threads = Integer.toString(torchThreads);
+    System.setProperty("ai.djl.pytorch.num_threads", threads);
+    System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    System.setProperty("ai.djl.offline", "true");
+  }
+
+  CacheControl cacheControl() {
+    EnumSet<Stage> forced = EnumSet.noneOf(Stage.class);
+    force.forEach(f -> forced.add(Stage.parse(f)));
+    return new CacheControl(only == null ? null : Stage.parse(only), from == null ? null : Stage.parse(from),
+        forced, noCache);
+  }
+
+  Path storePath() {
+    return store != null ? store : DreluHome.get().resolve("store");
+  }
+
+  TrackingConfig tracking() {
+    String uri = trackingUri != null ? trackingUri : System.getenv("MLFLOW_TRACKING_URI");
+    if (noTracking || uri == null || uri.isBlank()) {
+      return TrackingConfig.disabled();
+    }
+    return new TrackingConfig(uri, DreluHome.get().resolve("tracking/journal").toString(), null);
+  }
+
+  RunOptions runOptions() {
+    RunOptions.Runner r = switch (runner.toLowerCase(java.util.Locale.ROOT)) {
+      case "direct" -> RunOptions.Runner.DIRECT;
+      case "flink" -> RunOptions.Runner.FLINK;
+      default -> throw new IllegalArgumentException("--runner must be direct or flink, but was: " + runner);
+    };
+    int cores = Runtime.getRuntime().availableProcessors();
+    int p = parallelism != null ? parallelism : Math.max(1, cores / Math.max(1, torchThreads));
+    if (p * torchThreads > cores) {
+      Progress.say("drelu", "warning: parallelism " + p + " x torch threads " + torchThreads + " exceeds the "
+          + cores + " cores; tasks will slow each other down");
+    }
+    return new RunOptions(r, p, storePath(), tracking(), cacheControl(), device);
+  }
+}

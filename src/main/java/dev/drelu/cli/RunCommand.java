@@ -1,0 +1,57 @@
+package dev.drelu.cli;
+
+import dev.drelu.pipeline.ExperimentResult;
+import dev.drelu.pipeline.ExperimentRunner;
+import dev.drelu.pipeline.RunOptions;
+import dev.drelu.spec.PipelineSpec;
+import dev.drelu.spec.SpecLoader;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** drelu run SPEC: executes a pipeline, reusing what is cached, and prints its table. */
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run a pipeline spec (pipelines/*.yaml).")
+final class RunCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "SPEC", description = "the pipeline spec, e.g. pipelines/quickstart.yaml")
+  Path spec;
+
+  @Mixin EnvironmentOptions env = new EnvironmentOptions();
+
+  @Spec CommandSpec command;
+
+  @Override
+  public Integer call() throws Exception {
+    env.applyThreads();
+    PipelineSpec pipeline = SpecLoader.load(spec);
+    RunOptions options = env.runOptions();
+    return report(ExperimentRunner.run(pipeline, options), command.commandLine().getOut());
+  }
+
+  /** Prints the table, where things went, and any tracking warning. */
+  static int report(ExperimentResult r, PrintWriter out) {
+    out.println();
+    if (r.table() != null) {
+      out.println("Accuracy (%) on " + r.table().rows().size() + " model(s); worst-case = per example over all attacks;"
+          + " zero-grad = test inputs whose input gradient is exactly 0:");
+      out.println();
+      out.print(r.table().toMarkdown());
+      out.println();
+      out.println("Summary: " + r.summary().location());
+    } else {
+      out.println("Done (stages after --only were skipped).");
+    }
+    out.println(r.parentRunUrl() != null ? "MLflow run: " + r.parentRunUrl() : "MLflow: tracking is off");
+    if (r.trackingNote() != null) {
+      out.println("WARNING: " + r.trackingNote());
+    }
+    out.printf("Finished in %.1f s (%d task(s) computed, %d reused).%n", r.seconds(), r.plan().toCompute(),
+        r.plan().steps().size() - r.plan().toCompute());
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,81 @@
+package dev.drelu.pipeline;
+
+import dev.drelu.store.ArtifactRef;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * Assembles the Beam graph of a plan: prepare -&gt; train (one element per model x seed) -&gt;
+ * attack (one per model x attack) -&gt; summarise. Only task records and artifact refs travel.
+ */
+final class ExperimentPipeline {
+  private ExperimentPipeline() {}
+
+  static void build(Pipeline p, Plan plan, RunContext context) {
+    CacheControl cache = plan.cache();
+    PCollection<ArtifactRef> datasets = p
+        .apply("PrepareTasks", Create.of(plan.prepare()).withCoder(coder(Tasks.Prepare.class)))
+        .apply("PrepareData", ParDo.of(new StageFns.PrepareDataFn(context)))
+        .setCoder(coder(ArtifactRef.class));
+    if (cache.policy(Stage.TRAIN) == StagePolicy.SKIP) {
+      return;
+    }
+    PCollection<ArtifactRef> models = datasets
+        .apply("ExpandTraining", ParDo.of(new StageFns.FanOutFn<>(byInput(plan.train(), Tasks.Train::datasetKey))))
+        .setCoder(coder(Tasks.Train.class))
+        // one training configuration per worker: without this a fused runner trains them in sequence
+        .apply("SpreadTraining", Reshuffle.viaRandomKey())
+        .apply("TrainModels", ParDo.of(new StageFns.TrainModelFn(context)))
+        .setCoder(coder(ArtifactRef.class));
+    if (cache.policy(Stage.ATTACK) == StagePolicy.SKIP) {
+      return;
+    }
+    PCollection<ArtifactRef> results = models
+        .apply("ExpandAttacks", ParDo.of(new StageFns.FanOutFn<>(byInput(plan.attack(), Tasks.Attack::modelKey))))
+        .setCoder(coder(Tasks.Attack.class))
+        .apply("SpreadAttacks", Reshuffle.viaRandomKey())
+        .apply("RunAttacks", ParDo.of(new StageFns.RunAttackFn(context)))
+        .setCoder(coder(ArtifactRef.class));
+    if (cache.policy(Stage.SUMMARISE) == StagePolicy.SKIP) {
+      return;
+    }
+    PCollectionList.of(models).and(results)
+        .apply("AllResults", Flatten.pCollections())
+        .apply("OneGroup", WithKeys.<String, ArtifactRef>of(plan.spec().name()).withKeyType(TypeDescriptors.strings()))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), coder(ArtifactRef.class)))
+        .apply("Gather", GroupByKey.create())
+        .apply("Summarise", ParDo.of(new StageFns.SummariseFn(context, plan.summarise())))
+        .setCoder(coder(ArtifactRef.class));
+  }
+
+  private static <T extends Serializable> SerializableCoder<T> coder(Class<T> type) {
+    return SerializableCoder.of(type);
+  }
+
+  private static <T> Map<String, List<T>> byInput(List<T> tasks, java.util.function.Function<T, String> input) {
+    Map<String, List<T>> out = new LinkedHashMap<>();
+    for (T t : tasks) {
+      out.computeIfAbsent(input.apply(t), k -> new ArrayList<>()).add(t);
+    }
+    // plain HashMap/ArrayList: serialisable with the DoFn
+    Map<String, List<T>> copy = new java.util.HashMap<>();
+    out.forEach((k, v) -> copy.put(k, new ArrayList<>(v)));
+    return copy;
+  }
+}

@@ -1,0 +1,167 @@
+package dev.drelu.pipeline;
+
+import dev.drelu.core.CodeVersion;
+import dev.drelu.core.Progress;
+import dev.drelu.spec.PipelineSpec;
+import dev.drelu.store.ArtifactRef;
+import dev.drelu.store.ArtifactStore;
+import dev.drelu.tracking.MetricPoint;
+import dev.drelu.tracking.RunOutcome;
+import dev.drelu.tracking.Tracker;
+import dev.drelu.tracking.TrackingStatus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.runners.flink.FlinkRunner;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/** Runs a pipeline spec end to end: plan, parent run, Beam execution, summary. */
+public final class ExperimentRunner {
+  private ExperimentRunner() {}
+
+  /**
+   * @return what the execution produced
+   * @throws Exception the first stage failure (nothing half-written is left in the store)
+   */
+  public static ExperimentResult run(PipelineSpec spec, RunOptions options) throws Exception {
+    long started = System.nanoTime();
+    ArtifactStore store = new ArtifactStore(options.store());
+    Plan plan = Planner.plan(spec, store, options.cache());
+    Progress.say("plan", plan.toCompute() + " of " + plan.steps().size() + " tasks to compute, the rest reused"
+        + " (drelu plan shows which)");
+    try (Tracker tracker = options.tracking().withExperimentName(spec.experiment()).open()) {
+      String parent = tracker.startRun(spec.experiment(), spec.name() + " "
+          + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")), null, parentTags(spec, options));
+      tracker.logParams(parent, parentParams(spec, options));
+      RunContext context = new RunContext(store.root().toString(), options.tracking(), spec.experiment(), parent,
+          options.cache(), options.device());
+      try {
+        Pipeline pipeline = Pipeline.create(beamOptions(options));
+        ExperimentPipeline.build(pipeline, plan, context);
+        PipelineResult.State state = pipeline.run().waitUntilFinish();
+        if (state != PipelineResult.State.DONE) {
+          throw new IllegalStateException("the pipeline ended in state " + state);
+        }
+      } catch (Exception | Error e) {
+        tracker.setTags(parent, Map.of("drelu.error", String.valueOf(rootCause(e).getMessage())));
+        tracker.endRun(parent, RunOutcome.FAILED);
+        throw e;
+      }
+      ArtifactRef summary = null;
+      SummaryTable table = null;
+      if (options.cache().policy(Stage.SUMMARISE) != StagePolicy.SKIP) {
+        summary = store.find(Stage.SUMMARISE.key(), plan.summarise().key())
+            .orElseThrow(() -> new IllegalStateException("the summary artifact is missing after the run"));
+        table = SummariseStage.read(summary);
+        logResults(tracker, parent, summary);
+      }
+      tracker.endRun(parent, RunOutcome.FINISHED);
+      String url = tracker.runUrl(parent);
+      String note = trackingNote(tracker.status(), options);
+      return new ExperimentResult(plan, summary, table, url, note, (System.nanoTime() - started) / 1e9);
+    }
+  }
+
+  private static void logResults(Tracker tracker, String parent, ArtifactRef summary) {
+    List<MetricPoint> metrics = new ArrayList<>();
+    summary.summary().forEach((k, v) -> {
+      try {
+        metrics.add(MetricPoint.of(k, Double.parseDouble(v), 0));
+      } catch (NumberFormatException e) {
+        // labels are in the artifact
+      }
+    });
+    tracker.logMetrics(parent, metrics);
+    tracker.logArtifact(parent, Path.of(summary.location()).resolve(SummariseStage.MARKDOWN), null);
+    tracker.logArtifact(parent, Path.of(summary.location()).resolve(SummariseStage.CSV), null);
+  }
+
+  private static Map<String, String> parentTags(PipelineSpec spec, RunOptions options) {
+    Map<String, String> tags = new TreeMap<>();
+    tags.put("drelu.pipeline", spec.name());
+    tags.put("drelu.spec_file", spec.file().toString());
+    tags.put("drelu.runner", options.runner().name().toLowerCase(java.util.Locale.ROOT));
+    tags.put("drelu.stage", "pipeline");
+    tags.put("mlflow.source.git.commit", CodeVersion.get());
+    if (!spec.description().isEmpty()) {
+      tags.put("mlflow.note.content", spec.description());
+    }
+    return tags;
+  }
+
+  private static Map<String, String> parentParams(PipelineSpec spec, RunOptions options) {
+    Map<String, String> p = new TreeMap<>();
+    p.put("dataset", spec.dataset().name());
+    p.put("models", String.join(",", spec.models().stream().map(m -> m.name()).toList()));
+    p.put("seeds", spec.seeds().toString());
+    p.put("attacks", String.join(",", spec.attacks().stream().map(a -> a.name()).toList()));
+    p.put("evaluation.examples", Integer.toString(spec.evaluation().examples()));
+    p.put("runner", options.runner().name().toLowerCase(java.util.Locale.ROOT));
+    p.put("parallelism", Integer.toString(options.parallelism()));
+    p.put("device", options.device());
+    p.put("store", options.store().toString());
+    return p;
+  }
+
+  static PipelineOptions beamOptions(RunOptions options) {
+    return switch (options.runner()) {
+      case DIRECT -> {
+        DirectOptions o = PipelineOptionsFactory.as(DirectOptions.class);
+        o.setRunner(DirectRunner.class);
+        o.setTargetParallelism(options.parallelism());
+        o.setBlockOnRun(true);
+        yield o;
+      }
+      case FLINK -> {
+        FlinkPipelineOptions o = PipelineOptionsFactory.as(FlinkPipelineOptions.class);
+        o.setRunner(FlinkRunner.class);
+        o.setFlinkMaster("[local]");
+        o.setParallelism(options.parallelism());
+        o.setStreaming(false);
+        yield o;
+      }
+    };
+  }
+
+  /** @return a warning when this or any worker's tracker wrote to the journal, else null */
+  private static String trackingNote(TrackingStatus driver, RunOptions options) throws IOException {
+    if (!options.tracking().enabled()) {
+      return null;
+    }
+    long pending = 0;
+    Path dir = Path.of(options.tracking().journalDir());
+    if (Files.isDirectory(dir)) {
+      try (Stream<Path> files = Files.list(dir)) {
+        pending = files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).count();
+      }
+    }
+    if (driver.online() && pending == 0) {
+      return null;
+    }
+    return "the MLflow server at " + options.tracking().trackingUri() + " could not be reached"
+        + (driver.offlineReason() == null ? "" : " (" + driver.offlineReason() + ")")
+        + "; what could not be logged is journaled in " + dir + " (" + pending + " file(s)). "
+        + "Run `./drelu tracking sync` when the server is back: nothing is lost.";
+  }
+
+  static Throwable rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}

@@ -1,0 +1,128 @@
+package dev.drelu.pipeline;
+
+import dev.drelu.store.ArtifactRef;
+import dev.drelu.store.ArtifactStore;
+import dev.drelu.tracking.Tracker;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.KV;
+
+/**
+ * The DoFns: thin adapters that open the store and a tracker per worker and call the stage
+ * services. Nothing here knows about tensors.
+ */
+final class StageFns {
+  private StageFns() {}
+
+  /** Opens what every stage DoFn needs in @Setup and closes it in @Teardown. */
+  abstract static class StageFn<I, O> extends DoFn<I, O> {
+    protected final RunContext context;
+    protected transient StageRunner runner;
+    private transient Tracker tracker;
+    protected final Counter reused = Metrics.counter(getClass(), "reused");
+
+    StageFn(RunContext context) {
+      this.context = context;
+    }
+
+    @Setup
+    public void setup() {
+      tracker = context.tracking().open();
+      runner = new StageRunner(new ArtifactStore(Path.of(context.storeRoot())), tracker, context);
+    }
+
+    @Teardown
+    public void teardown() {
+      if (tracker != null) {
+        tracker.close();
+      }
+    }
+  }
+
+  static final class PrepareDataFn extends StageFn<Tasks.Prepare, ArtifactRef> {
+    PrepareDataFn(RunContext context) {
+      super(context);
+    }
+
+    @ProcessElement
+    public void process(@Element Tasks.Prepare task, OutputReceiver<ArtifactRef> out) throws Exception {
+      out.output(PrepareStage.run(task, runner));
+    }
+  }
+
+  static final class TrainModelFn extends StageFn<Tasks.Train, ArtifactRef> {
+    private transient TrainStage stage;
+
+    TrainModelFn(RunContext context) {
+      super(context);
+    }
+
+    @Override
+    @Setup
+    public void setup() {
+      super.setup();
+      stage = new TrainStage();
+    }
+
+    @ProcessElement
+    public void process(@Element Tasks.Train task, OutputReceiver<ArtifactRef> out) throws Exception {
+      out.output(stage.run(task, runner));
+    }
+  }
+
+  static final class RunAttackFn extends StageFn<Tasks.Attack, ArtifactRef> {
+    private transient AttackStage stage;
+
+    RunAttackFn(RunContext context) {
+      super(context);
+    }
+
+    @Override
+    @Setup
+    public void setup() {
+      super.setup();
+      stage = new AttackStage();
+    }
+
+    @ProcessElement
+    public void process(@Element Tasks.Attack task, OutputReceiver<ArtifactRef> out) throws Exception {
+      out.output(stage.run(task, runner));
+    }
+  }
+
+  static final class SummariseFn extends StageFn<KV<String, Iterable<ArtifactRef>>, ArtifactRef> {
+    private final Tasks.Summarise task;
+
+    SummariseFn(RunContext context, Tasks.Summarise task) {
+      super(context);
+      this.task = task;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<String, Iterable<ArtifactRef>> upstream, OutputReceiver<ArtifactRef> out)
+        throws Exception {
+      // the upstream refs only order this stage after the others; the task names what to read
+      out.output(SummariseStage.run(task, runner));
+    }
+  }
+
+  /** Emits, for each artifact that arrives, the downstream tasks that read it. */
+  static final class FanOutFn<T> extends DoFn<ArtifactRef, T> {
+    private final Map<String, List<T>> tasksByInput;
+
+    FanOutFn(Map<String, List<T>> tasksByInput) {
+      this.tasksByInput = tasksByInput;
+    }
+
+    @ProcessElement
+    public void process(@Element ArtifactRef ref, OutputReceiver<T> out) {
+      for (T t : tasksByInput.getOrDefault(ref.key(), List.of())) {
+        out.output(t);
+      }
+    }
+  }
+}
