@@ -1,8 +1,7 @@
 package dev.drelu.attack;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.training.GradientCollector;
+import dev.drelu.nn.Autograd;
 import dev.drelu.nn.Classifier;
 import dev.drelu.nn.Losses;
 
@@ -18,9 +17,9 @@ final class InputGradient {
     NDArray input = x.duplicate();
     input.setRequiresGradient(true);
     model.setStraightThrough(straightThrough);
-    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+    try (Autograd autograd = Autograd.record()) {
       NDArray loss = Losses.crossEntropy(model.forward(input, false), y).sum();
-      gc.backward(loss);
+      autograd.backward(loss);
       NDArray grad = input.getGradient().duplicate();
       return grad;
     } finally {

@@ -3,6 +3,7 @@ package dev.drelu.attack;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.drelu.data.ImageDataset;
+import dev.drelu.nn.Autograd;
 import dev.drelu.nn.Batches;
 import dev.drelu.nn.Classifier;
 import java.util.function.IntConsumer;
@@ -36,7 +37,7 @@ public final class RobustEvaluator {
         for (int k = from; k < to; k++) {
           indices[k - from] = data.index(k);
         }
-        copy(model.forward(x, false).argMax(1).toType(ai.djl.ndarray.types.DataType.INT32, false), cleanPred, from);
+        copy(logitsWithoutGraph(model, x).argMax(1).toType(ai.djl.ndarray.types.DataType.INT32, false), cleanPred, from);
         NDArray gradAtClean = InputGradient.crossEntropy(model, x, y, false);
         NDArray gradNonZero = gradAtClean.abs().reshape(to - from, -1).max(new int[] {1}).gt(0f);
         int[] nonZero = gradNonZero.toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray();
@@ -44,7 +45,7 @@ public final class RobustEvaluator {
           zero[from + k] = 1 - nonZero[k];
         }
         NDArray adv = attack.perturb(model, x, y, indices);
-        copy(model.forward(adv, false).argMax(1).toType(ai.djl.ndarray.types.DataType.INT32, false), advPred, from);
+        copy(logitsWithoutGraph(model, adv).argMax(1).toType(ai.djl.ndarray.types.DataType.INT32, false), advPred, from);
         NDArray delta = adv.sub(x).reshape(to - from, -1);
         float[] inf = delta.abs().max(new int[] {1}).toFloatArray();
         float[] two = delta.square().sum(new int[] {1}).sqrt().toFloatArray();
@@ -59,6 +60,12 @@ public final class RobustEvaluator {
     int[] index = data.indices();
     return new AttackOutcome(params.name(), index, labels, cleanPred, advPred, linf, l2, zero,
         (System.nanoTime() - started) / 1e9);
+  }
+
+  private static NDArray logitsWithoutGraph(Classifier model, NDArray x) {
+    try (Autograd off = Autograd.off()) {
+      return model.forward(x, false);
+    }
   }
 
   private static void copy(NDArray values, int[] into, int offset) {

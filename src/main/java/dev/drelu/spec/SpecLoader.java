@@ -125,14 +125,9 @@ public final class SpecLoader {
 
   /** A section that is a file path or an inline mapping. */
   private static <T> T section(YamlMap parent, String key, Function<YamlMap, T> reader) {
-    YamlMap m = parent.map(key);
-    if (m == null && parent.has(key)) {
-      String path = parent.string(key, null);
-      if (path == null) {
-        return null;
-      }
-      m = loadReferenced(parent, path, parent.lineOf(key), parent.path(key));
-    }
+    YamlMap m = parent.isScalar(key)
+        ? loadReferenced(parent, parent.string(key, null), parent.lineOf(key), parent.path(key))
+        : parent.map(key);
     return m == null ? null : reader.apply(m);
   }
 

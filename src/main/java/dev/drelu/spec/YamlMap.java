@@ -99,6 +99,11 @@ final class YamlMap {
     return prefix.isEmpty();
   }
 
+  /** @return true if the key holds a single value (e.g. a file path) */
+  boolean isScalar(String key) {
+    return has(key) && entries.get(key) instanceof ScalarNode;
+  }
+
   boolean has(String key) {
     return entries.containsKey(key) && !isNull(entries.get(key));
   }

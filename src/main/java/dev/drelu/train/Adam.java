@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
+import dev.drelu.nn.Autograd;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -70,7 +71,7 @@ public final class Adam implements AutoCloseable {
     double correction1 = 1 - Math.pow(BETA1, steps);
     double correction2 = 1 - Math.pow(BETA2, steps);
     // Every temporary made here is closed with the scope; only the in-place updates persist.
-    try (NDScope scope = new NDScope()) {
+    try (NDScope scope = new NDScope(); Autograd off = Autograd.off()) {
       for (int i = 0; i < parameters.size(); i++) {
         NDArray w = parameters.get(i).getArray();
         NDArray g = w.getGradient();

@@ -1,10 +1,9 @@
 package dev.drelu.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import dev.drelu.data.ImageDataset;
+import dev.drelu.nn.Autograd;
 import dev.drelu.nn.Batches;
 import dev.drelu.nn.CapSummary;
 import dev.drelu.nn.Classifier;
@@ -97,7 +96,7 @@ public final class Trainer {
         NDArray y = Batches.labels(batch, data, order, from, to);
         float loss;
         float ce;
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        try (Autograd autograd = Autograd.record()) {
           Objective.Result r = objective.loss(model, x, y);
           NDArray total = r.loss().add(model.capPenalty(batch).mul((float) params.lambda()));
           loss = total.getFloat();
@@ -107,7 +106,7 @@ public final class Trainer {
                 + ", batch " + (b + 1) + "; lower learning-rate or lambda");
           }
           correct += Losses.correct(r.cleanLogits(), y).sum().getLong();
-          gc.backward(total);
+          autograd.backward(total);
         }
         adam.step(schedule.learningRate(), schedule.capLearningRate());
         lossSum += (double) loss * (to - from);
@@ -126,7 +125,7 @@ public final class Trainer {
     int step = 512;
     for (int from = 0; from < data.size(); from += step) {
       int to = Math.min(data.size(), from + step);
-      try (NDManager batch = model.manager().newSubManager()) {
+      try (NDManager batch = model.manager().newSubManager(); Autograd off = Autograd.off()) {
         NDArray x = Batches.images(batch, data, rows, from, to);
         NDArray y = Batches.labels(batch, data, rows, from, to);
         NDArray logits = model.forward(x, false);

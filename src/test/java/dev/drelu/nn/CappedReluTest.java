@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.nio.FloatBuffer;
 import org.junit.jupiter.api.Test;
@@ -36,9 +34,9 @@ class CappedReluTest {
       }
       NDArray x = m.create(X, new Shape(2, 3));
       x.setRequiresGradient(true);
-      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      try (Autograd autograd = Autograd.record()) {
         NDArray out = layer.forward(new ParameterStore(m, false), new NDList(x), true).singletonOrThrow();
-        gc.backward(out.mul(m.create(W, new Shape(2, 3))).sum());
+        autograd.backward(out.mul(m.create(W, new Shape(2, 3))).sum());
         return new Grads(
             out.toFloatArray(),
             x.getGradient().toFloatArray(),
