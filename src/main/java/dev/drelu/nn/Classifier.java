@@ -42,11 +42,11 @@ public final class Classifier implements AutoCloseable {
   private final List<CappedRelu> capped = new ArrayList<>();
   private final List<SeededDropout> dropouts = new ArrayList<>();
 
-  private Classifier(ModelSpec spec, InputShape input, Device device) {
+  private Classifier(ModelSpec spec, InputShape input, Block block, Device device) {
     this.spec = spec;
     this.input = input;
     this.manager = NDManager.newBaseManager(device);
-    this.block = ModelFactory.build(spec, input);
+    this.block = block;
     block.initialize(manager, DataType.FLOAT32, new Shape(1, input.channels(), input.height(), input.width()));
     this.store = new ParameterStore(manager, false);
     collect(block);
@@ -58,7 +58,7 @@ public final class Classifier implements AutoCloseable {
    * @param seed seeds the weight initialisation
    */
   public static Classifier create(ModelSpec spec, InputShape input, long seed, Device device) {
-    Classifier c = new Classifier(spec, input, device);
+    Classifier c = new Classifier(spec, input, ModelFactory.build(spec, input), device);
     c.initialiseWeights(seed);
     return c;
   }
@@ -70,7 +70,7 @@ public final class Classifier implements AutoCloseable {
    */
   public static Classifier load(ModelSpec spec, InputShape input, Path parameters, Device device)
       throws IOException {
-    Classifier c = new Classifier(spec, input, device);
+    Classifier c = new Classifier(spec, input, ModelFactory.build(spec, input), device);
     try {
       c.loadParameters(parameters);
     } catch (IOException | RuntimeException e) {
@@ -78,6 +78,14 @@ public final class Classifier implements AutoCloseable {
       throw e;
     }
     return c;
+  }
+
+  /**
+   * Wraps any block that maps N x C x H x W inputs to logits (a hand-built model in a test, or an
+   * external network); its parameters are initialised by the block's own initialisers.
+   */
+  public static Classifier fromBlock(Block block, InputShape input, Device device) {
+    return new Classifier(null, input, block, device);
   }
 
   private void collect(Block b) {
@@ -202,10 +210,12 @@ public final class Classifier implements AutoCloseable {
         DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
       block.loadParameters(manager, in);
     } catch (MalformedModelException e) {
-      throw new IOException(file + ": parameters do not match the " + spec.label() + " network: " + e.getMessage(), e);
+      throw new IOException(file + ": parameters do not match the "
+          + (spec == null ? "given" : spec.label()) + " network: " + e.getMessage(), e);
     }
   }
 
+  /** @return the spec it was built from, or null for {@link #fromBlock} */
   public ModelSpec spec() {
     return spec;
   }
