@@ -9,7 +9,7 @@ import java.util.Locale;
  */
 public enum Stage {
   PREPARE("prepare", 1),
-  TRAIN("train", 1),
+  TRAIN("train", 2),
   ATTACK("attack", 1),
   SUMMARISE("summarise", 1);
 

@@ -76,7 +76,7 @@ public final class SummariseStage {
         zeroGrad = o.summary().zeroGradientFraction();
       }
       rows.add(new SummaryTable.Row(task.labels().getOrDefault(modelKey, modelKey), modelKey,
-          number(model.summary(), "val_accuracy"), clean, accuracy, worstCase(outcomes), zeroGrad,
+          number(model.summary(), "best_val_accuracy"), clean, accuracy, worstCase(outcomes), zeroGrad,
           number(model.summary(), "cap_mean")));
     }
     return new SummaryTable(attackNames, rows);

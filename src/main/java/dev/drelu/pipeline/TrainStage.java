@@ -85,8 +85,8 @@ public final class TrainStage {
       Json.CANONICAL.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(CARD).toFile(), card);
       Files.writeString(dir.resolve(HISTORY), historyCsv(outcome.history()), StandardCharsets.UTF_8);
       Map<String, String> summary = new TreeMap<>();
-      summary.put("val_accuracy", Double.toString(outcome.best().validationAccuracy()));
-      summary.put("val_loss", Double.toString(outcome.best().validationLoss()));
+      summary.put("best_val_accuracy", Double.toString(outcome.best().validationAccuracy()));
+      summary.put("best_val_loss", Double.toString(outcome.best().validationLoss()));
       summary.put("best_epoch", Integer.toString(outcome.bestEpoch()));
       summary.put("epochs", Integer.toString(outcome.history().size()));
       summary.put("resumed_from_epoch", Integer.toString(outcome.resumedFrom()));

@@ -1,0 +1,120 @@
+package dev.drelu.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drelu.core.Progress;
+import dev.drelu.spec.PipelineSpec;
+import dev.drelu.spec.SpecLoader;
+import dev.drelu.testing.TinyPipeline;
+import dev.drelu.tracking.TrackingConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mlflow.api.proto.Service.Metric;
+import org.mlflow.api.proto.Service.Run;
+import org.mlflow.api.proto.Service.RunInfo;
+import org.mlflow.tracking.MlflowClient;
+
+/**
+ * The whole pipeline on a tiny subset: both runners give the same table, a second run reuses
+ * everything, and the real MLflow server (started by ci/test.sh) holds a parent run per
+ * execution and a child run per stage task with params, per-epoch metrics and cache tags.
+ */
+class ExperimentRunnerTest {
+  private static final String URI = System.getenv("MLFLOW_TRACKING_URI");
+
+  @BeforeAll
+  static void quiet() {
+    Progress.setQuiet(true);
+  }
+
+  private static RunOptions options(RunOptions.Runner runner, Path store, TrackingConfig tracking) {
+    return new RunOptions(runner, 2, store, tracking, CacheControl.reuse(), "cpu");
+  }
+
+  @Test
+  void bothRunnersGiveTheSameTableAndASecondRunReusesEverything(@TempDir Path dir) throws Exception {
+    assertNotNull(URI, "MLFLOW_TRACKING_URI is not set: run the tests with ci/test.sh, which starts the server");
+    String experiment = "drelu-test-" + UUID.randomUUID();
+    PipelineSpec spec = SpecLoader.load(TinyPipeline.write(dir, experiment, 2));
+    TrackingConfig tracking = new TrackingConfig(URI, dir.resolve("journal").toString(), null);
+
+    ExperimentResult direct = ExperimentRunner.run(spec, options(RunOptions.Runner.DIRECT, dir.resolve("a"), tracking));
+    assertEquals(8, direct.plan().toCompute());
+    assertEquals(2, direct.table().rows().size());
+    assertEquals(List.of("fgsm", "pgd"), direct.table().attacks());
+    assertTrue(direct.table().rows().get(0).clean() > 0.5, "clean accuracy " + direct.table().rows().get(0).clean());
+    assertTrue(direct.trackingNote() == null, direct.trackingNote());
+
+    ExperimentResult flink = ExperimentRunner.run(spec,
+        options(RunOptions.Runner.FLINK, dir.resolve("b"), TrackingConfig.disabled()));
+    assertEquals(direct.table(), flink.table(), "Flink and Direct runners must give identical results");
+
+    ExperimentResult again = ExperimentRunner.run(spec, options(RunOptions.Runner.DIRECT, dir.resolve("a"), tracking));
+    assertEquals(0, again.plan().toCompute());
+    assertEquals(direct.table(), again.table());
+
+    MlflowClient client = new MlflowClient(URI);
+    String experimentId = client.getExperimentByName(experiment).orElseThrow().getExperimentId();
+    List<RunInfo> all = client.searchRuns(List.of(experimentId), "");
+    List<Run> runs = all.stream().map(r -> client.getRun(r.getRunId())).toList();
+    List<Run> parents = runs.stream().filter(r -> "pipeline".equals(tag(r, "drelu.stage"))).toList();
+    assertEquals(2, parents.size(), "one parent run per execution");
+    for (Run parent : parents) {
+      List<Run> children = runs.stream()
+          .filter(r -> parent.getInfo().getRunId().equals(tag(r, "mlflow.parentRunId"))).toList();
+      assertEquals(8, children.size(), "prepare + 2 train + 4 attack + summarise");
+      Map<String, Long> byStage = children.stream().collect(Collectors.groupingBy(r -> tag(r, "drelu.stage"), Collectors.counting()));
+      assertEquals(Map.of("prepare", 1L, "train", 2L, "attack", 4L, "summarise", 1L), byStage);
+      children.forEach(c -> assertEquals(64, tag(c, "drelu.cache_key").length()));
+    }
+    long cachedChildren = runs.stream().filter(r -> "true".equals(tag(r, "drelu.cached"))).count();
+    assertEquals(8, cachedChildren, "the second execution reused all 8 tasks");
+
+    Run train = runs.stream().filter(r -> "train".equals(tag(r, "drelu.stage")) && "false".equals(tag(r, "drelu.cached"))
+        && r.getData().getParamsList().stream().anyMatch(p -> p.getKey().equals("model.activation") && p.getValue().equals("DRELU")))
+        .findFirst().orElseThrow();
+    List<Metric> history = client.getMetricHistory(train.getInfo().getRunId(), "val_accuracy");
+    assertEquals(2, history.size(), "one val_accuracy point per epoch");
+    assertTrue(train.getData().getParamsList().stream().anyMatch(p -> p.getKey().equals("training.lambda") && p.getValue().equals("0.01")));
+    assertFalse(tag(train, "drelu.departures_from_paper").isEmpty(), "cap-init 2 is a labelled departure");
+    assertFalse(tag(train, "mlflow.source.git.commit").isEmpty());
+  }
+
+  @Test
+  void withTheServerDownThePipelineFinishesAndSyncLaterLosesNothing(@TempDir Path dir) throws Exception {
+    assertNotNull(URI, "MLFLOW_TRACKING_URI is not set: run the tests with ci/test.sh, which starts the server");
+    String experiment = "drelu-test-offline-" + UUID.randomUUID();
+    PipelineSpec spec = SpecLoader.load(TinyPipeline.write(dir, experiment, 1));
+    Path journal = dir.resolve("journal");
+    // nothing listens on port 9 (discard) of the loopback: every tracking call fails
+    TrackingConfig down = new TrackingConfig("http://127.0.0.1:9", journal.toString(), null);
+    ExperimentResult r = ExperimentRunner.run(spec, options(RunOptions.Runner.DIRECT, dir.resolve("store"), down));
+    assertEquals(2, r.table().rows().size(), "the pipeline finishes without its server");
+    assertNotNull(r.trackingNote());
+    assertTrue(r.trackingNote().contains("drelu tracking sync"), r.trackingNote());
+
+    dev.drelu.tracking.SyncReport sync = new dev.drelu.tracking.JournalReplayer(URI).replay(journal);
+    assertTrue(sync.complete(), "sync: " + sync);
+    MlflowClient client = new MlflowClient(URI);
+    String experimentId = client.getExperimentByName(experiment).orElseThrow().getExperimentId();
+    List<Run> runs = client.searchRuns(List.of(experimentId), "").stream().map(i -> client.getRun(i.getRunId())).toList();
+    assertEquals(9, runs.size(), "parent + 8 stage runs replayed");
+    Run parent = runs.stream().filter(x -> "pipeline".equals(tag(x, "drelu.stage"))).findFirst().orElseThrow();
+    assertEquals(8, runs.stream().filter(x -> parent.getInfo().getRunId().equals(tag(x, "mlflow.parentRunId"))).count());
+    assertEquals(0, new dev.drelu.tracking.JournalReplayer(URI).replay(journal).eventsSent(), "a second sync sends nothing");
+  }
+
+  private static String tag(Run r, String key) {
+    return r.getData().getTagsList().stream().filter(t -> t.getKey().equals(key)).map(t -> t.getValue())
+        .findFirst().orElse("");
+  }
+}
