@@ -104,6 +104,7 @@ final class BenchCommand implements Callable<Integer> {
             .mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         out.printf("%-22s %12.1f %14d %14d %16.1f %16.1f%n", entry.name(), rate, rss.get(0), rss.get(rss.size() - 1),
             fgsm.summary().imagesPerSecond(), pgd.summary().imagesPerSecond());
+        out.println("    rss after each epoch (MB): " + rss);
         out.flush();
       } finally {
         FileTrees.deleteTree(work);
