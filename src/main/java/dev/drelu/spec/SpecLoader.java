@@ -12,10 +12,10 @@ import dev.drelu.train.TrainingParams;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -69,7 +69,7 @@ public final class SpecLoader {
         : TrainingParams.paper();
 
     List<ModelEntry> models = new ArrayList<>();
-    Set<String> modelNames = new HashSet<>();
+    Map<String, String> modelNames = new HashMap<>();
     List<YamlMap.Item> modelItems = root.list("models");
     if (modelItems.isEmpty()) {
       root.error("models", "must list at least one model");
@@ -80,8 +80,11 @@ public final class SpecLoader {
         continue;
       }
       ModelEntry entry = model(m, training == null ? TrainingParams.paper() : training);
-      if (entry != null && !modelNames.add(entry.name())) {
-        errors.add(m.file(), m.line(), item.path(), "model name '" + entry.name() + "' is used twice; names must be unique");
+      String first = entry == null ? null : modelNames.putIfAbsent(entry.name(), item.path());
+      if (first != null) {
+        // reported where the spec lists it: the item path is a key of the spec, not of the model's file
+        errors.add(root.file(), item.line(), item.path(), "model name '" + entry.name() + "' is used twice (also by "
+            + first + "); names must be unique: give one a 'name:' (a model in its own file is named after the file)");
       } else if (entry != null) {
         models.add(entry);
       }
@@ -102,12 +105,14 @@ public final class SpecLoader {
     }
 
     List<AttackParams> attacks = new ArrayList<>();
-    Set<String> attackNames = new HashSet<>();
+    Map<String, String> attackNames = new HashMap<>();
     for (YamlMap.Item item : root.list("attacks")) {
       YamlMap m = resolve(root, item);
       AttackParams a = m == null ? null : attack(m);
-      if (a != null && !attackNames.add(a.name())) {
-        errors.add(m.file(), m.line(), item.path(), "attack name '" + a.name() + "' is used twice; give one a different name");
+      String first = a == null ? null : attackNames.putIfAbsent(a.name(), item.path());
+      if (first != null) {
+        errors.add(root.file(), item.line(), item.path(), "attack name '" + a.name() + "' is used twice (also by "
+            + first + "); give one a different 'name:'");
       } else if (a != null) {
         attacks.add(a);
       }
