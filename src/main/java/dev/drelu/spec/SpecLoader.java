@@ -275,7 +275,7 @@ public final class SpecLoader {
       String key = msg.split(" ", 2)[0];
       if (m.keys().contains(key)) {
         String rest = msg.substring(key.length()).trim();
-        m.error(key, rest + hintFor(key, msg));
+        m.error(key, rest + hintFor(m, key));
       } else {
         m.errors().add(m.file(), m.line(), m.path("").replaceAll("\\.$", ""), msg);
       }
@@ -284,9 +284,12 @@ public final class SpecLoader {
     return m.errors().count() == before ? value : null;
   }
 
-  private static String hintFor(String key, String msg) {
-    if (key.equals("epsilon") && msg.contains("[0.0, 1.0]")) {
-      return "; inputs are scaled to [0, 1], did you mean a value divided by 255?";
+  private static String hintFor(YamlMap m, String key) {
+    double eps = key.equals("epsilon") ? m.number("epsilon", 0) : 0;
+    if (eps > 1 && eps <= 255) {
+      // a bound on the 0..255 pixel scale; negative or larger values get no guess
+      String given = eps == Math.rint(eps) ? String.valueOf((long) eps) : String.valueOf(eps);
+      return String.format(Locale.ROOT, "; inputs are scaled to [0, 1], did you mean %s/255 = %.4f?", given, eps / 255);
     }
     return "";
   }
