@@ -223,7 +223,52 @@ class SpecLoaderTest {
   void epsilonOnThePixelScaleGetsTheDivideBy255Hint() throws Exception {
     Path attack = write("attack.yaml", "method: fgsm\nepsilon: 8\n");
     SpecError e = onlyError(spec("attacks: [attack.yaml]\n"));
-    assertError(e, attack, 2, "epsilon", "must be in [0.0, 1.0], but was: 8.0", "255");
+    assertError(e, attack, 2, "epsilon", "must be in [0.0, 1.0], but was: 8.0",
+        "inputs are scaled to [0, 1], did you mean 8/255 = 0.0314?");
+  }
+
+  @Test
+  void negativeEpsilonGetsNoPixelScaleHint() throws Exception {
+    Path attack = write("attack.yaml", "method: fgsm\nepsilon: -0.1\n");
+    SpecError e = onlyError(spec("attacks: [attack.yaml]\n"));
+    assertError(e, attack, 2, "epsilon", "must be in [0.0, 1.0], but was: -0.1");
+    assertFalse(e.message().contains("255"), e.toString());
+  }
+
+  @Test
+  void fractionalLayerSizeIsReportedNotTruncated() throws Exception {
+    Path model = write("model.yaml", "architecture: dense\nhidden: [256, 128.5]\n");
+    assertError(onlyError(spec("", "model.yaml", null)), model, 2, "hidden",
+        "layer sizes must be whole numbers, but one was: 128.5");
+  }
+
+  @Test
+  void emptyLayerListIsReportedNotReplacedByDefaults() throws Exception {
+    Path model = write("model.yaml", "architecture: dense\nhidden: []\n");
+    assertError(onlyError(spec("", "model.yaml", null)), model, 2, "hidden", "exactly two layer sizes");
+  }
+
+  @Test
+  void missingRequiredKeyDoesNotHideTheOtherMistakesOfItsFile() throws Exception {
+    Path model = write("model.yaml", "# line 1\ndropout: lots\n");
+    Path attack = write("attack.yaml", "epsilon: 8\nsteps: many\n");
+    Path dataset = write("data.yaml", "test-fraction: 2\n");
+    Path spec = spec("attacks: [attack.yaml]\n", "model.yaml", "data.yaml");
+    List<SpecError> errors = errors(spec);
+    assertEquals(List.of(
+            dataset + ":1: source", dataset + ":1: test-fraction",
+            model + ":2: architecture", model + ":2: dropout",
+            attack + ":1: method", attack + ":2: steps", attack + ":1: epsilon"),
+        errors.stream().map(e -> e.file() + ":" + e.line() + ": " + e.key()).toList(), errors.toString());
+  }
+
+  @Test
+  void badTrainingOverrideDoesNotHideTheModelsOwnMistakes() throws Exception {
+    Path model = write("model.yaml", "architecture: dense\ndropout: 1.5\ntraining:\n  lambda: -1\n");
+    List<SpecError> errors = errors(spec("", "model.yaml", null));
+    assertEquals(2, errors.size(), errors.toString());
+    assertError(errors.get(0), model, 4, "training.lambda", "must be a non-negative number, but was: -1.0");
+    assertError(errors.get(1), model, 2, "dropout", "must be in [0, 1), but was: 1.5");
   }
 
   @Test
