@@ -70,6 +70,7 @@ public final class SpecLoader {
 
     List<ModelEntry> models = new ArrayList<>();
     Map<String, String> modelNames = new HashMap<>();
+    Map<List<Object>, String> modelContents = new HashMap<>();
     List<YamlMap.Item> modelItems = root.list("models");
     if (modelItems.isEmpty()) {
       root.error("models", "must list at least one model");
@@ -86,6 +87,13 @@ public final class SpecLoader {
         errors.add(root.file(), item.line(), item.path(), "model name '" + entry.name() + "' is used twice (also by "
             + first + "); names must be unique: give one a 'name:' (a model in its own file is named after the file)");
       } else if (entry != null) {
+        // two names for one training would share a cache key: trained once, and raced for
+        String same = modelContents.putIfAbsent(List.of(entry.model(), entry.training()), item.path());
+        if (same != null) {
+          errors.add(root.file(), item.line(), item.path(), "model '" + entry.name() + "' trains exactly like "
+              + same + " (same network and training" + (entry.model().activation() == ActivationKind.DRELU ? ""
+              : "; lambda and cap-learning-rate do not apply without D-ReLU") + "); remove one or change what differs");
+        }
         models.add(entry);
       }
     }
@@ -94,6 +102,8 @@ public final class SpecLoader {
     for (double s : root.numbers("seeds")) {
       if (s != Math.rint(s)) {
         root.error("seeds", "seeds must be whole numbers, but one was: " + s);
+      } else if (seeds.contains((long) s)) {
+        root.error("seeds", "seed " + (long) s + " is listed twice; each seed trains every model once");
       } else {
         seeds.add((long) s);
       }
