@@ -8,9 +8,11 @@ import dev.drelu.store.ArtifactStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Expands a spec into tasks with keys and decides, against the store, what each will do. */
 public final class Planner {
@@ -19,6 +21,8 @@ public final class Planner {
   /**
    * @throws IOException if the dataset's source files cannot be read (they are fingerprinted here)
    * @throws IllegalStateException if --only needs an earlier stage that is not cached
+   * @throws IllegalArgumentException if two tasks of the spec have the same key (e.g. two models
+   *     that differ only in name, or a seed listed twice): they would compute one artifact twice
    */
   public static Plan plan(PipelineSpec spec, ArtifactStore store, CacheControl cache) throws IOException {
     Tasks.Prepare prepare = Tasks.Prepare.of(spec.dataset(), DatasetPreparer.fingerprint(spec.dataset()));
@@ -40,13 +44,11 @@ public final class Planner {
     Tasks.Summarise summarise = Tasks.Summarise.of(spec.name(),
         train.stream().map(Tasks.Train::key).toList(), attack.stream().map(Tasks.Attack::key).toList(), labels);
 
+    List<StageTask> all = all(prepare, train, attack, summarise);
+    rejectSharedKeys(all);
+
     List<Plan.Step> steps = new ArrayList<>();
     List<String> missing = new ArrayList<>();
-    List<StageTask> all = new ArrayList<>();
-    all.add(prepare);
-    all.addAll(train);
-    all.addAll(attack);
-    all.add(summarise);
     for (StageTask task : all) {
       Plan.Step step = decide(task, store, cache);
       if (cache.policy(task.stage()) == StagePolicy.REQUIRE_CACHED && step.action() != Plan.Action.REUSE) {
@@ -59,6 +61,39 @@ public final class Planner {
           + String.join(", ", missing) + "; run the pipeline once without --only (or with --from) first");
     }
     return new Plan(spec, cache, List.of(prepare), train, attack, summarise, steps);
+  }
+
+  private static List<StageTask> all(Tasks.Prepare prepare, List<Tasks.Train> train, List<Tasks.Attack> attack,
+      Tasks.Summarise summarise) {
+    List<StageTask> all = new ArrayList<>();
+    all.add(prepare);
+    all.addAll(train);
+    all.addAll(attack);
+    all.add(summarise);
+    return all;
+  }
+
+  /** Two tasks with one key would run the same work twice and race to commit it. */
+  private static void rejectSharedKeys(List<StageTask> tasks) {
+    Map<String, String> byKey = new LinkedHashMap<>();
+    Set<String> clashingModels = new HashSet<>();
+    List<String> clashes = new ArrayList<>();
+    for (StageTask t : tasks) {
+      String label = t.stage().key() + " " + t.label();
+      String other = byKey.putIfAbsent(t.key(), label);
+      if (other == null || (t instanceof Tasks.Attack a && clashingModels.contains(a.modelKey()))) {
+        continue; // the attacks of two identical models clash too; naming the models says enough
+      }
+      if (t.stage() == Stage.TRAIN) {
+        clashingModels.add(t.key());
+      }
+      clashes.add(other + " and " + label);
+    }
+    if (!clashes.isEmpty()) {
+      throw new IllegalArgumentException("these tasks would compute the same artifact (same parameters and inputs): "
+          + String.join("; ", clashes) + "; remove the duplicate from the spec or change what differs"
+          + " (lambda and cap-learning-rate do not apply to models without D-ReLU)");
+    }
   }
 
   private static Plan.Step decide(StageTask task, ArtifactStore store, CacheControl cache) {

