@@ -109,7 +109,9 @@ public final class Planner {
     } else if (lookup instanceof ArtifactStore.Corrupt c) {
       action = Plan.Action.REPLACE_CORRUPT;
       note = c.reason();
-    } else if (task.stage() == Stage.TRAIN && Files.isDirectory(store.workDir(task.stage().key(), task.key()))) {
+    } else if (task.stage() == Stage.TRAIN && policy != StagePolicy.FORCE
+        && Files.isDirectory(store.workDir(task.stage().key(), task.key()))) {
+      // a forced run deletes the checkpoint and starts over (TrainStage)
       action = Plan.Action.RESUME;
       note = "checkpoint in " + store.workDir(task.stage().key(), task.key());
     } else {

@@ -48,6 +48,7 @@ public final class Tasks {
     public Map<String, Object> params() {
       Map<String, Object> p = new LinkedHashMap<>(asMap(dataset));
       p.remove("path"); // where the files are does not change what they hold
+      p.remove("name"); // nor does the label a table shows
       p.put("source_sha256", fingerprint);
       return p;
     }
