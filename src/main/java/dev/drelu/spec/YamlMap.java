@@ -159,40 +159,26 @@ final class YamlMap {
   }
 
   double number(String key, double fallback) {
-    String s = string(key, null);
-    if (s == null) {
-      return fallback;
-    }
-    try {
-      return Double.parseDouble(s);
-    } catch (NumberFormatException e) {
-      error(key, "must be a number, but was: " + s);
-      return fallback;
-    }
+    return typed(key, fallback, Double::parseDouble, "must be a number");
   }
 
   int integer(String key, int fallback) {
-    String s = string(key, null);
-    if (s == null) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(s);
-    } catch (NumberFormatException e) {
-      error(key, "must be a whole number, but was: " + s);
-      return fallback;
-    }
+    return typed(key, fallback, Integer::parseInt, "must be a whole number");
   }
 
   long longValue(String key, long fallback) {
+    return typed(key, fallback, Long::parseLong, "must be a whole number");
+  }
+
+  private <T> T typed(String key, T fallback, Function<String, T> parse, String expectation) {
     String s = string(key, null);
     if (s == null) {
       return fallback;
     }
     try {
-      return Long.parseLong(s);
+      return parse.apply(s);
     } catch (NumberFormatException e) {
-      error(key, "must be a whole number, but was: " + s);
+      error(key, expectation + ", but was: " + s);
       return fallback;
     }
   }
