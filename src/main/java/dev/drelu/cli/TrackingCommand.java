@@ -5,11 +5,9 @@ import dev.drelu.tracking.JournalReplayer;
 import dev.drelu.tracking.MlflowHealth;
 import dev.drelu.tracking.SyncReport;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -76,12 +74,7 @@ final class TrackingCommand {
       String uri = trackingUri != null ? trackingUri : System.getenv("MLFLOW_TRACKING_URI");
       out.println("server:  " + (uri == null ? "none configured"
           : uri + (MlflowHealth.isUp(uri, Duration.ofSeconds(3)) ? " (up)" : " (not answering)")));
-      long pending = 0;
-      if (Files.isDirectory(journal())) {
-        try (Stream<Path> s = Files.list(journal())) {
-          pending = s.filter(p -> p.getFileName().toString().endsWith(".jsonl")).count();
-        }
-      }
+      int pending = JournalReplayer.pending(journal()).size();
       out.println("journal: " + journal() + " (" + pending + " file(s) waiting for `drelu tracking sync`)");
       out.flush();
       return 0;

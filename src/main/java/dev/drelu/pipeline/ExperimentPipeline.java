@@ -31,7 +31,7 @@ final class ExperimentPipeline {
     CacheControl cache = plan.cache();
     PCollection<ArtifactRef> datasets = p
         .apply("PrepareTasks", Create.of(plan.prepare()).withCoder(coder(Tasks.Prepare.class)))
-        .apply("PrepareData", ParDo.of(new StageFns.PrepareDataFn(context)))
+        .apply("PrepareData", ParDo.of(new StageFns.RunStageFn<Tasks.Prepare>(context, () -> PrepareStage::run)))
         .setCoder(coder(ArtifactRef.class));
     if (cache.policy(Stage.TRAIN) == StagePolicy.SKIP) {
       return;
@@ -41,7 +41,7 @@ final class ExperimentPipeline {
         .setCoder(coder(Tasks.Train.class))
         // one training configuration per worker: without this a fused runner trains them in sequence
         .apply("SpreadTraining", Reshuffle.viaRandomKey())
-        .apply("TrainModels", ParDo.of(new StageFns.TrainModelFn(context)))
+        .apply("TrainModels", ParDo.of(new StageFns.RunStageFn<Tasks.Train>(context, () -> new TrainStage()::run)))
         .setCoder(coder(ArtifactRef.class));
     if (cache.policy(Stage.ATTACK) == StagePolicy.SKIP) {
       return;
@@ -50,7 +50,7 @@ final class ExperimentPipeline {
         .apply("ExpandAttacks", ParDo.of(new StageFns.FanOutFn<>(byInput(plan.attack(), Tasks.Attack::modelKey))))
         .setCoder(coder(Tasks.Attack.class))
         .apply("SpreadAttacks", Reshuffle.viaRandomKey())
-        .apply("RunAttacks", ParDo.of(new StageFns.RunAttackFn(context)))
+        .apply("RunAttacks", ParDo.of(new StageFns.RunStageFn<Tasks.Attack>(context, () -> new AttackStage()::run)))
         .setCoder(coder(ArtifactRef.class));
     if (cache.policy(Stage.SUMMARISE) == StagePolicy.SKIP) {
       return;

@@ -5,12 +5,12 @@ import dev.drelu.core.Progress;
 import dev.drelu.spec.PipelineSpec;
 import dev.drelu.store.ArtifactRef;
 import dev.drelu.store.ArtifactStore;
+import dev.drelu.tracking.JournalReplayer;
 import dev.drelu.tracking.MetricPoint;
 import dev.drelu.tracking.RunOutcome;
 import dev.drelu.tracking.Tracker;
 import dev.drelu.tracking.TrackingStatus;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
@@ -141,13 +140,8 @@ public final class ExperimentRunner {
     if (!options.tracking().enabled()) {
       return null;
     }
-    long pending = 0;
     Path dir = Path.of(options.tracking().journalDir());
-    if (Files.isDirectory(dir)) {
-      try (Stream<Path> files = Files.list(dir)) {
-        pending = files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).count();
-      }
-    }
+    int pending = JournalReplayer.pending(dir).size();
     if (driver.online() && pending == 0) {
       return null;
     }

@@ -43,56 +43,36 @@ final class StageFns {
     }
   }
 
-  static final class PrepareDataFn extends StageFn<Tasks.Prepare, ArtifactRef> {
-    PrepareDataFn(RunContext context) {
-      super(context);
-    }
-
-    @ProcessElement
-    public void process(@Element Tasks.Prepare task, OutputReceiver<ArtifactRef> out) throws Exception {
-      out.output(PrepareStage.run(task, runner));
-    }
+  /** What a stage does with one task; a fresh service per worker (it may cache datasets). */
+  interface StageService<T extends StageTask> {
+    ArtifactRef run(T task, StageRunner runner) throws Exception;
   }
 
-  static final class TrainModelFn extends StageFn<Tasks.Train, ArtifactRef> {
-    private transient TrainStage stage;
+  /** Runs one stage's tasks: prepare, train or attack. */
+  static final class RunStageFn<T extends StageTask> extends StageFn<T, ArtifactRef> {
+    private final SerializableSupplier<StageService<T>> services;
+    private transient StageService<T> service;
 
-    TrainModelFn(RunContext context) {
+    RunStageFn(RunContext context, SerializableSupplier<StageService<T>> services) {
       super(context);
+      this.services = services;
     }
 
     @Override
     @Setup
     public void setup() {
       super.setup();
-      stage = new TrainStage();
+      service = services.get();
     }
 
     @ProcessElement
-    public void process(@Element Tasks.Train task, OutputReceiver<ArtifactRef> out) throws Exception {
-      out.output(stage.run(task, runner));
+    public void process(@Element T task, OutputReceiver<ArtifactRef> out) throws Exception {
+      out.output(service.run(task, runner));
     }
   }
 
-  static final class RunAttackFn extends StageFn<Tasks.Attack, ArtifactRef> {
-    private transient AttackStage stage;
-
-    RunAttackFn(RunContext context) {
-      super(context);
-    }
-
-    @Override
-    @Setup
-    public void setup() {
-      super.setup();
-      stage = new AttackStage();
-    }
-
-    @ProcessElement
-    public void process(@Element Tasks.Attack task, OutputReceiver<ArtifactRef> out) throws Exception {
-      out.output(stage.run(task, runner));
-    }
-  }
+  /** A supplier that travels with its DoFn. */
+  interface SerializableSupplier<T> extends java.util.function.Supplier<T>, java.io.Serializable {}
 
   static final class SummariseFn extends StageFn<KV<String, Iterable<ArtifactRef>>, ArtifactRef> {
     private final Tasks.Summarise task;

@@ -3,8 +3,8 @@ package dev.drelu.tracking;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.drelu.core.FileTrees;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +78,7 @@ final class JournalFiles {
   static void markSynced(Path file) throws IOException {
     Files.move(file, file.resolveSibling(file.getFileName() + SYNCED_SUFFIX),
         StandardCopyOption.ATOMIC_MOVE);
-    deleteTree(stashDir(file));
+    FileTrees.deleteTree(stashDir(file));
   }
 
   /** Where a journal keeps copies of the artifacts it journaled. */
@@ -99,18 +99,4 @@ final class JournalFiles {
     }
   }
 
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    }
-  }
 }

@@ -50,6 +50,14 @@ public final class JournalReplayer {
    * @return what was sent and what remains; {@link SyncReport#failure()} says why it stopped early
    * @throws UncheckedIOException if a journal cannot be read or rewritten (the message names it)
    */
+  /**
+   * @param journalDir the journal folder
+   * @return the journal files still waiting to be replayed, oldest first
+   */
+  public static List<Path> pending(Path journalDir) throws IOException {
+    return JournalFiles.pending(journalDir);
+  }
+
   public SyncReport replay(Path journalDir) {
     List<Path> paths;
     try {
