@@ -88,6 +88,7 @@ final class BenchCommand implements Callable<Integer> {
           TrainingParams.Monitor.TOTAL, entry.training().capLearningRate(), 1);
       List<Double> stepsPerSecond = new ArrayList<>();
       List<Long> rss = new ArrayList<>();
+      List<Integer> arrays = new ArrayList<>();
       Path work = Files.createTempDirectory("drelu-bench");
       try (Classifier model = Classifier.create(entry.model(), shape, 1, dev)) {
         new Trainer(p, Objective.NATURAL).train(model, train, validation, work, new TrainingListener() {
@@ -95,6 +96,7 @@ final class BenchCommand implements Callable<Integer> {
           public void onEpoch(EpochMetrics m) {
             stepsPerSecond.add(steps / m.seconds());
             rss.add(residentMegabytes());
+            arrays.add(liveArrays(model));
           }
         });
         AttackOutcome fgsm = RobustEvaluator.run(model, attackSet, AttackParams.fgsm(0.1), 250, n -> { });
@@ -105,12 +107,14 @@ final class BenchCommand implements Callable<Integer> {
         out.printf("%-22s %12.1f %14d %14d %16.1f %16.1f%n", entry.name(), rate, rss.get(0), rss.get(rss.size() - 1),
             fgsm.summary().imagesPerSecond(), pgd.summary().imagesPerSecond());
         out.println("    rss after each epoch (MB): " + rss);
+        out.println("    live NDArrays on the model's manager after each epoch: " + arrays);
         out.flush();
       } finally {
         FileTrees.deleteTree(work);
       }
     }
-    out.println("(train step/s excludes the first epoch; rss = resident memory after the first and last epoch)");
+    out.println("(train step/s excludes the first epoch; rss = resident memory after the first and last epoch;"
+        + " the JVM heap and the native allocator grow during the first epochs, then stay flat)");
     out.flush();
     return 0;
   }
@@ -128,6 +132,11 @@ final class BenchCommand implements Callable<Integer> {
       index[i] = i;
     }
     return new ImageDataset(pixels, labels, index, 1, 28, 28, 10);
+  }
+
+  /** @return the NDArrays the model's manager and its children hold (must not grow with steps) */
+  static int liveArrays(Classifier model) {
+    return model.manager() instanceof ai.djl.ndarray.BaseNDManager m ? m.getManagedArrays().size() : -1;
   }
 
   static long residentMegabytes() {

@@ -98,11 +98,13 @@ public final class Adam implements AutoCloseable {
 
   /** Writes the step count and both moments, in parameter order. */
   public void save(OutputStream out) throws IOException {
-    NDList all = new NDList();
-    all.add(manager.create(new long[] {steps}));
-    all.addAll(firstMoments);
-    all.addAll(secondMoments);
-    all.encode(out);
+    try (NDArray stepCount = manager.create(new long[] {steps})) { // closed: one per checkpoint would pile up
+      NDList all = new NDList();
+      all.add(stepCount);
+      all.addAll(firstMoments);
+      all.addAll(secondMoments);
+      all.encode(out);
+    }
   }
 
   /**
