@@ -150,14 +150,6 @@ final class YamlMap {
     return fallback;
   }
 
-  String requiredString(String key) {
-    if (!has(key)) {
-      error(key, "is required");
-      return null;
-    }
-    return string(key, null);
-  }
-
   double number(String key, double fallback) {
     return typed(key, fallback, Double::parseDouble, "must be a number");
   }
