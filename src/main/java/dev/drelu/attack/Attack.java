@@ -11,18 +11,28 @@ public interface Attack {
   /**
    * @param model the classifier under attack
    * @param x N x C x H x W clean inputs in [0, 1]
-   * @param y N labels
+   * @param y N labels (int64)
    * @param exampleIndices the N examples' stable indices (seed per-example randomness with them,
    *     so a sharded run equals an unsharded one)
-   * @return the adversarial inputs, same shape as x, on x's manager
+   * @return the adversarial inputs (same shape as x, on x's manager) and the queries spent
    */
-  NDArray perturb(Classifier model, NDArray x, NDArray y, int[] exampleIndices);
+  Result perturb(Classifier model, NDArray x, NDArray y, int[] exampleIndices);
+
+  /**
+   * What an attack returns for a batch.
+   *
+   * @param adversarial inputs inside the threat model
+   * @param queries per example: model evaluations spent (forward passes for a black-box attack,
+   *     gradient evaluations for a white-box one)
+   */
+  record Result(NDArray adversarial, int[] queries) {}
 
   /** Builds the attack a parameter set describes. */
   static Attack of(AttackParams p) {
     return switch (p.method()) {
       case FGSM -> new Fgsm(p);
-      case PGD -> new Pgd(p);
+      case PGD -> new Restarts(new Pgd(p), p.restarts(), p.seed());
+      default -> throw new UnsupportedOperationException(p.method().key() + " is not implemented yet");
     };
   }
 }

@@ -6,6 +6,8 @@ import java.io.Serializable;
 /**
  * Per-example results of one attack on one model over a test set.
  *
+ * @param queries model evaluations spent on each example (forward passes for Square, gradient
+ *     evaluations for gradient attacks)
  * @param zeroGradient 1 where the cross-entropy's input gradient at the clean input is exactly
  *     zero everywhere: a gradient attack cannot move from there (a sign of gradient masking)
  */
@@ -18,6 +20,7 @@ public record AttackOutcome(
     double[] linf,
     double[] l2,
     int[] zeroGradient,
+    int[] queries,
     double seconds)
     implements Serializable {
 
@@ -34,6 +37,8 @@ public record AttackOutcome(
     int zero = 0;
     double maxLinf = 0;
     double sumL2 = 0;
+    long sumQueries = 0;
+    int maxQueries = 0;
     for (int i = 0; i < n; i++) {
       boolean c = cleanPrediction[i] == label[i];
       clean += c ? 1 : 0;
@@ -41,9 +46,12 @@ public record AttackOutcome(
       zero += zeroGradient[i];
       maxLinf = Math.max(maxLinf, linf[i]);
       sumL2 += l2[i];
+      sumQueries += queries[i];
+      maxQueries = Math.max(maxQueries, queries[i]);
     }
     return new AttackSummary(attack, n, (double) clean / n, (double) robust / n,
-        (double) zero / n, maxLinf, sumL2 / n, seconds, n / Math.max(seconds, 1e-9));
+        (double) zero / n, maxLinf, sumL2 / n, (double) sumQueries / n, maxQueries, seconds,
+        n / Math.max(seconds, 1e-9));
   }
 
   /** @return the Arrow-ready table (one row per example) */
@@ -56,6 +64,7 @@ public record AttackOutcome(
         .addDoubles("linf", linf)
         .addDoubles("l2", l2)
         .addInts("zero_gradient", zeroGradient)
+        .addInts("queries", queries)
         .metadata("drelu.attack", attack)
         .metadata("drelu.seconds", Double.toString(seconds))
         .build();
@@ -65,6 +74,6 @@ public record AttackOutcome(
   public static AttackOutcome fromTable(ColumnTable t) {
     return new AttackOutcome(t.metadata().get("drelu.attack"), t.ints("index"), t.ints("label"),
         t.ints("clean_prediction"), t.ints("adversarial_prediction"), t.doubles("linf"),
-        t.doubles("l2"), t.ints("zero_gradient"), Double.parseDouble(t.metadata().get("drelu.seconds")));
+        t.doubles("l2"), t.ints("zero_gradient"), t.ints("queries"), Double.parseDouble(t.metadata().get("drelu.seconds")));
   }
 }

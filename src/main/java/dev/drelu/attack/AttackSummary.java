@@ -10,6 +10,8 @@ import java.io.Serializable;
  * @param zeroGradientFraction share whose input gradient is exactly zero at the clean point
  * @param maxLinf the largest perturbation found (must stay within epsilon)
  * @param meanL2 mean L2 size of the perturbations
+ * @param meanQueries mean model evaluations per example
+ * @param maxQueries the most any example used (Square must stay within its budget)
  * @param imagesPerSecond attacked images per second
  */
 public record AttackSummary(
@@ -20,6 +22,8 @@ public record AttackSummary(
     double zeroGradientFraction,
     double maxLinf,
     double meanL2,
+    double meanQueries,
+    int maxQueries,
     double seconds,
     double imagesPerSecond)
     implements Serializable {}

@@ -26,6 +26,7 @@ public final class RobustEvaluator {
     double[] linf = new double[n];
     double[] l2 = new double[n];
     int[] zero = new int[n];
+    int[] queries = new int[n];
     long started = System.nanoTime();
     for (int from = 0; from < n; from += batchSize) {
       int to = Math.min(n, from + batchSize);
@@ -44,7 +45,9 @@ public final class RobustEvaluator {
         for (int k = 0; k < nonZero.length; k++) {
           zero[from + k] = 1 - nonZero[k];
         }
-        NDArray adv = attack.perturb(model, x, y, indices);
+        Attack.Result result = attack.perturb(model, x, y, indices);
+        NDArray adv = result.adversarial();
+        System.arraycopy(result.queries(), 0, queries, from, to - from);
         copy(logitsWithoutGraph(model, adv).argMax(1).toType(ai.djl.ndarray.types.DataType.INT32, false), advPred, from);
         NDArray delta = adv.sub(x).reshape(to - from, -1);
         float[] inf = delta.abs().max(new int[] {1}).toFloatArray();
@@ -58,7 +61,7 @@ public final class RobustEvaluator {
     }
     int[] labels = data.labels();
     int[] index = data.indices();
-    return new AttackOutcome(params.name(), index, labels, cleanPred, advPred, linf, l2, zero,
+    return new AttackOutcome(params.name(), index, labels, cleanPred, advPred, linf, l2, zero, queries,
         (System.nanoTime() - started) / 1e9);
   }
 

@@ -77,7 +77,7 @@ class AttackTest {
       }
       NDArray x = m.create(flatten(xs), new Shape(2, 1, 2, 2));
       NDArray y = m.create(new long[] {ys[0], ys[1]});
-      float[] adv = Attack.of(AttackParams.fgsm(eps)).perturb(model, x, y, new int[] {0, 1}).toFloatArray();
+      float[] adv = Attack.of(AttackParams.fgsm(eps)).perturb(model, x, y, new int[] {0, 1}).adversarial().toFloatArray();
       for (int n = 0; n < 2; n++) {
         double[] z = new double[3];
         double max = Double.NEGATIVE_INFINITY;
@@ -115,13 +115,13 @@ class AttackTest {
   @Test
   void pgdNeverLeavesTheEpsBallOrTheUnitInterval() {
     // a step larger than eps makes the projection do real work
-    AttackParams pgd = new AttackParams("pgd", AttackMethod.PGD, 0.05, 10, 0.03, true, false, 11);
+    AttackParams pgd = AttackParams.builder(AttackMethod.PGD).epsilon(0.05).steps(10).stepSize(0.03).seed(11).build();
     int[] rows = Batches.allRows(TEST.size());
     try (NDManager m = trained.manager().newSubManager()) {
       NDArray x = Batches.images(m, TEST, rows, 0, TEST.size());
       NDArray y = Batches.labels(m, TEST, rows, 0, TEST.size());
       float[] clean = x.toFloatArray();
-      float[] adv = Attack.of(pgd).perturb(trained, x, y, TEST.indices()).toFloatArray();
+      float[] adv = Attack.of(pgd).perturb(trained, x, y, TEST.indices()).adversarial().toFloatArray();
       for (int i = 0; i < adv.length; i++) {
         assertTrue(adv[i] >= 0f && adv[i] <= 1f, "pixel " + i + " = " + adv[i]);
         assertTrue(Math.abs(adv[i] - clean[i]) <= 0.05 + 1e-6, "pixel " + i + " moved " + Math.abs(adv[i] - clean[i]));
@@ -129,6 +129,41 @@ class AttackTest {
     }
     AttackSummary s = RobustEvaluator.run(trained, TEST, pgd, 32, n -> { }).summary();
     assertTrue(s.maxLinf() <= 0.05 + 1e-6, "max linf " + s.maxLinf());
+  }
+
+  @Test
+  void l2PgdStaysInTheL2BallAndTheUnitInterval() {
+    AttackParams pgd = AttackParams.builder(AttackMethod.PGD).norm(Norm.L2).epsilon(0.5).steps(10).stepSize(0.3).seed(2).build();
+    AttackOutcome o = RobustEvaluator.run(trained, TEST, pgd, 32, n -> { });
+    for (int i = 0; i < o.size(); i++) {
+      assertTrue(o.l2()[i] <= 0.5 + 1e-5, "example " + i + " moved " + o.l2()[i] + " in L2");
+    }
+    assertTrue(o.summary().robustAccuracy() < o.summary().cleanAccuracy(), "L2 PGD lowers accuracy");
+    int[] rows = Batches.allRows(TEST.size());
+    try (NDManager m = trained.manager().newSubManager()) {
+      NDArray x = Batches.images(m, TEST, rows, 0, TEST.size());
+      NDArray y = Batches.labels(m, TEST, rows, 0, TEST.size());
+      for (float v : Attack.of(pgd).perturb(trained, x, y, TEST.indices()).adversarial().toFloatArray()) {
+        assertTrue(v >= 0f && v <= 1f);
+      }
+    }
+  }
+
+  @Test
+  void restartsNeverWeakenPgdAndCountTheirQueries() {
+    AttackParams.Builder b = AttackParams.builder(AttackMethod.PGD).epsilon(0.15).steps(5).stepSize(0.05).seed(4);
+    AttackOutcome once = RobustEvaluator.run(trained, TEST, b.build(), 32, n -> { });
+    AttackOutcome thrice = RobustEvaluator.run(trained, TEST, b.restarts(3).build(), 32, n -> { });
+    assertTrue(thrice.summary().robustAccuracy() <= once.summary().robustAccuracy());
+    for (int i = 0; i < once.size(); i++) {
+      boolean fooledFirst = once.adversarialPrediction()[i] != once.label()[i];
+      if (fooledFirst) {
+        assertEquals(5, thrice.queries()[i], "an example fooled by the first run is not attacked again");
+        assertEquals(once.adversarialPrediction()[i], thrice.adversarialPrediction()[i]);
+      } else {
+        assertEquals(15, thrice.queries()[i]);
+      }
+    }
   }
 
   @Test
@@ -142,7 +177,7 @@ class AttackTest {
 
   @Test
   void anUnboundedGradientAttackReachesZeroAccuracy() {
-    AttackParams unbounded = new AttackParams("pgd", AttackMethod.PGD, 1.0, 50, 0.1, true, false, 0);
+    AttackParams unbounded = AttackParams.builder(AttackMethod.PGD).epsilon(1.0).steps(50).stepSize(0.1).build();
     assertEquals(0.0, RobustEvaluator.run(trained, TEST, unbounded, 32, n -> { }).summary().robustAccuracy());
     assertEquals(0.0, RobustEvaluator.run(trained, TEST, AttackParams.fgsm(1.0), 32, n -> { }).summary().robustAccuracy(),
         0.05, "FGSM at eps 1 leaves almost nothing on a linear-ish toy model");
@@ -160,7 +195,7 @@ class AttackTest {
 
   @Test
   void resultsDependOnTheSeedAndTheExampleButNotOnTheBatching() {
-    AttackParams pgd = new AttackParams("pgd", AttackMethod.PGD, 0.2, 5, 0.05, true, false, 3);
+    AttackParams pgd = AttackParams.builder(AttackMethod.PGD).epsilon(0.2).steps(5).stepSize(0.05).seed(3).build();
     AttackOutcome big = RobustEvaluator.run(trained, TEST, pgd, 64, n -> { });
     AttackOutcome small = RobustEvaluator.run(trained, TEST, pgd, 7, n -> { });
     AttackOutcome again = RobustEvaluator.run(trained, TEST, pgd, 64, n -> { });
