@@ -24,6 +24,49 @@ public record AttackOutcome(
     double seconds)
     implements Serializable {
 
+  /**
+   * Joins the shards of one attack on one model, in the order given.
+   *
+   * @throws IllegalArgumentException if the parts come from different attacks
+   */
+  public static AttackOutcome concat(java.util.List<AttackOutcome> parts) {
+    if (parts.size() == 1) {
+      return parts.get(0);
+    }
+    String attack = parts.get(0).attack();
+    int n = 0;
+    double seconds = 0;
+    for (AttackOutcome p : parts) {
+      if (!p.attack().equals(attack)) {
+        throw new IllegalArgumentException("cannot join shards of " + attack + " and " + p.attack());
+      }
+      n += p.size();
+      seconds += p.seconds();
+    }
+    int[] index = new int[n];
+    int[] label = new int[n];
+    int[] clean = new int[n];
+    int[] adv = new int[n];
+    double[] linf = new double[n];
+    double[] l2 = new double[n];
+    int[] zero = new int[n];
+    int[] queries = new int[n];
+    int at = 0;
+    for (AttackOutcome p : parts) {
+      int k = p.size();
+      System.arraycopy(p.index(), 0, index, at, k);
+      System.arraycopy(p.label(), 0, label, at, k);
+      System.arraycopy(p.cleanPrediction(), 0, clean, at, k);
+      System.arraycopy(p.adversarialPrediction(), 0, adv, at, k);
+      System.arraycopy(p.linf(), 0, linf, at, k);
+      System.arraycopy(p.l2(), 0, l2, at, k);
+      System.arraycopy(p.zeroGradient(), 0, zero, at, k);
+      System.arraycopy(p.queries(), 0, queries, at, k);
+      at += k;
+    }
+    return new AttackOutcome(attack, index, label, clean, adv, linf, l2, zero, queries, seconds);
+  }
+
   /** @return the number of examples */
   public int size() {
     return index.length;

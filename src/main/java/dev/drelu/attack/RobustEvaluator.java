@@ -18,6 +18,15 @@ public final class RobustEvaluator {
    */
   public static AttackOutcome run(
       Classifier model, ImageDataset data, AttackParams params, int batchSize, IntConsumer progress) {
+    return run(model, model, data, params, batchSize, progress);
+  }
+
+  /**
+   * A transfer attack when {@code craftOn} is another model: the perturbations are computed on
+   * {@code craftOn} and the verdicts (and the zero-gradient check) are {@code model}'s.
+   */
+  public static AttackOutcome run(Classifier model, Classifier craftOn, ImageDataset data, AttackParams params,
+      int batchSize, IntConsumer progress) {
     Attack attack = Attack.of(params);
     int n = data.size();
     int[] rows = Batches.allRows(n);
@@ -45,7 +54,7 @@ public final class RobustEvaluator {
         for (int k = 0; k < nonZero.length; k++) {
           zero[from + k] = 1 - nonZero[k];
         }
-        Attack.Result result = attack.perturb(model, x, y, indices);
+        Attack.Result result = attack.perturb(craftOn, x, y, indices);
         NDArray adv = result.adversarial();
         System.arraycopy(result.queries(), 0, queries, from, to - from);
         copy(logitsWithoutGraph(model, adv).argMax(1).toType(ai.djl.ndarray.types.DataType.INT32, false), advPred, from);

@@ -55,6 +55,22 @@ public record ModelSpec(
     }
   }
 
+  /**
+   * @return the same network with another activation; settings the new activation does not use
+   *     (D-ReLU's initial cap, S-ReLU's fixed cap) go back to their defaults, so two specs that
+   *     build the same network are equal (and share a cache key)
+   */
+  public ModelSpec withActivation(ActivationKind a) {
+    return new ModelSpec(architecture, hidden, headUnits, dropout, a, placement,
+        a == ActivationKind.DRELU ? capInit : PAPER_CAP_INIT, a == ActivationKind.SRELU ? fixedCap : 1.0,
+        inputConvFilters);
+  }
+
+  /** @return this spec with the settings its activation does not use at their defaults */
+  public ModelSpec normalised() {
+    return withActivation(activation);
+  }
+
   /** A short label for tables and run names, e.g. "dense/drelu" or "shallow-cnn/drelu@input-conv". */
   public String label() {
     return architecture.key() + "/" + activation.key()

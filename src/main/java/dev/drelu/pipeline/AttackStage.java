@@ -1,5 +1,6 @@
 package dev.drelu.pipeline;
 
+import ai.djl.Device;
 import dev.drelu.attack.AttackOutcome;
 import dev.drelu.attack.AttackSummary;
 import dev.drelu.attack.RobustEvaluator;
@@ -21,21 +22,38 @@ public final class AttackStage {
 
   private final DatasetCache datasets = new DatasetCache();
 
+  /** @return this task's contiguous part of the attacked examples */
+  static ImageDataset shard(ImageDataset test, Tasks.Attack task) {
+    int[] range = task.evaluation().shardRange(task.shard(), test.size());
+    int[] rows = new int[range[1] - range[0]];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = range[0] + i;
+    }
+    return test.select(rows);
+  }
+
+  private static Classifier load(StageRunner runner, String modelKey, Device device) throws java.io.IOException {
+    Path dir = runner.store().location(Stage.TRAIN.key(), modelKey);
+    ModelCard card = Json.CANONICAL.readValue(dir.resolve(TrainStage.CARD).toFile(), ModelCard.class);
+    return Classifier.load(card.model(), card.input(), dir.resolve(TrainStage.PARAMS), device);
+  }
+
   /** @return the attack result artifact */
   public ArtifactRef run(Tasks.Attack task, StageRunner runner) throws Exception {
     return runner.execute(task, (dir, runId) -> {
-      Path modelDir = runner.store().location(Stage.TRAIN.key(), task.modelKey());
-      ModelCard card = Json.CANONICAL.readValue(modelDir.resolve(TrainStage.CARD).toFile(), ModelCard.class);
       ImageDataset test = datasets.read(
           runner.store().location(Stage.PREPARE.key(), task.datasetKey()).resolve(PrepareStage.TEST));
       if (task.evaluation().examples() > 0) {
         test = test.head(task.evaluation().examples());
       }
-      try (Classifier model = Classifier.load(card.model(), card.input(), modelDir.resolve(TrainStage.PARAMS),
-          Devices.resolve(runner.context().device()))) {
+      test = shard(test, task);
+      Device device = Devices.resolve(runner.context().device());
+      try (Classifier model = load(runner, task.modelKey(), device);
+          Classifier source = task.sourceModelKey().equals(task.modelKey()) ? null
+              : load(runner, task.sourceModelKey(), device)) {
         Progress progress = Progress.start("attack " + task.label(), "images", test.size());
-        AttackOutcome outcome = RobustEvaluator.run(model, test, task.attack(), task.evaluation().batchSize(),
-            done -> progress.update(done, ""));
+        AttackOutcome outcome = RobustEvaluator.run(model, source == null ? model : source, test, task.attack(),
+            task.evaluation().batchSize(), done -> progress.update(done, ""));
         ArrowTables.write(outcome.toTable(), dir.resolve(RESULTS));
         AttackSummary s = outcome.summary();
         Map<String, String> summary = new TreeMap<>();
@@ -47,6 +65,8 @@ public final class AttackStage {
         summary.put("max_linf", Double.toString(s.maxLinf()));
         summary.put("mean_l2", Double.toString(s.meanL2()));
         summary.put("images_per_second", Double.toString(s.imagesPerSecond()));
+        summary.put("mean_queries", Double.toString(s.meanQueries()));
+        summary.put("max_queries", Integer.toString(s.maxQueries()));
         return summary;
       }
     });

@@ -1,7 +1,10 @@
 package dev.drelu.pipeline;
 
 import dev.drelu.attack.AttackParams;
+import dev.drelu.attack.AttackSource;
 import dev.drelu.data.DatasetPreparer;
+import dev.drelu.nn.ActivationKind;
+import dev.drelu.nn.ModelSpec;
 import dev.drelu.spec.ModelEntry;
 import dev.drelu.spec.PipelineSpec;
 import dev.drelu.store.ArtifactStore;
@@ -32,10 +35,14 @@ public final class Planner {
         train.add(Tasks.Train.of(prepare.key(), m, seed));
       }
     }
+    List<Tasks.Train> twins = new ArrayList<>();
     List<Tasks.Attack> attack = new ArrayList<>();
     for (Tasks.Train t : train) {
       for (AttackParams a : spec.attacks()) {
-        attack.add(Tasks.Attack.of(t, a, spec.evaluation()));
+        String source = a.source() == AttackSource.RELU_TWIN ? twin(t, train, twins).key() : t.key();
+        for (int shard = 0; shard < spec.evaluation().shards(); shard++) {
+          attack.add(Tasks.Attack.of(t, source, a, spec.evaluation(), shard));
+        }
       }
     }
     Map<String, String> labels = new LinkedHashMap<>();
@@ -43,8 +50,11 @@ public final class Planner {
     attack.forEach(a -> labels.put(a.key(), a.attack().name()));
     Tasks.Summarise summarise = Tasks.Summarise.of(spec.name(),
         train.stream().map(Tasks.Train::key).toList(), attack.stream().map(Tasks.Attack::key).toList(), labels);
+    // twins are trained like the spec's models but are not rows of the summary
+    List<Tasks.Train> allTraining = new ArrayList<>(train);
+    allTraining.addAll(twins);
 
-    List<StageTask> all = all(prepare, train, attack, summarise);
+    List<StageTask> all = all(prepare, allTraining, attack, summarise);
     rejectSharedKeys(all);
 
     List<Plan.Step> steps = new ArrayList<>();
@@ -60,7 +70,28 @@ public final class Planner {
       throw new IllegalStateException("--only " + cache.only().key() + " needs the earlier stages cached, but these are not: "
           + String.join(", ", missing) + "; run the pipeline once without --only (or with --from) first");
     }
-    return new Plan(spec, cache, List.of(prepare), train, attack, summarise, steps);
+    return new Plan(spec, cache, List.of(prepare), allTraining, attack, summarise, steps);
+  }
+
+  /**
+   * The plain-ReLU twin of a model (same architecture, data, training and seed; no caps, so lambda
+   * and the cap learning rate drop out): the source of a transfer attack. A twin the spec already
+   * trains (an identical ReLU model) is that very task, found by its key.
+   */
+  private static Tasks.Train twin(Tasks.Train model, List<Tasks.Train> train, List<Tasks.Train> twins) {
+    ModelEntry e = model.entry();
+    ModelSpec relu = e.model().withActivation(ActivationKind.RELU);
+    Tasks.Train candidate = Tasks.Train.of(model.datasetKey(), new ModelEntry(e.name() + "-relu-twin", relu, e.training()),
+        model.seed());
+    for (List<Tasks.Train> list : List.of(train, twins)) {
+      for (Tasks.Train t : list) {
+        if (t.key().equals(candidate.key())) {
+          return t;
+        }
+      }
+    }
+    twins.add(candidate);
+    return candidate;
   }
 
   private static List<StageTask> all(Tasks.Prepare prepare, List<Tasks.Train> train, List<Tasks.Attack> attack,

@@ -51,18 +51,22 @@ public final class SummariseStage {
   }
 
   static SummaryTable build(Tasks.Summarise task, StageRunner runner) throws IOException {
-    // attack artifacts name their model as the first input key
-    Map<String, List<AttackOutcome>> byModel = new LinkedHashMap<>();
+    // attack artifacts name their model as the first input key; shards arrive in order
+    Map<String, Map<String, List<AttackOutcome>>> shards = new LinkedHashMap<>();
     List<String> attackNames = new ArrayList<>();
     for (String key : task.attackKeys()) {
       Path dir = runner.store().location(Stage.ATTACK.key(), key);
       Manifest m = readManifest(runner, Stage.ATTACK, key);
       AttackOutcome outcome = AttackOutcome.fromTable(ArrowTables.read(dir.resolve(AttackStage.RESULTS)));
-      byModel.computeIfAbsent(m.inputKeys().get(0), k -> new ArrayList<>()).add(outcome);
+      shards.computeIfAbsent(m.inputKeys().get(0), k -> new LinkedHashMap<>())
+          .computeIfAbsent(outcome.attack(), k -> new ArrayList<>()).add(outcome);
       if (!attackNames.contains(outcome.attack())) {
         attackNames.add(outcome.attack());
       }
     }
+    Map<String, List<AttackOutcome>> byModel = new LinkedHashMap<>();
+    shards.forEach((model, byAttack) ->
+        byAttack.values().forEach(parts -> byModel.computeIfAbsent(model, k -> new ArrayList<>()).add(AttackOutcome.concat(parts))));
     List<SummaryTable.Row> rows = new ArrayList<>();
     for (String modelKey : task.modelKeys()) {
       Manifest model = readManifest(runner, Stage.TRAIN, modelKey);

@@ -90,13 +90,19 @@ public final class Tasks {
     }
   }
 
-  /** Run one attack on one trained model over the test set. */
-  public record Attack(String key, String modelKey, String datasetKey, String modelLabel,
-      AttackParams attack, EvaluationParams evaluation) implements StageTask {
-    static Attack of(Train model, AttackParams attack, EvaluationParams evaluation) {
-      Attack draft = new Attack("", model.key(), model.datasetKey(), model.label(), attack, evaluation);
+  /**
+   * Run one attack on one trained model over one shard of the test set.
+   *
+   * @param sourceModelKey the model the perturbations are crafted on: the attacked model itself,
+   *     or its plain-ReLU twin for a transfer attack
+   * @param shard 0-based shard of the attacked examples ({@link EvaluationParams#shards} in all)
+   */
+  public record Attack(String key, String modelKey, String datasetKey, String modelLabel, String sourceModelKey,
+      AttackParams attack, EvaluationParams evaluation, int shard) implements StageTask {
+    static Attack of(Train model, String sourceModelKey, AttackParams attack, EvaluationParams evaluation, int shard) {
+      Attack draft = new Attack("", model.key(), model.datasetKey(), model.label(), sourceModelKey, attack, evaluation, shard);
       return new Attack(keyOf(Stage.ATTACK, draft.params(), draft.inputKeys()), model.key(), model.datasetKey(),
-          model.label(), attack, evaluation);
+          model.label(), sourceModelKey, attack, evaluation, shard);
     }
 
     @Override
@@ -106,20 +112,25 @@ public final class Tasks {
 
     @Override
     public String label() {
-      return attack.name() + " on " + modelLabel;
+      return attack.name() + " on " + modelLabel
+          + (evaluation.shards() > 1 ? " [" + (shard + 1) + "/" + evaluation.shards() + "]" : "");
     }
 
     @Override
     public Map<String, Object> params() {
       Map<String, Object> p = new TreeMap<>();
       p.put("attack", asMap(attack));
-      p.put("evaluation", asMap(evaluation));
+      // the batch size is left out: per-example results do not depend on it
+      p.put("examples", evaluation.examples());
+      p.put("shard", shard);
+      p.put("shards", evaluation.shards());
       return p;
     }
 
+    /** @return the attacked model first (the summary relies on it), then the data, then a transfer source */
     @Override
     public List<String> inputKeys() {
-      return List.of(modelKey, datasetKey);
+      return sourceModelKey.equals(modelKey) ? List.of(modelKey, datasetKey) : List.of(modelKey, datasetKey, sourceModelKey);
     }
   }
 

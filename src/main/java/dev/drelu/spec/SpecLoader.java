@@ -39,7 +39,7 @@ public final class SpecLoader {
   static final List<String> ATTACK_KEYS = List.of("name", "method", "norm", "epsilon", "steps", "step-size",
       "random-start", "restarts", "rho", "momentum", "targets", "confidence", "binary-search-steps",
       "learning-rate", "initial-const", "queries", "p-init", "straight-through", "source", "seed");
-  static final List<String> EVALUATION_KEYS = List.of("examples", "batch-size");
+  static final List<String> EVALUATION_KEYS = List.of("examples", "batch-size", "shards");
 
   private SpecLoader() {}
 
@@ -135,7 +135,8 @@ public final class SpecLoader {
     YamlMap ev = root.map("evaluation");
     if (ev != null) {
       ev.rejectUnknownKeys(EVALUATION_KEYS);
-      evaluation = construct(ev, () -> new EvaluationParams(ev.integer("examples", 0), ev.integer("batch-size", 256)));
+      evaluation = construct(ev, () -> new EvaluationParams(ev.integer("examples", 0), ev.integer("batch-size", 256),
+          ev.integer("shards", 1)));
     }
     errors.throwIfAny();
     return new PipelineSpec(specFile, name, description, experiment, dataset, models, seeds, attacks, evaluation);

@@ -28,6 +28,14 @@ public final class TinyPipeline {
    * @return the spec file
    */
   public static Path write(Path dir, String experiment, int epochs) throws IOException {
+    return write(dir, experiment, epochs, 1, "");
+  }
+
+  /**
+   * @param shards test-set shards
+   * @param extraAttacks more attack entries (YAML list items, each starting with "  - ")
+   */
+  public static Path write(Path dir, String experiment, int epochs, int shards, String extraAttacks) throws IOException {
     String yaml = """
         name: tiny
         experiment: %s
@@ -60,10 +68,12 @@ public final class TinyPipeline {
         attacks:
           - {name: fgsm, method: fgsm, epsilon: 0.1}
           - {name: pgd, method: pgd, epsilon: 0.1, steps: 3, step-size: 0.04}
+        %s
         evaluation:
           examples: 60
           batch-size: 30
-        """.formatted(experiment, mnistPackage(), epochs);
+          shards: %d
+        """.formatted(experiment, mnistPackage(), epochs, extraAttacks, shards);
     Path spec = dir.resolve("tiny.yaml");
     Files.writeString(spec, yaml);
     return spec;
