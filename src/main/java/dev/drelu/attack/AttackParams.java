@@ -62,8 +62,8 @@ public record AttackParams(
 
   public AttackParams {
     Checks.notBlank("name", name);
-    if (!name.matches("[a-z0-9][a-z0-9_-]*")) {
-      throw new IllegalArgumentException("name must be lower-case letters, digits, '-' or '_', but was: " + name);
+    if (!name.matches("[a-z0-9][a-z0-9_.-]*")) {
+      throw new IllegalArgumentException("name must be lower-case letters, digits, '-', '_' or '.', but was: " + name);
     }
     if (norm == Norm.LINF) {
       Checks.inRange("epsilon", epsilon, 0.0, 1.0);

@@ -41,6 +41,10 @@ final class RunCommand implements Callable<Integer> {
       out.println();
       out.print(r.table().toMarkdown());
       out.println();
+      if (!r.table().evidence().isEmpty()) {
+        out.print(r.table().evidence());
+        out.println();
+      }
       out.println("Summary: " + r.summary().location());
     } else {
       out.println("Done (stages after --only were skipped).");

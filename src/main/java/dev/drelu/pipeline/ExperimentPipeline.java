@@ -46,16 +46,37 @@ final class ExperimentPipeline {
     if (cache.policy(Stage.ATTACK) == StagePolicy.SKIP) {
       return;
     }
+    // an attack may read two models (a transfer attack crafts on the ReLU twin): start attacks
+    // once every model is trained
     PCollection<ArtifactRef> results = models
-        .apply("ExpandAttacks", ParDo.of(new StageFns.FanOutFn<>(byInput(plan.attack(), Tasks.Attack::modelKey))))
+        .apply("AllModels", WithKeys.<String, ArtifactRef>of("models").withKeyType(TypeDescriptors.strings()))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), coder(ArtifactRef.class)))
+        .apply("GatherModels", GroupByKey.create())
+        .apply("ExpandAttacks", ParDo.of(new StageFns.EmitAllFn<>(new ArrayList<>(plan.attack()))))
         .setCoder(coder(Tasks.Attack.class))
         .apply("SpreadAttacks", Reshuffle.viaRandomKey())
         .apply("RunAttacks", ParDo.of(new StageFns.RunStageFn<Tasks.Attack>(context, () -> new AttackStage()::run)))
         .setCoder(coder(ArtifactRef.class));
+    PCollection<ArtifactRef> diagnoses = results;
+    if (cache.policy(Stage.DIAGNOSE) == StagePolicy.SKIP) {
+      return;
+    }
+    if (!plan.diagnose().isEmpty()) {
+      // a model's checks need all its attacks (and shards): wait for every result, then fan out
+      diagnoses = results
+          .apply("AllAttacks", WithKeys.<String, ArtifactRef>of("attacks").withKeyType(TypeDescriptors.strings()))
+          .setCoder(KvCoder.of(StringUtf8Coder.of(), coder(ArtifactRef.class)))
+          .apply("GatherAttacks", GroupByKey.create())
+          .apply("ExpandDiagnoses", ParDo.of(new StageFns.EmitAllFn<>(new ArrayList<>(plan.diagnose()))))
+          .setCoder(coder(Tasks.Diagnose.class))
+          .apply("SpreadDiagnoses", Reshuffle.viaRandomKey())
+          .apply("Diagnose", ParDo.of(new StageFns.RunStageFn<Tasks.Diagnose>(context, () -> new DiagnoseStage()::run)))
+          .setCoder(coder(ArtifactRef.class));
+    }
     if (cache.policy(Stage.SUMMARISE) == StagePolicy.SKIP) {
       return;
     }
-    PCollectionList.of(models).and(results)
+    PCollectionList.of(models).and(results).and(diagnoses)
         .apply("AllResults", Flatten.pCollections())
         .apply("OneGroup", WithKeys.<String, ArtifactRef>of(plan.spec().name()).withKeyType(TypeDescriptors.strings()))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), coder(ArtifactRef.class)))

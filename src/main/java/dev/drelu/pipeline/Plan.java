@@ -15,6 +15,7 @@ public record Plan(
     List<Tasks.Prepare> prepare,
     List<Tasks.Train> train,
     List<Tasks.Attack> attack,
+    List<Tasks.Diagnose> diagnose,
     Tasks.Summarise summarise,
     List<Step> steps) {
 
@@ -22,6 +23,7 @@ public record Plan(
     prepare = List.copyOf(prepare);
     train = List.copyOf(train);
     attack = List.copyOf(attack);
+    diagnose = List.copyOf(diagnose);
     steps = List.copyOf(steps);
   }
 

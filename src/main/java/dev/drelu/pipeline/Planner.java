@@ -2,6 +2,7 @@ package dev.drelu.pipeline;
 
 import dev.drelu.attack.AttackParams;
 import dev.drelu.attack.AttackSource;
+import dev.drelu.attack.Diagnostics;
 import dev.drelu.data.DatasetPreparer;
 import dev.drelu.nn.ActivationKind;
 import dev.drelu.nn.ModelSpec;
@@ -37,24 +38,39 @@ public final class Planner {
     }
     List<Tasks.Train> twins = new ArrayList<>();
     List<Tasks.Attack> attack = new ArrayList<>();
+    List<Tasks.Diagnose> diagnose = new ArrayList<>();
+    List<String> mainAttackKeys = new ArrayList<>();
     for (Tasks.Train t : train) {
-      for (AttackParams a : spec.attacks()) {
+      Map<String, Tasks.Attack> ofModel = new LinkedHashMap<>(); // by key: a sweep point may equal a spec attack
+      for (Map.Entry<AttackParams, Diagnostics.Role> run : runs(spec)) {
+        AttackParams a = run.getKey();
         String source = a.source() == AttackSource.RELU_TWIN ? twin(t, train, twins).key() : t.key();
         for (int shard = 0; shard < spec.evaluation().shards(); shard++) {
-          attack.add(Tasks.Attack.of(t, source, a, spec.evaluation(), shard));
+          Tasks.Attack task = Tasks.Attack.of(t, source, a, spec.evaluation(), shard, run.getValue());
+          Tasks.Attack earlier = ofModel.putIfAbsent(task.key(), task);
+          if (earlier == null && run.getValue() == Diagnostics.Role.MAIN) {
+            mainAttackKeys.add(task.key());
+          } else if (earlier != null && run.getValue() == Diagnostics.Role.MAIN) {
+            throw new IllegalArgumentException("attack " + task.label() + " and attack " + earlier.label()
+                + " are the same work (one cache key); list each attack once");
+          }
         }
+      }
+      attack.addAll(ofModel.values());
+      if (spec.diagnostics().enabled() && !ofModel.isEmpty()) {
+        diagnose.add(Tasks.Diagnose.of(t, List.copyOf(ofModel.values()), spec.evaluation().examples()));
       }
     }
     Map<String, String> labels = new LinkedHashMap<>();
     train.forEach(t -> labels.put(t.key(), t.label()));
     attack.forEach(a -> labels.put(a.key(), a.attack().name()));
-    Tasks.Summarise summarise = Tasks.Summarise.of(spec.name(),
-        train.stream().map(Tasks.Train::key).toList(), attack.stream().map(Tasks.Attack::key).toList(), labels);
+    Tasks.Summarise summarise = Tasks.Summarise.of(spec.name(), train.stream().map(Tasks.Train::key).toList(),
+        mainAttackKeys, diagnose.stream().map(Tasks.Diagnose::key).toList(), labels);
     // twins are trained like the spec's models but are not rows of the summary
     List<Tasks.Train> allTraining = new ArrayList<>(train);
     allTraining.addAll(twins);
 
-    List<StageTask> all = all(prepare, allTraining, attack, summarise);
+    List<StageTask> all = all(prepare, allTraining, attack, diagnose, summarise);
     rejectSharedKeys(all);
 
     List<Plan.Step> steps = new ArrayList<>();
@@ -70,7 +86,7 @@ public final class Planner {
       throw new IllegalStateException("--only " + cache.only().key() + " needs the earlier stages cached, but these are not: "
           + String.join(", ", missing) + "; run the pipeline once without --only (or with --from) first");
     }
-    return new Plan(spec, cache, List.of(prepare), allTraining, attack, summarise, steps);
+    return new Plan(spec, cache, List.of(prepare), allTraining, attack, diagnose, summarise, steps);
   }
 
   /**
@@ -95,12 +111,44 @@ public final class Planner {
   }
 
   private static List<StageTask> all(Tasks.Prepare prepare, List<Tasks.Train> train, List<Tasks.Attack> attack,
-      Tasks.Summarise summarise) {
+      List<Tasks.Diagnose> diagnose, Tasks.Summarise summarise) {
     List<StageTask> all = new ArrayList<>();
     all.add(prepare);
     all.addAll(train);
     all.addAll(attack);
+    all.addAll(diagnose);
     all.add(summarise);
+    return all;
+  }
+
+  /**
+   * @return every attack to run on each model, in order: the spec's, the eps sweep's points (with
+   *     their adaptive twins), and the doubled-budget reruns the diagnostics ask for
+   */
+  static List<Map.Entry<AttackParams, Diagnostics.Role>> runs(PipelineSpec spec) {
+    List<Map.Entry<AttackParams, Diagnostics.Role>> main = new ArrayList<>();
+    spec.attacks().forEach(a -> main.add(Map.entry(a, Diagnostics.Role.MAIN)));
+    Map<AttackParams, Diagnostics.Role> runs = new LinkedHashMap<>();
+    if (spec.sweep() != null) {
+      for (double eps : spec.sweep().epsilons()) {
+        runs.putIfAbsent(spec.sweep().at(eps, false), Diagnostics.Role.SWEEP);
+        if (spec.sweep().straightThrough() && spec.sweep().attack().method().usesGradients()) {
+          runs.putIfAbsent(spec.sweep().at(eps, true), Diagnostics.Role.SWEEP);
+        }
+      }
+    }
+    if (spec.diagnostics().enabled() && spec.diagnostics().doubleBudget()) {
+      for (AttackParams a : spec.attacks()) {
+        if (a.method().usesGradients() && a.steps() > 1) {
+          AttackParams twice = a.toBuilder().name(a.name() + "-x2").steps(2 * a.steps()).restarts(2 * a.restarts())
+              .stepSize(a.stepSize() / 2).build();
+          runs.putIfAbsent(twice, Diagnostics.Role.DOUBLED);
+        }
+      }
+    }
+    // the spec's attacks first, each as listed (a repeat is an error the caller reports)
+    List<Map.Entry<AttackParams, Diagnostics.Role>> all = new ArrayList<>(main);
+    runs.forEach((a, role) -> all.add(Map.entry(a, role)));
     return all;
   }
 

@@ -10,6 +10,7 @@ public enum Stage implements Keyed {
   PREPARE("prepare", 1),
   TRAIN("train", 2),
   ATTACK("attack", 1),
+  DIAGNOSE("diagnose", 1),
   SUMMARISE("summarise", 1);
 
   private final String key;

@@ -90,6 +90,20 @@ final class StageFns {
     }
   }
 
+  /** Emits a fixed list of tasks once its (grouped) input has arrived. */
+  static final class EmitAllFn<T> extends DoFn<KV<String, Iterable<ArtifactRef>>, T> {
+    private final List<T> tasks;
+
+    EmitAllFn(List<T> tasks) {
+      this.tasks = tasks;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<String, Iterable<ArtifactRef>> upstream, OutputReceiver<T> out) {
+      tasks.forEach(out::output);
+    }
+  }
+
   /** Emits, for each artifact that arrives, the downstream tasks that read it. */
   static final class FanOutFn<T> extends DoFn<ArtifactRef, T> {
     private final Map<String, List<T>> tasksByInput;

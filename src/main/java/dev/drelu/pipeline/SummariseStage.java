@@ -67,6 +67,11 @@ public final class SummariseStage {
     Map<String, List<AttackOutcome>> byModel = new LinkedHashMap<>();
     shards.forEach((model, byAttack) ->
         byAttack.values().forEach(parts -> byModel.computeIfAbsent(model, k -> new ArrayList<>()).add(AttackOutcome.concat(parts))));
+    Map<String, dev.drelu.attack.Diagnostics.Report> diagnoses = new LinkedHashMap<>();
+    for (String key : task.diagnoseKeys()) {
+      Manifest m = readManifest(runner, Stage.DIAGNOSE, key);
+      diagnoses.put(m.inputKeys().get(0), DiagnoseStage.read(runner.store().location(Stage.DIAGNOSE.key(), key)));
+    }
     List<SummaryTable.Row> rows = new ArrayList<>();
     for (String modelKey : task.modelKeys()) {
       Manifest model = readManifest(runner, Stage.TRAIN, modelKey);
@@ -81,9 +86,14 @@ public final class SummariseStage {
       }
       rows.add(new SummaryTable.Row(task.labels().getOrDefault(modelKey, modelKey), modelKey,
           number(model.summary(), "best_val_accuracy"), clean, accuracy, worstCase(outcomes), zeroGrad,
-          number(model.summary(), "cap_mean")));
+          number(model.summary(), "cap_mean"), masking(diagnoses.get(modelKey)),
+          diagnoses.containsKey(modelKey) ? diagnoses.get(modelKey).evidence() : ""));
     }
     return new SummaryTable(attackNames, rows);
+  }
+
+  private static String masking(dev.drelu.attack.Diagnostics.Report r) {
+    return r == null ? "-" : r.maskingSuspected() ? "yes" : "no";
   }
 
   /** @return the share of examples correct clean and under every attack (joined on example index) */

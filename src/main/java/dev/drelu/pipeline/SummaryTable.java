@@ -25,9 +25,12 @@ public record SummaryTable(List<String> attacks, List<Row> rows) implements Seri
    * @param worstCase share correct under clean and every attack (NaN without attacks)
    * @param zeroGradientFraction share of test inputs with an exactly zero input gradient
    * @param capMean mean learned cap (NaN without D-ReLU)
+   * @param masking "yes" when the diagnostics suspect gradient masking, "no", or "-" when not run
+   * @param evidence the failed checks, or ""
    */
   public record Row(String model, String modelKey, double validationAccuracy, double clean,
-      Map<String, Double> accuracy, double worstCase, double zeroGradientFraction, double capMean)
+      Map<String, Double> accuracy, double worstCase, double zeroGradientFraction, double capMean,
+      String masking, String evidence)
       implements Serializable {
     public Row {
       accuracy = Map.copyOf(accuracy);
@@ -38,7 +41,7 @@ public record SummaryTable(List<String> attacks, List<Row> rows) implements Seri
   public String toMarkdown() {
     List<String> header = new ArrayList<>(List.of("model", "val", "clean"));
     header.addAll(attacks);
-    header.addAll(List.of("worst-case", "zero-grad", "cap mean"));
+    header.addAll(List.of("worst-case", "zero-grad", "cap mean", "masking?"));
     List<List<String>> cells = new ArrayList<>();
     for (Row r : rows) {
       List<String> c = new ArrayList<>(List.of(r.model(), pct(r.validationAccuracy()), pct(r.clean())));
@@ -48,6 +51,7 @@ public record SummaryTable(List<String> attacks, List<Row> rows) implements Seri
       c.add(pct(r.worstCase()));
       c.add(pct(r.zeroGradientFraction()));
       c.add(Double.isNaN(r.capMean()) ? "-" : String.format(Locale.ROOT, "%.3f", r.capMean()));
+      c.add(r.masking());
       cells.add(c);
     }
     int[] width = new int[header.size()];
@@ -65,6 +69,17 @@ public record SummaryTable(List<String> attacks, List<Row> rows) implements Seri
     }
     out.append('\n');
     cells.forEach(c -> line(out, c, width));
+    return out.toString();
+  }
+
+  /** @return one line per model the diagnostics flag, with the evidence; empty when none is */
+  public String evidence() {
+    StringBuilder out = new StringBuilder();
+    for (Row r : rows) {
+      if ("yes".equals(r.masking())) {
+        out.append(r.model()).append(": possible gradient masking: ").append(r.evidence()).append('\n');
+      }
+    }
     return out.toString();
   }
 

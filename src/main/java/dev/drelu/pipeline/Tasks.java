@@ -2,6 +2,7 @@ package dev.drelu.pipeline;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.drelu.attack.AttackParams;
+import dev.drelu.attack.Diagnostics;
 import dev.drelu.attack.EvaluationParams;
 import dev.drelu.data.DatasetParams;
 import dev.drelu.spec.ModelEntry;
@@ -98,11 +99,13 @@ public final class Tasks {
    * @param shard 0-based shard of the attacked examples ({@link EvaluationParams#shards} in all)
    */
   public record Attack(String key, String modelKey, String datasetKey, String modelLabel, String sourceModelKey,
-      AttackParams attack, EvaluationParams evaluation, int shard) implements StageTask {
-    static Attack of(Train model, String sourceModelKey, AttackParams attack, EvaluationParams evaluation, int shard) {
-      Attack draft = new Attack("", model.key(), model.datasetKey(), model.label(), sourceModelKey, attack, evaluation, shard);
+      AttackParams attack, EvaluationParams evaluation, int shard, Diagnostics.Role role) implements StageTask {
+    static Attack of(Train model, String sourceModelKey, AttackParams attack, EvaluationParams evaluation, int shard,
+        Diagnostics.Role role) {
+      Attack draft = new Attack("", model.key(), model.datasetKey(), model.label(), sourceModelKey, attack, evaluation,
+          shard, role);
       return new Attack(keyOf(Stage.ATTACK, draft.params(), draft.inputKeys()), model.key(), model.datasetKey(),
-          model.label(), sourceModelKey, attack, evaluation, shard);
+          model.label(), sourceModelKey, attack, evaluation, shard, role);
     }
 
     @Override
@@ -124,6 +127,7 @@ public final class Tasks {
       p.put("examples", evaluation.examples());
       p.put("shard", shard);
       p.put("shards", evaluation.shards());
+      // the role (spec attack, sweep point, doubled budget) is left out: the same attack is the same work
       return p;
     }
 
@@ -134,18 +138,71 @@ public final class Tasks {
     }
   }
 
+  /** Run the gradient-masking checks on one model's attack results. */
+  public record Diagnose(String key, String modelKey, String datasetKey, String modelLabel, List<String> attackKeys,
+      Map<String, Diagnostics.Role> roles, Map<String, AttackParams> attacks, int examples) implements StageTask {
+    static Diagnose of(Train model, List<Attack> tasks, int examples) {
+      List<String> keys = tasks.stream().map(Attack::key).toList();
+      Map<String, Diagnostics.Role> roles = new TreeMap<>();
+      Map<String, AttackParams> attacks = new TreeMap<>();
+      tasks.forEach(a -> {
+        roles.put(a.key(), a.role());
+        attacks.put(a.key(), a.attack());
+      });
+      Diagnose draft = new Diagnose("", model.key(), model.datasetKey(), model.label(), keys, roles, attacks, examples);
+      return new Diagnose(keyOf(Stage.DIAGNOSE, draft.params(), draft.inputKeys()), model.key(), model.datasetKey(),
+          model.label(), keys, roles, attacks, examples);
+    }
+
+    public Diagnose {
+      attackKeys = List.copyOf(attackKeys);
+      roles = Map.copyOf(roles);
+      attacks = Map.copyOf(attacks);
+    }
+
+    @Override
+    public Stage stage() {
+      return Stage.DIAGNOSE;
+    }
+
+    @Override
+    public String label() {
+      return modelLabel;
+    }
+
+    @Override
+    public Map<String, Object> params() {
+      Map<String, Object> p = new TreeMap<>();
+      p.put("examples", examples);
+      Map<String, String> r = new TreeMap<>();
+      roles.forEach((k, v) -> r.put(k, v.name()));
+      p.put("roles", r);
+      return p;
+    }
+
+    /** @return the model first, then the data, then every attack result */
+    @Override
+    public List<String> inputKeys() {
+      List<String> all = new java.util.ArrayList<>(List.of(modelKey, datasetKey));
+      all.addAll(attackKeys);
+      return all;
+    }
+  }
+
   /** Combine every model's training and attack results into the pipeline's table. */
   public record Summarise(String key, String pipeline, List<String> modelKeys, List<String> attackKeys,
-      Map<String, String> labels) implements StageTask {
-    static Summarise of(String pipeline, List<String> modelKeys, List<String> attackKeys, Map<String, String> labels) {
-      Summarise draft = new Summarise("", pipeline, modelKeys, attackKeys, labels);
+      List<String> diagnoseKeys, Map<String, String> labels) implements StageTask {
+    static Summarise of(String pipeline, List<String> modelKeys, List<String> attackKeys, List<String> diagnoseKeys,
+        Map<String, String> labels) {
+      Summarise draft = new Summarise("", pipeline, modelKeys, attackKeys, diagnoseKeys, labels);
       return new Summarise(keyOf(Stage.SUMMARISE, draft.params(), draft.inputKeys()), pipeline, modelKeys,
-          attackKeys, labels);
+          attackKeys, diagnoseKeys, labels);
     }
 
     public Summarise {
       modelKeys = List.copyOf(modelKeys);
       attackKeys = List.copyOf(attackKeys);
+      diagnoseKeys = List.copyOf(diagnoseKeys);
       labels = Map.copyOf(labels);
     }
 
@@ -171,6 +228,7 @@ public final class Tasks {
     public List<String> inputKeys() {
       List<String> all = new java.util.ArrayList<>(modelKeys);
       all.addAll(attackKeys);
+      all.addAll(diagnoseKeys);
       return all;
     }
   }

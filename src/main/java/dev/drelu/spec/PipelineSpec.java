@@ -1,7 +1,9 @@
 package dev.drelu.spec;
 
 import dev.drelu.attack.AttackParams;
+import dev.drelu.attack.DiagnosticsParams;
 import dev.drelu.attack.EvaluationParams;
+import dev.drelu.attack.SweepParams;
 import dev.drelu.data.DatasetParams;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,6 +14,8 @@ import java.util.List;
  * @param file the spec file it came from
  * @param name the pipeline's name
  * @param experiment the MLflow experiment its runs go to
+ * @param sweep accuracy against eps, or null
+ * @param diagnostics which masking checks to run
  */
 public record PipelineSpec(
     Path file,
@@ -22,11 +26,21 @@ public record PipelineSpec(
     List<ModelEntry> models,
     List<Long> seeds,
     List<AttackParams> attacks,
-    EvaluationParams evaluation) {
+    EvaluationParams evaluation,
+    SweepParams sweep,
+    DiagnosticsParams diagnostics) {
 
   public PipelineSpec {
     models = List.copyOf(models);
     seeds = List.copyOf(seeds);
     attacks = List.copyOf(attacks);
+    diagnostics = diagnostics == null ? DiagnosticsParams.defaults() : diagnostics;
+  }
+
+  /** A spec with no sweep and no diagnose stage (programmatic specs: tests, other tools). */
+  public PipelineSpec(Path file, String name, String description, String experiment, DatasetParams dataset,
+      List<ModelEntry> models, List<Long> seeds, List<AttackParams> attacks, EvaluationParams evaluation) {
+    this(file, name, description, experiment, dataset, models, seeds, attacks, evaluation, null,
+        new DiagnosticsParams(false, false));
   }
 }

@@ -2,6 +2,8 @@ package dev.drelu.spec;
 
 import dev.drelu.attack.AttackMethod;
 import dev.drelu.attack.AttackParams;
+import dev.drelu.attack.DiagnosticsParams;
+import dev.drelu.attack.SweepParams;
 import dev.drelu.attack.AttackSource;
 import dev.drelu.attack.Norm;
 import dev.drelu.attack.EvaluationParams;
@@ -29,7 +31,10 @@ import java.util.function.Function;
  */
 public final class SpecLoader {
   static final List<String> PIPELINE_KEYS =
-      List.of("name", "description", "experiment", "dataset", "training", "models", "seeds", "attacks", "evaluation");
+      List.of("name", "description", "experiment", "dataset", "training", "models", "seeds", "attacks", "evaluation",
+          "sweep", "diagnostics");
+  static final List<String> SWEEP_KEYS = List.of("attack", "epsilons", "straight-through");
+  static final List<String> DIAGNOSTICS_KEYS = List.of("enabled", "double-budget");
   static final List<String> DATASET_KEYS = List.of("name", "source", "path", "num-classes", "test-fraction",
       "validation-fraction", "split-seed", "train-limit", "test-limit");
   static final List<String> TRAINING_KEYS = List.of("max-epochs", "batch-size", "learning-rate", "lambda",
@@ -138,8 +143,38 @@ public final class SpecLoader {
       evaluation = construct(ev, () -> new EvaluationParams(ev.integer("examples", 0), ev.integer("batch-size", 256),
           ev.integer("shards", 1)));
     }
+    SweepParams sweep = null;
+    YamlMap sw = root.map("sweep");
+    if (sw != null) {
+      sw.rejectUnknownKeys(SWEEP_KEYS);
+      AttackParams swept = null;
+      if (!sw.has("attack")) {
+        sw.error("attack", "is required: the attack to run at every bound (a file or a mapping), e.g. APGD-CE");
+      } else {
+        swept = section(sw, "attack", SpecLoader::attack);
+      }
+      List<Double> epsilons = sw.numbers("epsilons");
+      boolean adaptive = sw.bool("straight-through", true);
+      AttackParams finalSwept = swept;
+      if (swept != null) {
+        sweep = construct(sw, () -> new SweepParams(finalSwept, epsilons, adaptive));
+        if (sweep != null) {
+          for (double e : epsilons) {
+            SweepParams checked = sweep;
+            construct(sw, () -> checked.at(e, false)); // every bound must be valid for the attack's norm
+          }
+        }
+      }
+    }
+    DiagnosticsParams diagnostics = DiagnosticsParams.defaults();
+    YamlMap dg = root.map("diagnostics");
+    if (dg != null) {
+      dg.rejectUnknownKeys(DIAGNOSTICS_KEYS);
+      diagnostics = new DiagnosticsParams(dg.bool("enabled", true), dg.bool("double-budget", false));
+    }
     errors.throwIfAny();
-    return new PipelineSpec(specFile, name, description, experiment, dataset, models, seeds, attacks, evaluation);
+    return new PipelineSpec(specFile, name, description, experiment, dataset, models, seeds, attacks, evaluation,
+        sweep, diagnostics);
   }
 
   /** A section that is a file path or an inline mapping. */

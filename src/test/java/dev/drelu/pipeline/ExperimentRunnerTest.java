@@ -48,7 +48,7 @@ class ExperimentRunnerTest {
     TrackingConfig tracking = new TrackingConfig(URI, dir.resolve("journal").toString(), null);
 
     ExperimentResult direct = ExperimentRunner.run(spec, options(RunOptions.Runner.DIRECT, dir.resolve("a"), tracking));
-    assertEquals(8, direct.plan().toCompute());
+    assertEquals(10, direct.plan().toCompute());
     assertEquals(2, direct.table().rows().size());
     assertEquals(List.of("fgsm", "pgd"), direct.table().attacks());
     assertTrue(direct.table().rows().get(0).clean() > 0.5, "clean accuracy " + direct.table().rows().get(0).clean());
@@ -71,13 +71,13 @@ class ExperimentRunnerTest {
     for (Run parent : parents) {
       List<Run> children = runs.stream()
           .filter(r -> parent.getInfo().getRunId().equals(tag(r, "mlflow.parentRunId"))).toList();
-      assertEquals(8, children.size(), "prepare + 2 train + 4 attack + summarise");
+      assertEquals(10, children.size(), "prepare + 2 train + 4 attack + 2 diagnose + summarise");
       Map<String, Long> byStage = children.stream().collect(Collectors.groupingBy(r -> tag(r, "drelu.stage"), Collectors.counting()));
-      assertEquals(Map.of("prepare", 1L, "train", 2L, "attack", 4L, "summarise", 1L), byStage);
+      assertEquals(Map.of("prepare", 1L, "train", 2L, "attack", 4L, "diagnose", 2L, "summarise", 1L), byStage);
       children.forEach(c -> assertEquals(64, tag(c, "drelu.cache_key").length()));
     }
     long cachedChildren = runs.stream().filter(r -> "true".equals(tag(r, "drelu.cached"))).count();
-    assertEquals(8, cachedChildren, "the second execution reused all 8 tasks");
+    assertEquals(10, cachedChildren, "the second execution reused all 10 tasks");
 
     Run train = runs.stream().filter(r -> "train".equals(tag(r, "drelu.stage")) && "false".equals(tag(r, "drelu.cached"))
         && r.getData().getParamsList().stream().anyMatch(p -> p.getKey().equals("model.activation") && p.getValue().equals("DRELU")))
@@ -107,9 +107,9 @@ class ExperimentRunnerTest {
     MlflowClient client = new MlflowClient(URI);
     String experimentId = client.getExperimentByName(experiment).orElseThrow().getExperimentId();
     List<Run> runs = client.searchRuns(List.of(experimentId), "").stream().map(i -> client.getRun(i.getRunId())).toList();
-    assertEquals(9, runs.size(), "parent + 8 stage runs replayed");
+    assertEquals(11, runs.size(), "parent + 10 stage runs replayed");
     Run parent = runs.stream().filter(x -> "pipeline".equals(tag(x, "drelu.stage"))).findFirst().orElseThrow();
-    assertEquals(8, runs.stream().filter(x -> parent.getInfo().getRunId().equals(tag(x, "mlflow.parentRunId"))).count());
+    assertEquals(10, runs.stream().filter(x -> parent.getInfo().getRunId().equals(tag(x, "mlflow.parentRunId"))).count());
     assertEquals(0, new dev.drelu.tracking.JournalReplayer(URI).replay(journal).eventsSent(), "a second sync sends nothing");
   }
 

@@ -288,19 +288,19 @@ class PlannerKeysTest {
 
   @Test
   void cacheControlPolicies() {
-    assertPolicies(CacheControl.reuse(), "reuse reuse reuse reuse");
-    assertPolicies(new CacheControl(null, Stage.TRAIN, Set.of(), false), "reuse force force force");
-    assertPolicies(new CacheControl(null, Stage.PREPARE, Set.of(), false), "force force force force");
-    assertPolicies(new CacheControl(null, null, Set.of(Stage.ATTACK), false), "reuse reuse force reuse");
+    assertPolicies(CacheControl.reuse(), "reuse reuse reuse reuse reuse");
+    assertPolicies(new CacheControl(null, Stage.TRAIN, Set.of(), false), "reuse force force force force");
+    assertPolicies(new CacheControl(null, Stage.PREPARE, Set.of(), false), "force force force force force");
+    assertPolicies(new CacheControl(null, null, Set.of(Stage.ATTACK), false), "reuse reuse force reuse reuse");
     assertPolicies(new CacheControl(null, null, EnumSet.of(Stage.PREPARE, Stage.SUMMARISE), false),
-        "force reuse reuse force");
-    assertPolicies(new CacheControl(null, null, Set.of(), true), "force force force force");
-    assertPolicies(new CacheControl(Stage.TRAIN, null, Set.of(), false), "require_cached reuse skip skip");
+        "force reuse reuse reuse force");
+    assertPolicies(new CacheControl(null, null, Set.of(), true), "force force force force force");
+    assertPolicies(new CacheControl(Stage.TRAIN, null, Set.of(), false), "require_cached reuse skip skip skip");
     assertPolicies(new CacheControl(Stage.ATTACK, null, Set.of(Stage.ATTACK), false),
-        "require_cached require_cached force skip");
+        "require_cached require_cached force skip skip");
     assertPolicies(new CacheControl(Stage.SUMMARISE, null, Set.of(), true),
-        "require_cached require_cached require_cached force");
-    assertPolicies(new CacheControl(Stage.PREPARE, null, Set.of(), false), "reuse skip skip skip");
+        "require_cached require_cached require_cached require_cached force");
+    assertPolicies(new CacheControl(Stage.PREPARE, null, Set.of(), false), "reuse skip skip skip skip");
   }
 
   @Test

@@ -1,0 +1,249 @@
+package dev.drelu.attack;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
+
+/**
+ * The standard sanity checks for gradient masking (Athalye et al. 2018; Carlini et al. 2019;
+ * METHOD.md section 10), computed from one model's attack results. A model that fails any of them
+ * is flagged "possible gradient masking", with the evidence.
+ */
+public final class Diagnostics {
+  /** Accuracy differences below this (absolute) are noise, not evidence. */
+  static final double TOLERANCE = 0.005;
+  /** A gap this large between an adaptive (or transfer) attack and the plain one is evidence. */
+  static final double ADAPTIVE_GAP = 0.02;
+  /** More than this share of test inputs with an exactly zero input gradient is evidence. */
+  static final double ZERO_GRADIENT_SHARE = 0.01;
+  /** More than this share of examples broken only by the black-box attack is evidence. */
+  static final double BLACK_BOX_ONLY_SHARE = 0.005;
+  /** At Linf 0.5 accuracy must be at most chance plus this. */
+  static final double CHANCE_MARGIN = 0.05;
+
+  private Diagnostics() {}
+
+  /** What a run was for: an attack of the spec, a point of the eps sweep, or a doubled-budget rerun. */
+  public enum Role {
+    MAIN,
+    SWEEP,
+    DOUBLED
+  }
+
+  /** One attack's result on the model, with what it was run for. */
+  public record Run(AttackParams params, Role role, AttackOutcome outcome) implements Serializable {}
+
+  /**
+   * One check.
+   *
+   * @param passed null when the check could not be made (the attacks it needs did not run)
+   * @param value the number the check looked at
+   * @param detail what was compared, in words
+   */
+  public record Check(String name, Boolean passed, double value, String detail) implements Serializable {}
+
+  /** All checks of one model and the verdict. */
+  public record Report(List<Check> checks, boolean maskingSuspected, String evidence) implements Serializable {
+    public Report {
+      checks = List.copyOf(checks);
+    }
+
+    /** @return "possible gradient masking" or "no sign of gradient masking" */
+    public String flag() {
+      return maskingSuspected ? "possible gradient masking" : "no sign of gradient masking";
+    }
+  }
+
+  /**
+   * @param runs every attack result of one model
+   * @param numClasses for the chance level
+   * @param probabilityLikeShare share of test inputs whose logits look like probabilities
+   *     (all in [0, 1] and summing to 1), or NaN if not measured
+   */
+  public static Report of(List<Run> runs, int numClasses, double probabilityLikeShare) {
+    List<Check> checks = new ArrayList<>();
+    List<Run> main = runs.stream().filter(r -> r.role() == Role.MAIN).toList();
+    checks.add(iterativeBeatsOneStep(main));
+    checks.add(whiteBoxBeatsBlackBox(main));
+    checks.add(zeroGradients(runs));
+    checks.add(adaptiveGap(main, "straight-through",
+        r -> r.params().straightThrough(), r -> !r.params().straightThrough() && r.params().source() == AttackSource.SELF));
+    checks.add(adaptiveGap(main, "transfer",
+        r -> r.params().source() == AttackSource.RELU_TWIN, r -> r.params().source() == AttackSource.SELF
+            && !r.params().straightThrough()));
+    checks.add(moreBudget(runs));
+    checks.addAll(sweep(runs, numClasses));
+    checks.add(new Check("logits-look-like-probabilities",
+        Double.isNaN(probabilityLikeShare) ? null : probabilityLikeShare <= 0.5, probabilityLikeShare,
+        "share of test inputs whose logits are all in [0, 1] and sum to 1 (a softmax inside the model hides gradients)"));
+    List<String> failed = checks.stream().filter(c -> Boolean.FALSE.equals(c.passed()))
+        .map(c -> c.name() + ": " + c.detail()).toList();
+    return new Report(checks, !failed.isEmpty(), String.join("; ", failed));
+  }
+
+  private static double accuracy(Run r) {
+    return r.outcome().summary().robustAccuracy();
+  }
+
+  private static boolean sameThreat(AttackParams a, AttackParams b) {
+    return a.norm() == b.norm() && Math.abs(a.epsilon() - b.epsilon()) < 1e-12;
+  }
+
+  private static boolean isIterativeGradient(AttackParams p) {
+    return p.method() == AttackMethod.PGD || p.method() == AttackMethod.APGD_CE || p.method() == AttackMethod.APGD_DLR
+        || p.method() == AttackMethod.APGD_T;
+  }
+
+  private static boolean plainWhiteBox(AttackParams p) {
+    return p.method().usesGradients() && p.source() == AttackSource.SELF && !p.straightThrough();
+  }
+
+  static Check iterativeBeatsOneStep(List<Run> main) {
+    String worst = null;
+    double gap = Double.NEGATIVE_INFINITY;
+    for (Run one : main) {
+      if (one.params().method() != AttackMethod.FGSM || !plainWhiteBox(one.params())) {
+        continue;
+      }
+      for (Run it : main) {
+        if (isIterativeGradient(it.params()) && plainWhiteBox(it.params()) && sameThreat(one.params(), it.params())) {
+          double g = accuracy(it) - accuracy(one);
+          if (g > gap) {
+            gap = g;
+            worst = String.format(Locale.ROOT, "%s %.2f%% vs %s %.2f%% at %s %s", it.params().name(), 100 * accuracy(it),
+                one.params().name(), 100 * accuracy(one), one.params().norm().key(), one.params().epsilon());
+          }
+        }
+      }
+    }
+    return worst == null
+        ? new Check("iterative-beats-one-step", null, Double.NaN, "needs FGSM and an iterative attack at the same bound")
+        : new Check("iterative-beats-one-step", gap <= TOLERANCE, gap, "iterative minus one-step accuracy: " + worst);
+  }
+
+  static Check whiteBoxBeatsBlackBox(List<Run> main) {
+    for (Run square : main) {
+      if (square.params().method() != AttackMethod.SQUARE) {
+        continue;
+      }
+      List<Run> white = main.stream().filter(r -> plainWhiteBox(r.params()) && sameThreat(r.params(), square.params())).toList();
+      if (white.isEmpty()) {
+        continue;
+      }
+      AttackOutcome s = square.outcome();
+      int onlyBlackBox = 0;
+      for (int i = 0; i < s.size(); i++) {
+        boolean squareBreaks = s.cleanPrediction()[i] == s.label()[i] && s.adversarialPrediction()[i] != s.label()[i];
+        if (!squareBreaks) {
+          continue;
+        }
+        boolean anyWhiteBreaks = false;
+        for (Run w : white) {
+          int j = positionOf(w.outcome(), s.index()[i]);
+          anyWhiteBreaks |= j >= 0 && w.outcome().adversarialPrediction()[j] != w.outcome().label()[j];
+        }
+        onlyBlackBox += anyWhiteBreaks ? 0 : 1;
+      }
+      double share = (double) onlyBlackBox / s.size();
+      return new Check("white-box-beats-black-box", share <= BLACK_BOX_ONLY_SHARE, share, onlyBlackBox + " of " + s.size()
+          + " examples are broken by " + square.params().name() + " but by no white-box attack at the same bound");
+    }
+    return new Check("white-box-beats-black-box", null, Double.NaN, "needs Square and a white-box attack at the same bound");
+  }
+
+  private static int positionOf(AttackOutcome o, int exampleIndex) {
+    int[] idx = o.index();
+    for (int j = 0; j < idx.length; j++) {
+      if (idx[j] == exampleIndex) {
+        return j;
+      }
+    }
+    return -1;
+  }
+
+  static Check zeroGradients(List<Run> runs) {
+    if (runs.isEmpty()) {
+      return new Check("zero-input-gradients", null, Double.NaN, "needs an attack run");
+    }
+    double share = runs.get(0).outcome().summary().zeroGradientFraction();
+    return new Check("zero-input-gradients", share <= ZERO_GRADIENT_SHARE, share,
+        String.format(Locale.ROOT, "%.2f%% of test inputs have an exactly zero input gradient", 100 * share));
+  }
+
+  static Check adaptiveGap(List<Run> main, String name, Predicate<Run> adaptive, Predicate<Run> plain) {
+    String worst = null;
+    double gap = Double.NEGATIVE_INFINITY;
+    for (Run a : main) {
+      if (!adaptive.test(a)) {
+        continue;
+      }
+      for (Run p : main) {
+        if (plain.test(p) && p.params().method() == a.params().method() && sameThreat(a.params(), p.params())) {
+          double g = accuracy(p) - accuracy(a);
+          if (g > gap) {
+            gap = g;
+            worst = String.format(Locale.ROOT, "%s %.2f%% vs %s %.2f%%", a.params().name(), 100 * accuracy(a),
+                p.params().name(), 100 * accuracy(p));
+          }
+        }
+      }
+    }
+    return worst == null
+        ? new Check(name, null, Double.NaN, "needs the " + name + " and the plain version of one attack")
+        : new Check(name, gap <= ADAPTIVE_GAP, gap, "plain minus " + name + " accuracy: " + worst);
+  }
+
+  static Check moreBudget(List<Run> runs) {
+    String worst = null;
+    double drop = Double.NEGATIVE_INFINITY;
+    for (Run d : runs) {
+      if (d.role() != Role.DOUBLED) {
+        continue;
+      }
+      for (Run m : runs) {
+        if (m.role() == Role.MAIN && m.params().method() == d.params().method() && sameThreat(m.params(), d.params())
+            && m.params().straightThrough() == d.params().straightThrough() && m.params().source() == d.params().source()) {
+          double g = accuracy(m) - accuracy(d);
+          if (g > drop) {
+            drop = g;
+            worst = String.format(Locale.ROOT, "%s %.2f%% with twice the budget vs %.2f%%", m.params().name(),
+                100 * accuracy(d), 100 * accuracy(m));
+          }
+        }
+      }
+    }
+    return worst == null
+        ? new Check("more-budget-changes-nothing", null, Double.NaN, "needs diagnostics.double-budget")
+        : new Check("more-budget-changes-nothing", drop <= 2 * TOLERANCE, drop, "accuracy lost with twice the steps and restarts: " + worst);
+  }
+
+  static List<Check> sweep(List<Run> runs, int numClasses) {
+    List<Run> points = new ArrayList<>(runs.stream().filter(r -> r.role() == Role.SWEEP && !r.params().straightThrough()).toList());
+    if (points.size() < 2) {
+      return List.of(new Check("accuracy-falls-with-eps", null, Double.NaN, "needs a sweep over eps"),
+          new Check("chance-at-large-eps", null, Double.NaN, "needs a sweep reaching Linf 0.5"));
+    }
+    points.sort((a, b) -> Double.compare(a.params().epsilon(), b.params().epsilon()));
+    double rise = 0;
+    String where = "";
+    for (int i = 1; i < points.size(); i++) {
+      double g = accuracy(points.get(i)) - accuracy(points.get(i - 1));
+      if (g > rise) {
+        rise = g;
+        where = String.format(Locale.ROOT, " (%.2f%% at eps %s after %.2f%% at eps %s)", 100 * accuracy(points.get(i)),
+            points.get(i).params().epsilon(), 100 * accuracy(points.get(i - 1)), points.get(i - 1).params().epsilon());
+      }
+    }
+    Check monotone = new Check("accuracy-falls-with-eps", rise <= TOLERANCE, rise, "largest rise of accuracy with eps" + where);
+    Run largest = points.get(points.size() - 1);
+    double chance = 1.0 / numClasses;
+    Check atLarge = largest.params().norm() == Norm.LINF && largest.params().epsilon() >= 0.5
+        ? new Check("chance-at-large-eps", accuracy(largest) <= chance + CHANCE_MARGIN, accuracy(largest),
+            String.format(Locale.ROOT, "accuracy %.2f%% at Linf %s; chance is %.2f%%", 100 * accuracy(largest),
+                largest.params().epsilon(), 100 * chance))
+        : new Check("chance-at-large-eps", null, Double.NaN, "the sweep does not reach Linf 0.5");
+    return List.of(monotone, atLarge);
+  }
+}
