@@ -11,17 +11,21 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import ai.djl.util.PairList;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -53,14 +57,55 @@ public final class Classifier implements AutoCloseable {
   }
 
   /**
-   * Builds a model with freshly initialised parameters.
+   * Builds a model with freshly initialised parameters, or, when the spec names a starting
+   * checkpoint ({@link ModelSpec#initFrom()}), with the parameters in that file.
    *
    * @param seed seeds the weight initialisation
+   * @throws UncheckedIOException if the spec's starting checkpoint cannot be read or does not fit
+   * @throws IllegalStateException if the spec has a checkpoint hash but lost its path
    */
   public static Classifier create(ModelSpec spec, InputShape input, long seed, Device device) {
+    if (spec.initFrom() != null) {
+      try {
+        return createFrom(spec, input, Path.of(spec.initFrom()), device);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e.getMessage(), e);
+      }
+    }
+    if (spec.initFromSha256() != null) {
+      // the path is not part of the spec's JSON (only the content hash is); starting from random
+      // weights here would silently train a different model than the one the key names
+      throw new IllegalStateException("the model spec names a starting checkpoint (sha256 "
+          + spec.initFromSha256() + ") but not its path; rebuild the spec from its YAML file");
+    }
     Classifier c = new Classifier(spec, input, ModelFactory.build(spec, input), device);
     c.initialiseWeights(seed);
     return c;
+  }
+
+  /**
+   * Builds a model that starts from a user-given checkpoint: a parameters file written by
+   * {@link #save(Path)} for the same network (architecture, width, depth, head, input shape and
+   * classes). Nothing is downloaded; ImageNet weights of other frameworks cannot be read.
+   *
+   * @param checkpoint the parameters file
+   * @throws IOException if the file cannot be read, does not fit the network (the message names
+   *     the parameter and both shapes), or differs from the sha256 the spec recorded
+   */
+  public static Classifier createFrom(ModelSpec spec, InputShape input, Path checkpoint, Device device)
+      throws IOException {
+    if (!Files.isRegularFile(checkpoint)) {
+      throw new IOException("init-from: no parameters file at " + checkpoint
+          + "; give a file written by a drelu training run (model.params)");
+    }
+    if (spec.initFromSha256() != null) {
+      String actual = checkpointSha256(checkpoint);
+      if (!actual.equals(spec.initFromSha256())) {
+        throw new IOException("init-from: " + checkpoint + " changed since the spec was loaded (sha256 "
+            + actual + ", expected " + spec.initFromSha256() + "); load the spec again");
+      }
+    }
+    return load(spec, input, checkpoint, device);
   }
 
   /**
@@ -100,6 +145,12 @@ public final class Classifier implements AutoCloseable {
     }
   }
 
+  /**
+   * Glorot-uniform weights from a seeded Java stream (as Keras), every other parameter set
+   * explicitly: zero biases; BatchNorm gamma 1, beta 0, running mean 0, running variance 1 (an
+   * identity transform until trained); caps keep their constant initial value. Only weights draw
+   * from the stream, so adding a type here does not move existing models' weights.
+   */
   private void initialiseWeights(long seed) {
     Random random = new Random(seed);
     for (Pair<String, Parameter> p : block.getParameters()) {
@@ -108,18 +159,24 @@ public final class Classifier implements AutoCloseable {
       Shape shape = array.getShape();
       int n = (int) shape.size();
       float[] values = new float[n];
-      if (param.getType() == Parameter.Type.WEIGHT) {
-        long receptive = shape.dimension() > 2 ? shape.slice(2).size() : 1;
-        double fanIn = shape.get(1) * receptive;
-        double fanOut = shape.get(0) * receptive;
-        double limit = Math.sqrt(6.0 / (fanIn + fanOut));
-        for (int i = 0; i < n; i++) {
-          values[i] = (float) ((random.nextDouble() * 2 - 1) * limit);
+      switch (param.getType()) {
+        case WEIGHT -> {
+          // conv weights are (out, in / groups, kh, kw): Glorot's fans count the receptive field
+          long receptive = shape.dimension() > 2 ? shape.slice(2).size() : 1;
+          double fanIn = shape.get(1) * receptive;
+          double fanOut = shape.get(0) * receptive;
+          double limit = Math.sqrt(6.0 / (fanIn + fanOut));
+          for (int i = 0; i < n; i++) {
+            values[i] = (float) ((random.nextDouble() * 2 - 1) * limit);
+          }
         }
-      } else if (param.getType() == Parameter.Type.BIAS) {
-        continue; // DJL initialises biases to zero already
-      } else {
-        continue; // caps keep their constant initial value
+        case BIAS, BETA, RUNNING_MEAN -> { } // zeros
+        case GAMMA, RUNNING_VAR -> Arrays.fill(values, 1f);
+        case OTHER -> {
+          continue; // caps keep their constant initial value
+        }
+        default -> throw new IllegalStateException("no initialisation rule for parameter " + p.getKey()
+            + " of type " + param.getType());
       }
       array.set(FloatBuffer.wrap(values));
     }
@@ -154,13 +211,37 @@ public final class Classifier implements AutoCloseable {
     return total;
   }
 
-  /** @return every learnable parameter */
+  /**
+   * @return every learnable parameter: those that take a gradient. Not BatchNorm's running mean
+   *     and variance (the forward pass in training mode updates them), nor the fixed gamma of a
+   *     BatchNorm without scale (InceptionV3, as Keras): no optimiser may touch those
+   */
   public List<Parameter> parameters() {
     List<Parameter> out = new ArrayList<>();
     for (Pair<String, Parameter> p : block.getParameters()) {
-      out.add(p.getValue());
+      if (isLearnable(p.getValue())) {
+        out.add(p.getValue());
+      }
     }
     return out;
+  }
+
+  /** @return the number of learnable values (what Keras calls trainable parameters) */
+  public long learnableParameterCount() {
+    return parameters().stream().mapToLong(p -> p.getArray().size()).sum();
+  }
+
+  /** @return the number of all stored values, BatchNorm running statistics included */
+  public long storedParameterCount() {
+    long n = 0;
+    for (Pair<String, Parameter> p : block.getParameters()) {
+      n += p.getValue().getArray().size();
+    }
+    return n;
+  }
+
+  private static boolean isLearnable(Parameter p) {
+    return p.requiresGradient();
   }
 
   /** @return true if the parameter is a D-ReLU cap */
@@ -204,15 +285,92 @@ public final class Classifier implements AutoCloseable {
     }
   }
 
-  /** Replaces all parameters with those in {@code file}. */
+  /**
+   * Replaces all parameter values with those in {@code file} (written by {@link #save(Path)}).
+   * For a model built from a spec the file is first read into a twin network and checked, so a
+   * file that does not fit leaves this model unchanged.
+   *
+   * @throws IOException if the file cannot be read or does not fit this network; the message
+   *     names the first parameter whose shape differs and both shapes
+   */
   public void loadParameters(Path file) throws IOException {
-    try (InputStream is = Files.newInputStream(file);
-        DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
-      block.loadParameters(manager, in);
-    } catch (MalformedModelException e) {
-      throw new IOException(file + ": parameters do not match the "
-          + (spec == null ? "given" : spec.label()) + " network: " + e.getMessage(), e);
+    Shape inputShape = new Shape(1, input.channels(), input.height(), input.width());
+    String what = spec == null ? "given" : spec.label();
+    try (NDManager staging = manager.newSubManager()) {
+      Block source;
+      if (spec != null) {
+        source = ModelFactory.build(spec, input);
+        source.initialize(staging, DataType.FLOAT32, inputShape);
+      } else {
+        source = block; // no spec to build a twin from: read in place, checked below
+      }
+      List<Shape> expected = shapes(block);
+      try (InputStream is = Files.newInputStream(file);
+          DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
+        source.loadParameters(staging, in);
+        if (in.read() != -1) {
+          throw new IOException(file + ": the file holds more parameters than the " + what
+              + " network; it was saved from a larger network");
+        }
+      } catch (MalformedModelException | EOFException e) {
+        throw new IOException(file + ": parameters do not match the " + what + " network ("
+            + e.getMessage() + "); it was saved from a different architecture or size", e);
+      }
+      PairList<String, Parameter> loaded = source.getParameters();
+      for (int i = 0; i < loaded.size(); i++) {
+        Shape got = loaded.get(i).getValue().getArray().getShape();
+        if (!got.equals(expected.get(i))) {
+          throw new IOException(file + ": parameter " + loaded.get(i).getKey() + " has shape " + got
+              + " in the file but " + expected.get(i) + " in the " + what + " network " + input.channels()
+              + "x" + input.height() + "x" + input.width() + " -> " + input.numClasses()
+              + " classes; it was saved from a different width, depth, head or class count");
+        }
+      }
+      if (source != block) {
+        PairList<String, Parameter> target = block.getParameters();
+        // in place, so arrays keep their identity (and their requires-gradient flag)
+        try (Autograd off = Autograd.off()) {
+          for (int i = 0; i < target.size(); i++) {
+            loaded.get(i).getValue().getArray().copyTo(target.get(i).getValue().getArray());
+          }
+        }
+      } else {
+        // read in place: the arrays now belong to the staging manager, which closes below
+        for (Pair<String, Parameter> p : block.getParameters()) {
+          p.getValue().getArray().attach(manager);
+        }
+      }
     }
+  }
+
+  private static List<Shape> shapes(Block b) {
+    List<Shape> out = new ArrayList<>();
+    for (Pair<String, Parameter> p : b.getParameters()) {
+      out.add(p.getValue().getArray().getShape());
+    }
+    return out;
+  }
+
+  /**
+   * @return the hex sha256 of a parameters file, as recorded in {@link ModelSpec#initFromSha256()}
+   * @throws IOException if the file cannot be read
+   */
+  public static String checkpointSha256(Path file) throws IOException {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+      java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+      return java.util.HexFormat.of().formatHex(digest.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  /** @return the network, for tests in this package that look at every stored parameter */
+  Block block() {
+    return block;
   }
 
   /** @return the spec it was built from, or null for {@link #fromBlock} */

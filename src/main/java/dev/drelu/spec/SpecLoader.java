@@ -40,7 +40,8 @@ public final class SpecLoader {
   static final List<String> TRAINING_KEYS = List.of("max-epochs", "batch-size", "learning-rate", "lambda",
       "plateau-factor", "plateau-patience", "early-stopping-patience", "monitor", "cap-learning-rate");
   static final List<String> MODEL_KEYS = List.of("name", "architecture", "hidden", "head-units", "dropout",
-      "activation", "placement", "cap-init", "fixed-cap", "input-conv-filters", "training");
+      "activation", "placement", "cap-init", "fixed-cap", "input-conv-filters", "width", "depth", "init-from",
+      "training");
   static final List<String> ATTACK_KEYS = List.of("name", "method", "norm", "epsilon", "steps", "step-size",
       "random-start", "restarts", "rho", "momentum", "targets", "confidence", "binary-search-steps",
       "learning-rate", "initial-const", "queries", "p-init", "straight-through", "source", "seed");
@@ -251,7 +252,7 @@ public final class SpecLoader {
     m.rejectUnknownKeys(MODEL_KEYS);
     Architecture arch = m.has("architecture") ? m.parsed("architecture", null, Architecture::parse) : null;
     if (!m.has("architecture")) {
-      m.error("architecture", "is required: one of dense, shallow-cnn");
+      m.error("architecture", "is required: one of dense, shallow-cnn, resnet50, resnet101, mobilenetv2, inceptionv3");
     }
     ActivationKind activation = m.parsed("activation", ActivationKind.RELU, ActivationKind::parse);
     Placement placement = m.parsed("placement", Placement.HEAD, Placement::parse);
@@ -269,18 +270,40 @@ public final class SpecLoader {
     double capInit = m.number("cap-init", ModelSpec.PAPER_CAP_INIT);
     double fixedCap = m.number("fixed-cap", 1.0);
     int inputConvFilters = m.integer("input-conv-filters", 32);
+    double width = m.number("width", ModelSpec.DEFAULT_SCALE);
+    double depth = m.number("depth", ModelSpec.DEFAULT_SCALE);
+    String initFrom = null;
+    String initFromSha256 = null;
+    String givenInit = m.string("init-from", null);
+    if (givenInit != null) {
+      Path checkpoint = m.file().getParent().resolve(givenInit).normalize();
+      if (!Files.isRegularFile(checkpoint)) {
+        m.error("init-from", "file not found: " + checkpoint + " (paths are relative to " + m.file().getParent()
+            + "; give a model.params written by a drelu training run)");
+      } else {
+        try {
+          initFromSha256 = dev.drelu.nn.Classifier.checkpointSha256(checkpoint);
+          initFrom = checkpoint.toString();
+        } catch (java.io.IOException e) {
+          m.error("init-from", "cannot read " + checkpoint + ": " + e.getMessage());
+        }
+      }
+    }
     String givenName = m.string("name", null);
     YamlMap overrides = m.map("training");
     TrainingParams training = overrides == null ? pipelineTraining : training(overrides, pipelineTraining);
     if (arch == null) {
       return null; // the record's checks depend on the architecture; the values above are type-checked
     }
-    // no list, or one already reported: the defaults let the record check the other keys
+    // no list, or one already reported: the defaults let the record check the other keys;
+    // the large backbones have no hidden sizes (width and depth size them)
     List<Integer> finalHidden = !m.has("hidden") || hiddenBad
-        ? (arch == Architecture.DENSE ? List.of(256, 128) : List.of(32, 64))
+        ? (arch.isLargeBackbone() ? List.of() : arch == Architecture.DENSE ? List.of(256, 128) : List.of(32, 64))
         : hidden;
+    String finalInitFrom = initFrom;
+    String finalInitSha = initFromSha256;
     ModelSpec spec = construct(m, () -> new ModelSpec(arch, finalHidden, headUnits, dropout, activation, placement,
-        capInit, fixedCap, inputConvFilters));
+        capInit, fixedCap, inputConvFilters, width, depth, finalInitFrom, finalInitSha));
     if (spec == null || training == null || m.errors().count() != before) {
       return null;
     }
