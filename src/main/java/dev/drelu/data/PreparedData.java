@@ -1,4 +1,16 @@
 package dev.drelu.data;
 
-/** The three parts a prepared dataset is split into. */
-public record PreparedData(ImageDataset train, ImageDataset validation, ImageDataset test) {}
+/**
+ * The parts a prepared dataset is split into.
+ *
+ * @param train the real training images (its size is also the epoch size of a {@link GeneratedMix})
+ * @param validation held out from the training pool; drives the schedule
+ * @param test the source's test set (or a held-out share, for sources without one)
+ * @param generated generated training images to mix in every epoch, or null when the dataset has none
+ */
+public record PreparedData(ImageDataset train, ImageDataset validation, ImageDataset test, ImageDataset generated) {
+  /** Real data only. */
+  public PreparedData(ImageDataset train, ImageDataset validation, ImageDataset test) {
+    this(train, validation, test, null);
+  }
+}

