@@ -12,6 +12,7 @@ public final class PrepareStage {
   static final String TRAIN = "train.arrow";
   static final String VALIDATION = "validation.arrow";
   static final String TEST = "test.arrow";
+  static final String GENERATED = "generated.arrow";
 
   private PrepareStage() {}
 
@@ -23,6 +24,12 @@ public final class PrepareStage {
       ArrowDatasets.write(data.validation(), dir.resolve(VALIDATION));
       ArrowDatasets.write(data.test(), dir.resolve(TEST));
       Map<String, String> summary = new TreeMap<>();
+      if (data.generated() != null) {
+        // mixed into every training epoch at the real ratio (METHOD.md section 8)
+        ArrowDatasets.write(data.generated(), dir.resolve(GENERATED));
+        summary.put("generated_examples", Integer.toString(data.generated().size()));
+        summary.put("real_ratio", Double.toString(task.dataset().generated().realRatio()));
+      }
       summary.put("train_examples", Integer.toString(data.train().size()));
       summary.put("validation_examples", Integer.toString(data.validation().size()));
       summary.put("test_examples", Integer.toString(data.test().size()));

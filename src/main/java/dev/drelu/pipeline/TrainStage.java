@@ -3,6 +3,7 @@ package dev.drelu.pipeline;
 import ai.djl.Device;
 import dev.drelu.core.FileTrees;
 import dev.drelu.core.Progress;
+import dev.drelu.data.GeneratedMix;
 import dev.drelu.data.ImageDataset;
 import dev.drelu.nn.ActivationKind;
 import dev.drelu.nn.Classifier;
@@ -55,6 +56,13 @@ public final class TrainStage {
     Path data = runner.store().location(Stage.PREPARE.key(), task.datasetKey());
     ImageDataset train = datasets.read(data.resolve(PrepareStage.TRAIN));
     ImageDataset validation = datasets.read(data.resolve(PrepareStage.VALIDATION));
+    GeneratedMix mix = null;
+    if (java.nio.file.Files.exists(data.resolve(PrepareStage.GENERATED))) {
+      // the manifest alone: find() would hash the (large) generated set once more
+      double ratio = Double.parseDouble(runner.store().manifest(new dev.drelu.store.ArtifactRef(Stage.PREPARE.key(),
+          task.datasetKey(), data.toString(), java.util.Map.of())).summary().get("real_ratio"));
+      mix = new GeneratedMix(train, datasets.read(data.resolve(PrepareStage.GENERATED)), ratio, task.seed());
+    }
     InputShape shape = new InputShape(train.channels(), train.height(), train.width(), train.numClasses());
     TrainingParams params = task.entry().training().withSeed(task.seed());
     Device device = Devices.resolve(runner.context().device());
@@ -77,7 +85,7 @@ public final class TrainStage {
           Progress.say(label, "resuming after epoch " + completed + " from " + work);
         }
       };
-      TrainingOutcome outcome = new Trainer(params, Objective.NATURAL).train(model, train, validation, work, listener);
+      TrainingOutcome outcome = new Trainer(params, Objective.NATURAL).train(model, train, mix, validation, work, listener);
       model.save(dir.resolve(PARAMS));
       ModelCard card = new ModelCard(ModelCard.FORMAT_VERSION, task.entry().name(), task.entry().model(), shape,
           params, outcome.bestEpoch(), outcome.history().size(), outcome.stoppedEarly(),

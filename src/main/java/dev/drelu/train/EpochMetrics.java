@@ -8,6 +8,7 @@ import java.util.Map;
  * What one epoch measured. Losses are means over examples; the penalty is lambda * sum(m^2).
  *
  * @param capMean mean D-ReLU cap after the epoch (NaN without D-ReLU)
+ * @param realRatio share of real images in the epoch's mix with generated data (NaN without)
  */
 public record EpochMetrics(
     int epoch,
@@ -22,6 +23,7 @@ public record EpochMetrics(
     double capMean,
     double capMin,
     double capMax,
+    double realRatio,
     double seconds)
     implements Serializable {
 
@@ -40,6 +42,9 @@ public record EpochMetrics(
       m.put("cap_mean", capMean);
       m.put("cap_min", capMin);
       m.put("cap_max", capMax);
+    }
+    if (!Double.isNaN(realRatio)) {
+      m.put("real_ratio", realRatio);
     }
     m.put("epoch_seconds", seconds);
     return m;

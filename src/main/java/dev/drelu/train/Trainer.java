@@ -2,6 +2,7 @@ package dev.drelu.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.drelu.data.GeneratedMix;
 import dev.drelu.data.ImageDataset;
 import dev.drelu.nn.Autograd;
 import dev.drelu.nn.Batches;
@@ -41,6 +42,17 @@ public final class Trainer {
   public TrainingOutcome train(
       Classifier model, ImageDataset train, ImageDataset validation, Path workDir, TrainingListener listener)
       throws IOException {
+    return train(model, train, null, validation, workDir, listener);
+  }
+
+  /**
+   * Same, drawing each epoch's training set from a mix of real and generated images.
+   *
+   * @param mix the mix (its epochs depend only on its seed and the epoch, so a resumed run draws
+   *     the same), or null to train on {@code train} alone
+   */
+  public TrainingOutcome train(Classifier model, ImageDataset train, GeneratedMix mix, ImageDataset validation,
+      Path workDir, TrainingListener listener) throws IOException {
     Checkpoints checkpoints = new Checkpoints(workDir);
     try (Adam adam = new Adam(model.parameters(), model::isCap, model.manager())) {
       Optional<TrainingState> restored = checkpoints.restore(model, adam);
@@ -53,14 +65,21 @@ public final class Trainer {
       while (!state.schedule().stopped() && state.completedEpochs() < params.maxEpochs()) {
         int epoch = state.completedEpochs() + 1;
         long started = System.nanoTime();
-        double[] trainSums = runEpoch(model, adam, train, epoch, state.schedule(), listener);
+        ImageDataset epochData = train;
+        double realRatio = Double.NaN;
+        if (mix != null) {
+          GeneratedMix.Epoch drawn = mix.epoch(epoch);
+          epochData = drawn.data();
+          realRatio = drawn.drawnRatio();
+        }
+        double[] trainSums = runEpoch(model, adam, epochData, epoch, state.schedule(), listener);
         double[] val = evaluate(model, validation);
         CapSummary caps = model.capSummary();
         double penalty = params.lambda() * penaltyValue(model);
         double valLoss = val[0] + penalty;
         EpochMetrics metrics = new EpochMetrics(epoch, trainSums[0], trainSums[1], trainSums[2],
             valLoss, val[0], val[1], penalty, state.schedule().learningRate(),
-            caps.mean(), caps.min(), caps.max(), (System.nanoTime() - started) / 1e9);
+            caps.mean(), caps.min(), caps.max(), realRatio, (System.nanoTime() - started) / 1e9);
         double monitored = params.monitor() == TrainingParams.Monitor.CE ? val[0] : valLoss;
         if (!Double.isFinite(monitored)) {
           throw new TrainingDivergedException("validation loss is " + monitored + " after epoch " + epoch

