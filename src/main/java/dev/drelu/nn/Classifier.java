@@ -261,6 +261,29 @@ public final class Classifier implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code work} with every parameter's gradient switched off, then back on: an attack
+   * crafted inside a training step must not leave its gradients in the parameters (PyTorch
+   * would add them to the step's), and it runs faster without them.
+   */
+  public <T> T withFrozenParameters(java.util.function.Supplier<T> work) {
+    List<Parameter> ps = parameters();
+    boolean[] before = new boolean[ps.size()];
+    for (int i = 0; i < ps.size(); i++) {
+      before[i] = ps.get(i).getArray().hasGradient();
+      ps.get(i).getArray().setRequiresGradient(false);
+    }
+    try {
+      return work.get();
+    } finally {
+      for (int i = 0; i < ps.size(); i++) {
+        if (before[i]) {
+          ps.get(i).getArray().setRequiresGradient(true);
+        }
+      }
+    }
+  }
+
   /** Switches the straight-through (BPDA) backward pass of every capped layer on or off. */
   public void setStraightThrough(boolean on) {
     capped.forEach(c -> c.setStraightThrough(on));

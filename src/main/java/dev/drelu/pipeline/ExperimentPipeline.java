@@ -36,13 +36,29 @@ final class ExperimentPipeline {
     if (cache.policy(Stage.TRAIN) == StagePolicy.SKIP) {
       return;
     }
+    // models that start from another trained model (AT continuing its natural model) train in a
+    // second wave, once the first is done
+    List<Tasks.Train> first = plan.train().stream().filter(t -> t.initFromKey() == null).toList();
+    List<Tasks.Train> second = plan.train().stream().filter(t -> t.initFromKey() != null).toList();
     PCollection<ArtifactRef> models = datasets
-        .apply("ExpandTraining", ParDo.of(new StageFns.FanOutFn<>(byInput(plan.train(), Tasks.Train::datasetKey))))
+        .apply("ExpandTraining", ParDo.of(new StageFns.FanOutFn<>(byInput(first, Tasks.Train::datasetKey))))
         .setCoder(coder(Tasks.Train.class))
         // one training configuration per worker: without this a fused runner trains them in sequence
         .apply("SpreadTraining", Reshuffle.viaRandomKey())
         .apply("TrainModels", ParDo.of(new StageFns.RunStageFn<Tasks.Train>(context, () -> new TrainStage()::run)))
         .setCoder(coder(ArtifactRef.class));
+    if (!second.isEmpty()) {
+      PCollection<ArtifactRef> continued = models
+          .apply("AllFirstModels", WithKeys.<String, ArtifactRef>of("first").withKeyType(TypeDescriptors.strings()))
+          .setCoder(KvCoder.of(StringUtf8Coder.of(), coder(ArtifactRef.class)))
+          .apply("GatherFirstModels", GroupByKey.create())
+          .apply("ExpandContinued", ParDo.of(new StageFns.EmitAllFn<>(new ArrayList<>(second))))
+          .setCoder(coder(Tasks.Train.class))
+          .apply("SpreadContinued", Reshuffle.viaRandomKey())
+          .apply("TrainContinued", ParDo.of(new StageFns.RunStageFn<Tasks.Train>(context, () -> new TrainStage()::run)))
+          .setCoder(coder(ArtifactRef.class));
+      models = PCollectionList.of(models).and(continued).apply("AllModelsTrained", Flatten.pCollections());
+    }
     if (cache.policy(Stage.ATTACK) == StagePolicy.SKIP) {
       return;
     }

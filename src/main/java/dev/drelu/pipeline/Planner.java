@@ -7,6 +7,7 @@ import dev.drelu.data.DatasetPreparer;
 import dev.drelu.nn.ActivationKind;
 import dev.drelu.nn.ModelSpec;
 import dev.drelu.spec.ModelEntry;
+import dev.drelu.train.AdversarialTraining;
 import dev.drelu.spec.PipelineSpec;
 import dev.drelu.store.ArtifactStore;
 import java.io.IOException;
@@ -31,9 +32,16 @@ public final class Planner {
   public static Plan plan(PipelineSpec spec, ArtifactStore store, CacheControl cache) throws IOException {
     Tasks.Prepare prepare = Tasks.Prepare.of(spec.dataset(), DatasetPreparer.fingerprint(spec.dataset()));
     List<Tasks.Train> train = new ArrayList<>();
+    List<Tasks.Train> naturals = new ArrayList<>(); // the models AT continues, when no spec model is one
     for (ModelEntry m : spec.models()) {
       for (long seed : spec.seeds()) {
-        train.add(Tasks.Train.of(prepare.key(), m, seed));
+        AdversarialTraining adv = m.training().adversarial();
+        String init = null;
+        if (adv != null && adv.fromNatural()) {
+          // the paper's AT: continue the naturally trained model (same net, schedule and seed)
+          init = natural(prepare.key(), m, seed, train, naturals).key();
+        }
+        train.add(Tasks.Train.of(prepare.key(), m, seed, init));
       }
     }
     List<Tasks.Train> twins = new ArrayList<>();
@@ -67,7 +75,8 @@ public final class Planner {
     Tasks.Summarise summarise = Tasks.Summarise.of(spec.name(), train.stream().map(Tasks.Train::key).toList(),
         mainAttackKeys, diagnose.stream().map(Tasks.Diagnose::key).toList(), labels);
     // twins are trained like the spec's models but are not rows of the summary
-    List<Tasks.Train> allTraining = new ArrayList<>(train);
+    List<Tasks.Train> allTraining = new ArrayList<>(naturals);
+    allTraining.addAll(train);
     allTraining.addAll(twins);
 
     List<StageTask> all = all(prepare, allTraining, attack, diagnose, summarise);
@@ -87,6 +96,22 @@ public final class Planner {
           + String.join(", ", missing) + "; run the pipeline once without --only (or with --from) first");
     }
     return new Plan(spec, cache, List.of(prepare), allTraining, attack, diagnose, summarise, steps);
+  }
+
+  /** The naturally trained version of an AT model: the same entry without the adversarial objective. */
+  private static Tasks.Train natural(String datasetKey, ModelEntry m, long seed, List<Tasks.Train> train,
+      List<Tasks.Train> naturals) {
+    ModelEntry plain = new ModelEntry(m.name() + "-natural", m.model(), m.training().withAdversarial(null));
+    Tasks.Train candidate = Tasks.Train.of(datasetKey, plain, seed);
+    for (List<Tasks.Train> list : List.of(train, naturals)) {
+      for (Tasks.Train x : list) {
+        if (x.key().equals(candidate.key())) {
+          return x;
+        }
+      }
+    }
+    naturals.add(candidate);
+    return candidate;
   }
 
   /**

@@ -61,10 +61,19 @@ public final class Tasks {
   }
 
   /** Train one model with one seed on a prepared dataset. */
-  public record Train(String key, String datasetKey, ModelEntry entry, long seed) implements StageTask {
+  /**
+   * @param initFromKey a trained model to start from (AT as the paper runs it continues the
+   *     natural model), or null to start from fresh weights
+   */
+  public record Train(String key, String datasetKey, ModelEntry entry, long seed, String initFromKey)
+      implements StageTask {
     static Train of(String datasetKey, ModelEntry entry, long seed) {
-      Train draft = new Train("", datasetKey, entry, seed);
-      return new Train(keyOf(Stage.TRAIN, draft.params(), List.of(datasetKey)), datasetKey, entry, seed);
+      return of(datasetKey, entry, seed, null);
+    }
+
+    static Train of(String datasetKey, ModelEntry entry, long seed, String initFromKey) {
+      Train draft = new Train("", datasetKey, entry, seed, initFromKey);
+      return new Train(keyOf(Stage.TRAIN, draft.params(), draft.inputKeys()), datasetKey, entry, seed, initFromKey);
     }
 
     @Override
@@ -87,7 +96,7 @@ public final class Tasks {
 
     @Override
     public List<String> inputKeys() {
-      return List.of(datasetKey);
+      return initFromKey == null ? List.of(datasetKey) : List.of(datasetKey, initFromKey);
     }
   }
 

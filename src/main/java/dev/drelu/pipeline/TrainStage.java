@@ -65,10 +65,17 @@ public final class TrainStage {
     }
     InputShape shape = new InputShape(train.channels(), train.height(), train.width(), train.numClasses());
     TrainingParams params = task.entry().training().withSeed(task.seed());
+    if (task.initFromKey() != null) {
+      // AT continuing the natural model: its own (short) run of adversarial epochs
+      params = params.withMaxEpochs(params.adversarial().epochs());
+    }
     Device device = Devices.resolve(runner.context().device());
     String label = "train " + task.label();
     runner.tracker().setTags(runId, departures(task.entry().model(), params));
     try (Classifier model = Classifier.create(task.entry().model(), shape, task.seed(), device)) {
+      if (task.initFromKey() != null) {
+        model.loadParameters(runner.store().location(Stage.TRAIN.key(), task.initFromKey()).resolve(PARAMS));
+      }
       Progress progress = Progress.start(label, "epoch", params.maxEpochs());
       TrainingListener listener = new TrainingListener() {
         @Override
@@ -85,7 +92,7 @@ public final class TrainStage {
           Progress.say(label, "resuming after epoch " + completed + " from " + work);
         }
       };
-      TrainingOutcome outcome = new Trainer(params, Objective.NATURAL).train(model, train, mix, validation, work, listener);
+      TrainingOutcome outcome = new Trainer(params, Objective.of(params)).train(model, train, mix, validation, work, listener);
       model.save(dir.resolve(PARAMS));
       ModelCard card = new ModelCard(ModelCard.FORMAT_VERSION, task.entry().name(), task.entry().model(), shape,
           params, outcome.bestEpoch(), outcome.history().size(), outcome.stoppedEarly(),

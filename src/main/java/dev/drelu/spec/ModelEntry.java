@@ -20,7 +20,7 @@ public record ModelEntry(String name, ModelSpec model, TrainingParams training) 
     if (model.activation() != ActivationKind.DRELU) {
       training = new TrainingParams(training.maxEpochs(), training.batchSize(), training.learningRate(), 0.0,
           training.plateauFactor(), training.plateauPatience(), training.earlyStoppingPatience(),
-          training.monitor(), 0.0, training.seed());
+          training.monitor(), 0.0, training.seed(), training.adversarial());
     }
   }
 }

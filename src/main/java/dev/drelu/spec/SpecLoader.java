@@ -12,6 +12,7 @@ import dev.drelu.nn.ActivationKind;
 import dev.drelu.nn.Architecture;
 import dev.drelu.nn.ModelSpec;
 import dev.drelu.nn.Placement;
+import dev.drelu.train.AdversarialTraining;
 import dev.drelu.train.TrainingParams;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +40,9 @@ public final class SpecLoader {
       "validation-fraction", "split-seed", "train-limit", "test-limit", "generated-path", "real-ratio",
       "generated-limit", "generated-image-key", "generated-label-key");
   static final List<String> TRAINING_KEYS = List.of("max-epochs", "batch-size", "learning-rate", "lambda",
-      "plateau-factor", "plateau-patience", "early-stopping-patience", "monitor", "cap-learning-rate");
+      "plateau-factor", "plateau-patience", "early-stopping-patience", "monitor", "cap-learning-rate", "adversarial");
+  static final List<String> ADVERSARIAL_KEYS =
+      List.of("method", "epsilon", "steps", "step-size", "beta", "from-natural", "epochs");
   static final List<String> MODEL_KEYS = List.of("name", "architecture", "hidden", "head-units", "dropout",
       "activation", "placement", "cap-init", "fixed-cap", "input-conv-filters", "width", "depth", "init-from",
       "training");
@@ -263,12 +266,38 @@ public final class SpecLoader {
         throw new IllegalArgumentException("monitor must be one of [total, ce], but was: " + s);
       }
     });
+    AdversarialTraining adversarial = d.adversarial();
+    YamlMap adv = m.map("adversarial");
+    if (adv != null) {
+      adversarial = adversarial(adv);
+    }
+    AdversarialTraining finalAdversarial = adversarial;
     return construct(m, () -> new TrainingParams(m.integer("max-epochs", d.maxEpochs()),
         m.integer("batch-size", d.batchSize()), m.number("learning-rate", d.learningRate()),
         m.number("lambda", d.lambda()), m.number("plateau-factor", d.plateauFactor()),
         m.integer("plateau-patience", d.plateauPatience()),
         m.integer("early-stopping-patience", d.earlyStoppingPatience()), monitor,
-        m.number("cap-learning-rate", d.capLearningRate()), d.seed()));
+        m.number("cap-learning-rate", d.capLearningRate()), d.seed(), finalAdversarial));
+  }
+
+  /** AT or TRADES; defaults: the paper's AT (from the natural model) or the TRADES reference. */
+  static AdversarialTraining adversarial(YamlMap m) {
+    m.rejectUnknownKeys(ADVERSARIAL_KEYS);
+    if (!m.has("method")) {
+      m.error("method", "is required: at or trades");
+      return null;
+    }
+    AdversarialTraining.Method method = m.parsed("method", null, AdversarialTraining.Method::parse);
+    if (method == null) {
+      return null;
+    }
+    AdversarialTraining d = method == AdversarialTraining.Method.AT
+        ? AdversarialTraining.at(m.number("epsilon", 0.1)) : AdversarialTraining.trades(m.number("beta", 1.0));
+    double eps = m.number("epsilon", d.epsilon());
+    int steps = m.integer("steps", d.steps());
+    double step = m.number("step-size", method == AdversarialTraining.Method.AT ? eps / 4 : d.stepSize());
+    return construct(m, () -> new AdversarialTraining(method, eps, steps, step, m.number("beta", d.beta()),
+        m.bool("from-natural", d.fromNatural()), m.integer("epochs", d.epochs())));
   }
 
   static ModelEntry model(YamlMap m, TrainingParams pipelineTraining) {

@@ -116,7 +116,7 @@ public final class Trainer {
         float loss;
         float ce;
         try (Autograd autograd = Autograd.record()) {
-          Objective.Result r = objective.loss(model, x, y);
+          Objective.Result r = objective.loss(model, x, y, epochSeed * 31 + b);
           NDArray total = r.loss().add(model.capPenalty(batch).mul((float) params.lambda()));
           loss = total.getFloat();
           ce = r.loss().getFloat();

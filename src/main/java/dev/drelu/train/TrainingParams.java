@@ -18,6 +18,8 @@ import java.io.Serializable;
  * @param capLearningRate a separate learning rate for the caps, or 0 to use learningRate as the
  *     paper does (a departure from the paper when set)
  * @param seed seeds initialisation, shuffling and dropout
+ * @param adversarial AT or TRADES, or null for natural training (left out of the cache key then,
+ *     so natural models keep their keys)
  */
 public record TrainingParams(
     int maxEpochs,
@@ -29,8 +31,17 @@ public record TrainingParams(
     int earlyStoppingPatience,
     Monitor monitor,
     double capLearningRate,
-    long seed)
+    long seed,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    AdversarialTraining adversarial)
     implements Serializable {
+
+  /** Natural training (no adversarial objective). */
+  public TrainingParams(int maxEpochs, int batchSize, double learningRate, double lambda, double plateauFactor,
+      int plateauPatience, int earlyStoppingPatience, Monitor monitor, double capLearningRate, long seed) {
+    this(maxEpochs, batchSize, learningRate, lambda, plateauFactor, plateauPatience, earlyStoppingPatience, monitor,
+        capLearningRate, seed, null);
+  }
 
   /** Which validation loss the schedule watches. */
   public enum Monitor {
@@ -63,11 +74,17 @@ public record TrainingParams(
 
   public TrainingParams withSeed(long s) {
     return new TrainingParams(maxEpochs, batchSize, learningRate, lambda, plateauFactor,
-        plateauPatience, earlyStoppingPatience, monitor, capLearningRate, s);
+        plateauPatience, earlyStoppingPatience, monitor, capLearningRate, s, adversarial);
   }
 
   public TrainingParams withMaxEpochs(int e) {
     return new TrainingParams(e, batchSize, learningRate, lambda, plateauFactor,
-        plateauPatience, earlyStoppingPatience, monitor, capLearningRate, seed);
+        plateauPatience, earlyStoppingPatience, monitor, capLearningRate, seed, adversarial);
+  }
+
+  /** @return the same schedule with another objective (null = natural) */
+  public TrainingParams withAdversarial(AdversarialTraining a) {
+    return new TrainingParams(maxEpochs, batchSize, learningRate, lambda, plateauFactor,
+        plateauPatience, earlyStoppingPatience, monitor, capLearningRate, seed, a);
   }
 }

@@ -101,8 +101,8 @@ class TrainerTest {
 
   @Test
   void aNanLossStopsTrainingWithAClearError(@TempDir Path dir) throws Exception {
-    Objective poisoned = (model, x, y) -> {
-      Objective.Result r = Objective.NATURAL.loss(model, x, y);
+    Objective poisoned = (model, x, y, seed) -> {
+      Objective.Result r = Objective.NATURAL.loss(model, x, y, seed);
       NDArray nan = r.loss().mul(Float.NaN);
       return new Objective.Result(nan, r.cleanLogits());
     };
