@@ -266,6 +266,22 @@ class SquareTest {
   }
 
   @Test
+  void leavesNoArraysBehindHoweverLongItRuns() {
+    int[] rows = Batches.allRows(TEST.size());
+    int[] live = new int[2];
+    int[] budgets = {20, 200};
+    for (int k = 0; k < 2; k++) {
+      try (NDManager m = trained.manager().newSubManager()) {
+        NDArray x = Batches.images(m, TEST, rows, 0, TEST.size());
+        NDArray y = Batches.labels(m, TEST, rows, 0, TEST.size());
+        Attack.of(square(Norm.L2, 0.5, budgets[k], 0)).perturb(trained, x, y, TEST.indices());
+        live[k] = ((ai.djl.ndarray.BaseNDManager) trained.manager()).getManagedArrays().size();
+      }
+    }
+    assertEquals(live[0], live[1], "live arrays after " + budgets[0] + " and " + budgets[1] + " queries");
+  }
+
+  @Test
   void rejectsParamsOfAnotherAttack() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Square(AttackParams.fgsm(0.1)));
     assertTrue(e.getMessage().contains("method"), e.getMessage());
