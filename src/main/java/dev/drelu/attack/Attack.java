@@ -32,6 +32,8 @@ public interface Attack {
     return switch (p.method()) {
       case FGSM -> new Fgsm(p);
       case PGD -> new Restarts(new Pgd(p), p.restarts(), p.seed());
+      case CW_L2 -> new CwL2(p);
+      case SQUARE -> new Square(p);
       default -> throw new UnsupportedOperationException(p.method().key() + " is not implemented yet");
     };
   }
