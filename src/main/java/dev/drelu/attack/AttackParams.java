@@ -85,6 +85,10 @@ public record AttackParams(
       Checks.inRange("rho", rho, 0.0, 1.0);
       Checks.inRange("momentum", momentum, 0.0, 1.0);
     }
+    if (method == AttackMethod.CW_L2) {
+      Checks.positive("learning-rate", learningRate);
+      Checks.positive("initial-const", initialConst);
+    }
     if (method == AttackMethod.SQUARE) {
       Checks.atLeast("queries", queries, 1);
       if (!(pInit > 0 && pInit <= 1)) {
@@ -211,7 +215,8 @@ public record AttackParams(
         case FGSM -> 1;
         case PGD -> 10;
         case APGD_CE, APGD_DLR, APGD_T -> 100;
-        case CW_L2 -> 100;
+        // cleverhans' default: at 100 steps tanh saturates on 0/1 pixels and CW-L2 is far too weak on MNIST
+        case CW_L2 -> 1000;
         case SQUARE -> 1;
       };
     }
