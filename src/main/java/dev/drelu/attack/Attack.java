@@ -32,6 +32,8 @@ public interface Attack {
     return switch (p.method()) {
       case FGSM -> new Fgsm(p);
       case PGD -> new Restarts(new Pgd(p), p.restarts(), p.seed());
+      // APGD restarts only still-robust examples, as the reference does (see Apgd), not via Restarts
+      case APGD_CE, APGD_DLR, APGD_T -> new Apgd(p);
       default -> throw new UnsupportedOperationException(p.method().key() + " is not implemented yet");
     };
   }
