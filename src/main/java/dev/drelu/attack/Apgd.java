@@ -274,21 +274,11 @@ final class Apgd implements Attack {
         NDScope.unregister(xAdv, grad);
 
         if (nextCheck < checks.size() && i + 1 == checks.get(nextCheck)) {
-          int window = checks.get(nextCheck) - lastCheck;
+          boolean[] halved = halveAtCheckpoint(lossSteps, i, checks.get(nextCheck) - lastCheck, params.rho(),
+              lossBest, lossBestLastCheck, reducedLastCheck);
           List<Long> halve = new ArrayList<>();
           for (int j = 0; j < n; j++) {
-            int increases = 0;
-            for (int c = 0; c < window; c++) {
-              if (lossSteps[i - c][j] > previousLoss(lossSteps, i - c - 1, j)) {
-                increases++;
-              }
-            }
-            // the reference halves when the count is <= rho * window (the paper writes <)
-            boolean oscillating = increases <= window * params.rho();
-            boolean stalled = !reducedLastCheck[j] && lossBestLastCheck[j] >= lossBest[j];
-            reducedLastCheck[j] = oscillating || stalled;
-            lossBestLastCheck[j] = lossBest[j];
-            if (reducedLastCheck[j]) {
+            if (halved[j]) {
               stepSize[j] /= 2f;
               halve.add((long) j);
             }
@@ -306,6 +296,41 @@ final class Apgd implements Attack {
     grad.close();
     gradBest.close();
     return new RunResult(xBest, xBestAdv, fooled, lossBest);
+  }
+
+  /**
+   * The reference's step-size rule at a checkpoint, per example: halve when at most rho of the
+   * window's steps raised the loss (the reference tests {@code count <= rho * window}; the paper
+   * writes &lt;), or when the step was not halved at the last checkpoint and the best loss has not
+   * risen since.
+   *
+   * @param lossSteps losses after each step so far (row = step, column = example), rows after
+   *     {@code i} still zero
+   * @param i the step just taken (0-based); the window is steps i - window + 1 .. i
+   * @param window steps since the last checkpoint
+   * @param lossBest best loss per example so far
+   * @param lossBestLastCheck best loss at the last checkpoint; updated to lossBest
+   * @param reducedLastCheck whether the step was halved at the last checkpoint (all true before
+   *     the first, so the second rule cannot fire there); updated to this checkpoint's decision
+   * @return per example: halve the step and restart from the best point
+   */
+  static boolean[] halveAtCheckpoint(float[][] lossSteps, int i, int window, double rho, float[] lossBest,
+      float[] lossBestLastCheck, boolean[] reducedLastCheck) {
+    boolean[] halve = new boolean[lossBest.length];
+    for (int j = 0; j < halve.length; j++) {
+      int increases = 0;
+      for (int c = 0; c < window; c++) {
+        if (lossSteps[i - c][j] > previousLoss(lossSteps, i - c - 1, j)) {
+          increases++;
+        }
+      }
+      boolean oscillating = increases <= window * rho;
+      boolean stalled = !reducedLastCheck[j] && lossBestLastCheck[j] >= lossBest[j];
+      halve[j] = oscillating || stalled;
+      reducedLastCheck[j] = halve[j];
+      lossBestLastCheck[j] = lossBest[j];
+    }
+    return halve;
   }
 
   /**

@@ -10,6 +10,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.util.Pair;
 import dev.drelu.data.ImageDataset;
 import dev.drelu.nn.ActivationKind;
 import dev.drelu.nn.Autograd;
@@ -22,6 +27,7 @@ import dev.drelu.train.Objective;
 import dev.drelu.train.Trainer;
 import dev.drelu.train.TrainingListener;
 import dev.drelu.train.TrainingParams;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -217,6 +223,35 @@ class ApgdTest {
   }
 
   @Test
+  void theStepIsHalvedExactlyWhenTheReferenceWouldHalveIt() {
+    // 100 steps, first checkpoint after 22 (window 22, rho 0.75: halve at <= 16.5 increases),
+    // second after 41 (window 19: halve at <= 14.25)
+    int steps = 100;
+    float[][] history = new float[steps][3];
+    for (int i = 0; i < 22; i++) {
+      history[i][0] = 1 + i;            // rises every step: keep
+      history[i][1] = 5;                // flat: only "step 0 > 0" counts (the reference's zero row): halve
+      history[i][2] = i % 4 == 3 ? 0.5f : 1 + i; // rises 17 of 22 times (step 0 counted against 0): keep
+    }
+    float[] best = {22, 5, 22};
+    float[] bestAtLastCheck = {-1, -1, -1}; // the start point's losses
+    boolean[] reduced = {true, true, true};
+    assertArrayEquals(new boolean[] {false, true, false},
+        Apgd.halveAtCheckpoint(history, 21, 22, 0.75, best, bestAtLastCheck, reduced));
+    assertArrayEquals(new boolean[] {false, true, false}, reduced);
+    assertArrayEquals(best, bestAtLastCheck);
+    for (int i = 22; i < 41; i++) {
+      history[i][0] = 100 + i;          // still rising: keep
+      history[i][1] = 5;                // flat, but halved last time and 0 increases: halve (rule 1)
+      history[i][2] = i - 22;           // rises 18 of 19 times yet stays below its best 22, and the
+                                        // step was not halved last time: halve (rule 2)
+    }
+    float[] best2 = {140, 5, 22};
+    assertArrayEquals(new boolean[] {false, true, true},
+        Apgd.halveAtCheckpoint(history, 40, 19, 0.75, best2, bestAtLastCheck, reduced));
+  }
+
+  @Test
   void apgdTFoolsTowardsItsTargets() {
     // Success is untargeted, as in the reference: any misclassified iterate counts (even the random
     // start, or a point where a third class overtook both), and the last such iterate is returned.
@@ -253,6 +288,51 @@ class ApgdTest {
             + " examples; the bound must leave some robust for the check to mean anything");
         assertTrue(onTarget >= 0.9 * fooled, "targets=" + targets + ": only " + onTarget + " of " + fooled
             + " fooled examples went to one of the top " + targets + " wrong classes");
+      }
+    }
+  }
+
+  @Test
+  void apgdTReachesExactlyTheClassItTargets() {
+    // Linear model on the quadrants: z_k = w_k * (sum of quadrant k) + b_k. At x = 0.5 everywhere
+    // the logits are 10, 9.5, 9.3, 9.25, so the ranking is 0 (the label), 1, 2, 3. Within Linf 0.05
+    // (16 pixels a quadrant) class 1 (w = 0.1) cannot overtake class 0 (w = 0.1): the gap 0.5 closes
+    // by at most 0.16; classes 2 and 3 (w = 1) can (gaps 0.7 and 0.75 close by up to 0.88). A random
+    // start moves a quadrant's sum by ~0.1, far too little to fool. So targets=1 (class 1) must fail,
+    // and targets=2 must succeed on class 2 exactly, in the second run.
+    float[] w = {0.1f, 0.1f, 1f, 1f};
+    float[] b = {9.2f, 8.7f, 1.3f, 1.25f};
+    float[] weights = new float[4 * 64];
+    for (int k = 0; k < 4; k++) {
+      for (int p = 0; p < 64; p++) {
+        int quadrant = (p / 8 >= 4 ? 2 : 0) + (p % 8 >= 4 ? 1 : 0);
+        weights[k * 64 + p] = quadrant == k ? w[k] : 0f;
+      }
+    }
+    SequentialBlock block = new SequentialBlock().add(Blocks.batchFlattenBlock()).add(Linear.builder().setUnits(4).build());
+    int n = 6;
+    int steps = 20;
+    try (Classifier linear = Classifier.fromBlock(block, SHAPE, Device.cpu());
+        NDManager m = linear.manager().newSubManager()) {
+      for (Pair<String, Parameter> p : block.getParameters()) {
+        p.getValue().getArray().set(FloatBuffer.wrap(p.getValue().getType() == Parameter.Type.WEIGHT ? weights : b));
+      }
+      NDArray x = m.ones(new Shape(n, 1, 8, 8)).mul(0.5f);
+      NDArray y = m.zeros(new Shape(n), DataType.INT64);
+      int[] indices = {3, 14, 15, 92, 65, 35};
+      for (int targets = 1; targets <= 3; targets++) {
+        AttackParams p = apgd(AttackMethod.APGD_T, Norm.LINF, 0.05, steps).targets(targets).build();
+        Attack.Result r = Attack.of(p).perturb(linear, x, y, indices);
+        int[] pred;
+        try (Autograd off = Autograd.off()) {
+          pred = linear.forward(r.adversarial(), false).argMax(1).toType(DataType.INT32, false).toIntArray();
+        }
+        int[] expectedPred = new int[n];
+        Arrays.fill(expectedPred, targets == 1 ? 0 : 2);
+        int[] expectedQueries = new int[n];
+        Arrays.fill(expectedQueries, (targets == 1 ? 1 : 2) * (steps + 1));
+        assertArrayEquals(expectedPred, pred, "targets=" + targets);
+        assertArrayEquals(expectedQueries, r.queries(), "targets=" + targets + ": runs made until fooled");
       }
     }
   }
