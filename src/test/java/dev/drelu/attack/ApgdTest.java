@@ -249,6 +249,14 @@ class ApgdTest {
     float[] best2 = {140, 5, 22};
     assertArrayEquals(new boolean[] {false, true, true},
         Apgd.halveAtCheckpoint(history, 40, 19, 0.75, best2, bestAtLastCheck, reduced));
+
+    // third checkpoint (after 57, window 16): exactly 12 = 0.75 * 16 increases halves (the reference's <=)
+    float[][] boundary = new float[steps][1];
+    for (int i = 41; i <= 52; i++) {
+      boundary[i][0] = i - 40;
+    }
+    assertArrayEquals(new boolean[] {true},
+        Apgd.halveAtCheckpoint(boundary, 56, 16, 0.75, new float[] {12}, new float[] {0}, new boolean[] {true}));
   }
 
   @Test
@@ -384,6 +392,40 @@ class ApgdTest {
         // 9 targets asked for, only K - 1 = 3 wrong classes exist
         assertEquals(3 * perRun, targeted.queries()[i], "robust to apgd-t: one run per wrong class");
       }
+    }
+  }
+
+  @Test
+  void straightThroughReachesEveryGradient() {
+    // caps of 1e-4: the input gradient is exactly zero almost everywhere, so plain APGD never moves
+    // from its random start, whatever the number of steps; straight-through (BPDA) gradients do move it
+    int[] rows = Batches.allRows(TEST.size());
+    try (Classifier capped = Classifier.create(ToyData.dense(ActivationKind.DRELU, 1e-4), SHAPE, 3, Device.cpu());
+        NDManager m = capped.manager().newSubManager()) {
+      NDArray x = Batches.images(m, TEST, rows, 0, TEST.size());
+      NDArray y;
+      try (Autograd off = Autograd.off()) {
+        y = capped.forward(x, false).argMax(1); // its own predictions, so every example is attacked
+      }
+      AttackParams.Builder b = apgd(AttackMethod.APGD_CE, Norm.LINF, 0.1, 1);
+      float[] oneStep = Attack.of(b.build()).perturb(capped, x, y, TEST.indices()).adversarial().toFloatArray();
+      float[] plain = Attack.of(b.steps(8).build()).perturb(capped, x, y, TEST.indices()).adversarial().toFloatArray();
+      float[] bpda = Attack.of(b.steps(8).straightThrough(true).build()).perturb(capped, x, y, TEST.indices())
+          .adversarial().toFloatArray();
+      int stuck = 0;
+      int moved = 0;
+      for (int e = 0; e < TEST.size(); e++) {
+        boolean same = true;
+        boolean differs = false;
+        for (int k = e * 64; k < (e + 1) * 64; k++) {
+          same &= plain[k] == oneStep[k];
+          differs |= Math.abs(bpda[k] - plain[k]) > 1e-4;
+        }
+        stuck += same ? 1 : 0;
+        moved += differs ? 1 : 0;
+      }
+      assertTrue(stuck > 0.9 * TEST.size(), "plain APGD stayed at its start for only " + stuck + " examples");
+      assertTrue(moved > 0.9 * TEST.size(), "straight-through APGD moved only " + moved + " examples");
     }
   }
 
