@@ -34,7 +34,8 @@ public interface Attack {
       case PGD -> new Restarts(new Pgd(p), p.restarts(), p.seed());
       case CW_L2 -> new CwL2(p);
       case SQUARE -> new Square(p);
-      default -> throw new UnsupportedOperationException(p.method().key() + " is not implemented yet");
+      // APGD restarts only still-robust examples, as the reference does (see Apgd), not via Restarts
+      case APGD_CE, APGD_DLR, APGD_T -> new Apgd(p);
     };
   }
 }

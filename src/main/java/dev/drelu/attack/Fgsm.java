@@ -1,7 +1,9 @@
 package dev.drelu.attack;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
 import dev.drelu.nn.Classifier;
+import dev.drelu.nn.Losses;
 import java.util.Arrays;
 
 /**
@@ -17,9 +19,15 @@ final class Fgsm implements Attack {
 
   @Override
   public Result perturb(Classifier model, NDArray x, NDArray y, int[] exampleIndices) {
-    NDArray grad = InputGradient.crossEntropy(model, x, y, params.straightThrough());
+    NDArray adv;
+    try (NDScope scope = new NDScope()) {
+      NDArray grad = InputGradient.of(model, x, logits -> Losses.crossEntropy(logits, y), params.straightThrough())
+          .gradient();
+      adv = x.add(grad.sign().mul((float) params.epsilon())).clip(0f, 1f);
+      NDScope.unregister(adv);
+    }
     int[] queries = new int[exampleIndices.length];
     Arrays.fill(queries, 1);
-    return new Result(x.add(grad.sign().mul((float) params.epsilon())).clip(0f, 1f), queries);
+    return new Result(adv, queries);
   }
 }

@@ -1,7 +1,9 @@
 package dev.drelu.attack;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
 import dev.drelu.nn.Classifier;
+import dev.drelu.nn.Losses;
 import java.util.Arrays;
 
 /**
@@ -29,12 +31,16 @@ final class Pgd implements Attack, Restarts.Seeded {
             params.norm(), params.epsilon())
         : x.duplicate();
     for (int step = 0; step < params.steps(); step++) {
-      NDArray grad = InputGradient.crossEntropy(model, adv, y, params.straightThrough());
-      NDArray next = Balls.project(
-          adv.add(Balls.ascent(grad, params.norm()).mul((float) params.stepSize())), x, params.norm(), params.epsilon());
-      grad.close();
-      adv.close();
-      adv = next;
+      // the scope frees this step's temporaries (gradient, direction, projection); only the next point survives
+      try (NDScope scope = new NDScope()) {
+        NDArray grad = InputGradient.of(model, adv, logits -> Losses.crossEntropy(logits, y), params.straightThrough())
+            .gradient();
+        NDArray next = Balls.project(
+            adv.add(Balls.ascent(grad, params.norm()).mul((float) params.stepSize())), x, params.norm(), params.epsilon());
+        NDScope.unregister(next);
+        adv.close();
+        adv = next;
+      }
     }
     int[] queries = new int[exampleIndices.length];
     Arrays.fill(queries, params.steps());
