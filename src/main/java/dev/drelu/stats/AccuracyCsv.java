@@ -204,8 +204,12 @@ public final class AccuracyCsv {
     return index < fields.size() ? fields.get(index).strip() : "";
   }
 
-  /** Splits one line on commas outside quotes. */
-  static List<String> split(String line) {
+  /**
+   * @param line one CSV line
+   * @return its fields, split on commas outside quotes, quotes removed
+   * @throws IllegalArgumentException if a quoted field is not closed
+   */
+  public static List<String> split(String line) {
     List<String> out = new ArrayList<>();
     StringBuilder current = new StringBuilder();
     boolean quoted = false;
