@@ -5,7 +5,6 @@ import java.awt.Color;
 import java.awt.Font;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.TreeMap;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
@@ -23,6 +22,11 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /** The report's line charts, built with JFreeChart; accuracies are plotted in %. */
 public final class Charts {
+  /** Tableau's ten colours: distinguishable, and none too pale on white. */
+  private static final Color[] PALETTE = {
+      new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd),
+      new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
+
   private Charts() {}
 
   /**
@@ -87,22 +91,24 @@ public final class Charts {
     epochAxis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
     CombinedDomainXYPlot plot = new CombinedDomainXYPlot(epochAxis);
     plot.setGap(8);
-    addPanel(plot, history, "loss", Map.of("train_loss", "train", "val_loss", "validation"), false);
-    addPanel(plot, history, "accuracy (%)", Map.of("train_accuracy", "train", "val_accuracy", "validation"), true);
-    addPanel(plot, history, "cap", Map.of("cap_mean", "mean", "cap_min", "min", "cap_max", "max"), false);
+    addPanel(plot, history, "loss", List.of("train_loss", "train", "val_loss", "validation"), false);
+    addPanel(plot, history, "accuracy (%)", List.of("train_accuracy", "train", "val_accuracy", "validation"), true);
+    addPanel(plot, history, "cap", List.of("cap_mean", "mean", "cap_min", "min", "cap_max", "max"), false);
     JFreeChart chart = new JFreeChart(history.model() + ": training", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
     style(chart);
     return chart;
   }
 
+  /** Adds a panel of the columns in {@code columnAndName} (column, legend name, column, ...) that exist. */
   private static void addPanel(CombinedDomainXYPlot plot, TrainingHistory h, String label,
-      Map<String, String> columns, boolean percent) {
+      List<String> columnAndName, boolean percent) {
     XYSeriesCollection data = new XYSeriesCollection();
-    for (String column : new TreeMap<>(columns).descendingKeySet()) {
+    for (int c = 0; c < columnAndName.size(); c += 2) {
+      String column = columnAndName.get(c);
       if (!h.has(column)) {
         continue;
       }
-      XYSeries s = new XYSeries(label.replace(" (%)", "") + " " + columns.get(column));
+      XYSeries s = new XYSeries(label.replace(" (%)", "") + " " + columnAndName.get(c + 1));
       List<Double> values = h.columns().get(column);
       for (int i = 0; i < values.size(); i++) {
         if (!values.get(i).isNaN()) {
@@ -117,6 +123,11 @@ public final class Charts {
     NumberAxis axis = new NumberAxis(label);
     axis.setAutoRangeIncludesZero(false);
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+    for (int i = 0; i < data.getSeriesCount(); i++) {
+      // continue the colours across panels so no two lines of the figure share one
+      renderer.setSeriesPaint(i, PALETTE[(plot.getSubplots().size() * 2 + i) % PALETTE.length]);
+      renderer.setSeriesStroke(i, new BasicStroke(2f));
+    }
     XYPlot panel = new XYPlot(data, null, axis, renderer);
     panel.setBackgroundPaint(Color.WHITE);
     panel.setRangeGridlinePaint(Color.LIGHT_GRAY);
@@ -138,11 +149,13 @@ public final class Charts {
       xy.setDomainGridlinePaint(Color.LIGHT_GRAY);
       for (int i = 0; i < xy.getSeriesCount(); i++) {
         xy.getRenderer().setSeriesStroke(i, new BasicStroke(2f));
+        xy.getRenderer().setSeriesPaint(i, PALETTE[i % PALETTE.length]);
       }
     } else if (plot instanceof CategoryPlot cat) {
       cat.setRangeGridlinePaint(Color.LIGHT_GRAY);
       for (int i = 0; i < cat.getDataset().getRowCount(); i++) {
         cat.getRenderer().setSeriesStroke(i, new BasicStroke(2f));
+        cat.getRenderer().setSeriesPaint(i, PALETTE[i % PALETTE.length]);
       }
     }
   }

@@ -36,7 +36,7 @@ public record CriticalDifferenceDiagram(Nemenyi nemenyi) implements Painter {
     Font font = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
     g.setFont(font);
     FontMetrics fm = g.getFontMetrics();
-    int labelWidth = methods.stream().mapToInt(fm::stringWidth).max().orElse(40) + 50;
+    int labelWidth = IntStream.range(0, k).map(i -> fm.stringWidth(label(methods.get(i), ranks.get(i)))).max().orElse(40) + 24;
     double left = area.getX() + Math.min(labelWidth, area.getWidth() / 3);
     double right = area.getMaxX() - Math.min(labelWidth, area.getWidth() / 3);
     double axisY = area.getY() + 60;
@@ -66,7 +66,7 @@ public record CriticalDifferenceDiagram(Nemenyi nemenyi) implements Painter {
     g.draw(new Line2D.Double(x.applyAsDouble(1), cdY - 4, x.applyAsDouble(1), cdY + 4));
     g.draw(new Line2D.Double(cdEnd, cdY - 4, cdEnd, cdY + 4));
     String cd = String.format(Locale.ROOT, "CD = %.3f (alpha = %s)", nemenyi.criticalDifference(),
-        String.format(Locale.ROOT, "%.3g", nemenyi.alpha()));
+        Charts.number(nemenyi.alpha()));
     g.drawString(cd, (float) (cdEnd + 8), (float) (cdY + 5));
 
     // methods, best first: the first half on the left, the rest on the right
@@ -82,7 +82,7 @@ public record CriticalDifferenceDiagram(Nemenyi nemenyi) implements Painter {
       double endX = onLeft ? left - 10 : right + 10;
       g.draw(new Line2D.Double(px, axisY, px, py));
       g.draw(new Line2D.Double(px, py, endX, py));
-      String label = methods.get(m) + String.format(Locale.ROOT, " (%.2f)", ranks.get(m));
+      String label = label(methods.get(m), ranks.get(m));
       float tx = (float) (onLeft ? endX - 4 - fm.stringWidth(label) : endX + 4);
       g.drawString(label, Math.max((float) area.getX() + 2, tx), (float) (py + fm.getAscent() / 2.0 - 1));
     }
@@ -101,5 +101,9 @@ public record CriticalDifferenceDiagram(Nemenyi nemenyi) implements Painter {
       double py = axisY + 12 + 8 * c;
       g.draw(new Line2D.Double(x.applyAsDouble(from) - 3, py, x.applyAsDouble(to) + 3, py));
     }
+  }
+
+  private static String label(String method, double rank) {
+    return method + String.format(Locale.ROOT, " (%.2f)", rank);
   }
 }
