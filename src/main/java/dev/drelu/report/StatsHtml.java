@@ -72,6 +72,9 @@ public final class StatsHtml {
     if (Double.isNaN(v)) {
       return "&ndash;";
     }
+    if (v == 0) {
+      return "0";
+    }
     return v < 1e-4 ? String.format(Locale.ROOT, "%.2e", v) : String.format(Locale.ROOT, "%.4f", v);
   }
 }

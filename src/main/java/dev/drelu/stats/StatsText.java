@@ -58,6 +58,9 @@ public final class StatsText {
     if (Double.isNaN(v)) {
       return "-";
     }
+    if (v == 0) {
+      return "0";
+    }
     return v < 1e-4 ? String.format(Locale.ROOT, "%.2e", v) : String.format(Locale.ROOT, "%.4f", v);
   }
 }
