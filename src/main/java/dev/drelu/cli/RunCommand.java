@@ -46,6 +46,10 @@ final class RunCommand implements Callable<Integer> {
         out.println();
       }
       out.println("Summary: " + r.summary().location());
+      java.nio.file.Path report = java.nio.file.Path.of(r.summary().location(), "report", "index.html");
+      if (java.nio.file.Files.exists(report)) {
+        out.println("Report:  " + report + "  (also in the MLflow run's artifacts, under report/)");
+      }
     } else {
       out.println("Done (stages after --only were skipped).");
     }

@@ -86,6 +86,18 @@ public final class ExperimentRunner {
     tracker.logMetrics(parent, metrics);
     tracker.logArtifact(parent, Path.of(summary.location()).resolve(SummariseStage.MARKDOWN), null);
     tracker.logArtifact(parent, Path.of(summary.location()).resolve(SummariseStage.CSV), null);
+    // the HTML report and its plots, under report/ as in the artifact, so its links work in MLflow
+    Path report = Path.of(summary.location()).resolve(PipelineReport.DIR);
+    if (java.nio.file.Files.isDirectory(report)) {
+      try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(report)) {
+        for (Path f : files.filter(java.nio.file.Files::isRegularFile).sorted().toList()) {
+          Path rel = Path.of(summary.location()).relativize(f.getParent());
+          tracker.logArtifact(parent, f, rel.toString().replace(java.io.File.separatorChar, '/'));
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot list the report in " + report, e);
+      }
+    }
   }
 
   private static Map<String, String> parentTags(PipelineSpec spec, RunOptions options) {

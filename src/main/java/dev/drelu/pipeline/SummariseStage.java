@@ -26,12 +26,18 @@ public final class SummariseStage {
   /** @return the summary artifact */
   public static ArtifactRef run(Tasks.Summarise task, StageRunner runner) throws Exception {
     return runner.execute(task, (dir, runId) -> {
-      SummaryTable table = build(task, runner);
+      Map<String, dev.drelu.attack.Diagnostics.Report> diagnoses = diagnoses(task, runner);
+      SummaryTable table = build(task, runner, diagnoses);
       Files.writeString(dir.resolve(MARKDOWN), table.toMarkdown(), StandardCharsets.UTF_8);
       Files.writeString(dir.resolve(CSV), table.toCsv(), StandardCharsets.UTF_8);
       Json.CANONICAL.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(JSON).toFile(), table);
       runner.tracker().logArtifact(runId, dir.resolve(MARKDOWN), null);
       runner.tracker().logArtifact(runId, dir.resolve(CSV), null);
+      dev.drelu.report.Report report = PipelineReport.write(dir, task.pipeline(), table, diagnoses, runner,
+          runner.context().parentRunId() == null ? null : runner.tracker().runUrl(runner.context().parentRunId()));
+      if (report != null) {
+        dev.drelu.report.ReportPublisher.log(runner.tracker(), runId, report);
+      }
       Map<String, String> summary = new TreeMap<>();
       for (SummaryTable.Row r : table.rows()) {
         String prefix = r.model().replace(' ', '_') + ".";
@@ -50,7 +56,18 @@ public final class SummariseStage {
     return Json.CANONICAL.readValue(Path.of(ref.location()).resolve(JSON).toFile(), SummaryTable.class);
   }
 
-  static SummaryTable build(Tasks.Summarise task, StageRunner runner) throws IOException {
+  private static Map<String, dev.drelu.attack.Diagnostics.Report> diagnoses(Tasks.Summarise task, StageRunner runner)
+      throws IOException {
+    Map<String, dev.drelu.attack.Diagnostics.Report> diagnoses = new LinkedHashMap<>();
+    for (String key : task.diagnoseKeys()) {
+      Manifest m = readManifest(runner, Stage.DIAGNOSE, key);
+      diagnoses.put(m.inputKeys().get(0), DiagnoseStage.read(runner.store().location(Stage.DIAGNOSE.key(), key)));
+    }
+    return diagnoses;
+  }
+
+  static SummaryTable build(Tasks.Summarise task, StageRunner runner,
+      Map<String, dev.drelu.attack.Diagnostics.Report> diagnoses) throws IOException {
     // attack artifacts name their model as the first input key; shards arrive in order
     Map<String, Map<String, List<AttackOutcome>>> shards = new LinkedHashMap<>();
     List<String> attackNames = new ArrayList<>();
@@ -67,11 +84,6 @@ public final class SummariseStage {
     Map<String, List<AttackOutcome>> byModel = new LinkedHashMap<>();
     shards.forEach((model, byAttack) ->
         byAttack.values().forEach(parts -> byModel.computeIfAbsent(model, k -> new ArrayList<>()).add(AttackOutcome.concat(parts))));
-    Map<String, dev.drelu.attack.Diagnostics.Report> diagnoses = new LinkedHashMap<>();
-    for (String key : task.diagnoseKeys()) {
-      Manifest m = readManifest(runner, Stage.DIAGNOSE, key);
-      diagnoses.put(m.inputKeys().get(0), DiagnoseStage.read(runner.store().location(Stage.DIAGNOSE.key(), key)));
-    }
     List<SummaryTable.Row> rows = new ArrayList<>();
     for (String modelKey : task.modelKeys()) {
       Manifest model = readManifest(runner, Stage.TRAIN, modelKey);

@@ -101,12 +101,12 @@ public final class ArtifactStore {
   public ArtifactRef commit(
       Staging staging, int stageVersion, Map<String, ?> params, List<String> inputKeys, Map<String, String> summary)
       throws IOException {
+    // every file below the staging folder, by its relative path ("report/plots/x.png")
     Map<String, Manifest.FileEntry> files = new TreeMap<>();
-    try (Stream<Path> list = Files.list(staging.dir())) {
-      for (Path f : list.sorted().toList()) {
-        if (Files.isRegularFile(f)) {
-          files.put(f.getFileName().toString(), new Manifest.FileEntry(sha256(f), Files.size(f)));
-        }
+    try (Stream<Path> walk = Files.walk(staging.dir())) {
+      for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
+        String rel = staging.dir().relativize(f).toString().replace(java.io.File.separatorChar, '/');
+        files.put(rel, new Manifest.FileEntry(sha256(f), Files.size(f)));
       }
     }
     Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, staging.stage(), stageVersion, staging.key(),

@@ -1,0 +1,100 @@
+package dev.drelu.pipeline;
+
+import dev.drelu.attack.Diagnostics;
+import dev.drelu.report.MaskingDiagnostic;
+import dev.drelu.report.Report;
+import dev.drelu.report.ReportInput;
+import dev.drelu.report.ReportWriter;
+import dev.drelu.report.RunLink;
+import dev.drelu.report.TrainingHistory;
+import dev.drelu.stats.AccuracyTable;
+import dev.drelu.stats.StatsParams;
+import dev.drelu.stats.StatsText;
+import dev.drelu.stats.Statistics;
+import dev.drelu.stats.StatsResult;
+import dev.drelu.store.Json;
+import dev.drelu.train.ModelCard;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a pipeline's summary into the long accuracy table, its statistics and the HTML report
+ * (tables, plots, training curves, masking diagnostics, MLflow links).
+ */
+final class PipelineReport {
+  static final String DIR = "report";
+  static final String ACCURACY = "accuracy.csv";
+  static final String STATISTICS = "statistics.md";
+
+  private PipelineReport() {}
+
+  /**
+   * Writes {@code accuracy.csv}, {@code statistics.md} (when the table allows the tests) and
+   * {@code report/} into {@code dir}.
+   *
+   * @param diagnoses model key to its masking checks
+   * @param runUrl the MLflow link of the pipeline execution, or null
+   * @return the report, or null when the table is not a full grid of methods (then a note says why)
+   */
+  static Report write(Path dir, String pipeline, SummaryTable table, Map<String, Diagnostics.Report> diagnoses,
+      StageRunner runner, String runUrl) throws IOException {
+    List<AccuracyTable.Row> rows = new ArrayList<>();
+    ReportInput.Builder input = ReportInput.builder().setTitle("drelu: " + pipeline).setPipeline(pipeline);
+    for (SummaryTable.Row r : table.rows()) {
+      Path modelDir = runner.store().location(Stage.TRAIN.key(), r.modelKey());
+      ModelCard card = Json.CANONICAL.readValue(modelDir.resolve(TrainStage.CARD).toFile(), ModelCard.class);
+      String arch = card.model().architecture().key();
+      String method = method(card.name());
+      String seed = Long.toString(card.training().seed());
+      rows.add(new AccuracyTable.Row(arch, method, "clean", r.clean(), seed));
+      r.accuracy().forEach((attack, acc) -> rows.add(new AccuracyTable.Row(arch, method, attack, acc, seed)));
+      if (!Double.isNaN(r.worstCase())) {
+        rows.add(new AccuracyTable.Row(arch, method, "worst-case", r.worstCase(), seed));
+      }
+      input.addHistory(TrainingHistory.read(r.model(), modelDir.resolve(TrainStage.HISTORY)));
+      Diagnostics.Report d = diagnoses.get(r.modelKey());
+      if (d != null) {
+        for (Diagnostics.Check c : d.checks()) {
+          if (c.passed() != null) {
+            input.addMasking(new MaskingDiagnostic(r.model(), c.name(), c.value(),
+                c.passed() ? "" : "possible gradient masking: " + c.detail()));
+          }
+        }
+      }
+    }
+    AccuracyTable accuracy;
+    try {
+      accuracy = new AccuracyTable(rows);
+    } catch (IllegalArgumentException notAGrid) {
+      Files.writeString(dir.resolve(STATISTICS), "No statistics or report: " + notAGrid.getMessage() + "\n",
+          StandardCharsets.UTF_8);
+      return null;
+    }
+    Files.writeString(dir.resolve(ACCURACY), dev.drelu.stats.AccuracyCsv.write(accuracy), StandardCharsets.UTF_8);
+    input.setTable(accuracy);
+    if (Statistics.applicable(accuracy)) {
+      StatsResult stats = Statistics.analyse(accuracy, StatsParams.DEFAULT);
+      input.optStats(stats);
+      Files.writeString(dir.resolve(STATISTICS), StatsText.markdown(stats), StandardCharsets.UTF_8);
+    } else {
+      Files.writeString(dir.resolve(STATISTICS),
+          "No statistics: they need at least two methods and two rows (architecture x metric).\n",
+          StandardCharsets.UTF_8);
+    }
+    if (runUrl != null) {
+      input.addRun(new RunLink("pipeline execution", runUrl));
+    }
+    return ReportWriter.write(input.build(), dir.resolve(DIR));
+  }
+
+  /** "cnn-drelu-quick" -> "drelu-quick": the method is the name without its architecture word. */
+  static String method(String modelName) {
+    int dash = modelName.indexOf('-');
+    return dash > 0 && dash < modelName.length() - 1 ? modelName.substring(dash + 1) : modelName;
+  }
+}
