@@ -1,0 +1,60 @@
+package dev.drelu.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drelu.core.Progress;
+import dev.drelu.spec.PipelineSpec;
+import dev.drelu.spec.SpecLoader;
+import dev.drelu.store.ArtifactStore;
+import dev.drelu.tracking.TrackingConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every shipped pipeline spec plans, and every CPU smoke variant runs end to end. */
+class ShippedPipelinesTest {
+  @BeforeAll
+  static void quiet() {
+    Progress.setQuiet(true);
+  }
+
+  private static List<Path> specs(String suffix) throws Exception {
+    try (Stream<Path> s = Files.list(Path.of("pipelines"))) {
+      return s.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
+    }
+  }
+
+  @Test
+  void everyShippedPipelinePlans(@TempDir Path store) throws Exception {
+    List<Path> all = specs(".yaml");
+    assertTrue(all.size() >= 3, "pipelines/ holds " + all);
+    for (Path file : all) {
+      PipelineSpec spec = SpecLoader.load(file);
+      Plan plan = Planner.plan(spec, new ArtifactStore(store), CacheControl.reuse());
+      assertEquals(plan.steps().size(), plan.toCompute(), file + ": an empty store computes everything");
+    }
+  }
+
+  @Test
+  void everySmokeVariantRunsAndReportsEveryModelAndAttack(@TempDir Path dir) throws Exception {
+    List<Path> smoke = specs("-smoke.yaml");
+    assertFalse(smoke.isEmpty());
+    for (Path file : smoke) {
+      PipelineSpec spec = SpecLoader.load(file);
+      ExperimentResult r = ExperimentRunner.run(spec, new RunOptions(RunOptions.Runner.DIRECT, 2,
+          dir.resolve(spec.name()), TrackingConfig.disabled(), CacheControl.reuse(), "cpu"));
+      assertEquals(spec.models().size() * spec.seeds().size(), r.table().rows().size(), file.toString());
+      assertEquals(spec.attacks().stream().map(a -> a.name()).toList(), r.table().attacks(), file.toString());
+      for (SummaryTable.Row row : r.table().rows()) {
+        assertFalse("-".equals(row.masking()), file + ": " + row.model() + " has its diagnostics");
+      }
+      assertTrue(Files.exists(Path.of(r.summary().location(), "report", "index.html")), file + ": the report");
+    }
+  }
+}
