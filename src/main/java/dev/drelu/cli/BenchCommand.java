@@ -1,6 +1,7 @@
 package dev.drelu.cli;
 
 import ai.djl.Device;
+import dev.drelu.attack.AttackMethod;
 import dev.drelu.attack.AttackOutcome;
 import dev.drelu.attack.AttackParams;
 import dev.drelu.attack.RobustEvaluator;
@@ -52,6 +53,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--attack-images", defaultValue = "1000", description = "images per attack. Default: ${DEFAULT-VALUE}")
   int attackImages;
 
+  @Option(names = "--memory-images", defaultValue = "10000",
+      description = "images attacked (PGD-10) while memory is watched. Default: ${DEFAULT-VALUE}")
+  int memoryImages;
+
   @Option(names = "--torch-threads", defaultValue = "2", description = "PyTorch intra-op threads. Default: ${DEFAULT-VALUE}")
   int torchThreads;
 
@@ -75,8 +80,8 @@ final class BenchCommand implements Callable<Integer> {
     ImageDataset attackSet = randomImages(attackImages, 3);
     out.printf("drelu bench: %d steps x %d epochs at batch %d, %d torch thread(s), device %s, %d attacked images%n",
         steps, epochs, batchSize, torchThreads, dev, attackImages);
-    out.printf("%-22s %12s %14s %14s %16s %16s%n", "model", "train step/s", "rss first MB", "rss last MB",
-        "fgsm images/s", "pgd-20 images/s");
+    out.printf("%-22s %12s %12s %12s %14s %16s %14s%n", "model", "train step/s", "rss first MB", "rss last MB",
+        "pgd-10 img/s", "apgd-ce-100 img/s", "square-1k img/s");
     List<ModelEntry> seen = new ArrayList<>();
     for (ModelEntry entry : pipeline.models()) {
       if (seen.stream().anyMatch(e -> e.model().architecture() == entry.model().architecture()
@@ -99,15 +104,32 @@ final class BenchCommand implements Callable<Integer> {
             arrays.add(liveArrays(model));
           }
         });
-        AttackOutcome fgsm = RobustEvaluator.run(model, attackSet, AttackParams.fgsm(0.1), 250, n -> { });
-        AttackOutcome pgd = RobustEvaluator.run(model, attackSet, AttackParams.pgd(0.1, 20), 250, n -> { });
+        // labels = the model's own predictions, so every image is attacked with the full budget
+        ImageDataset attacked = relabelled(model, attackSet);
+        AttackOutcome pgd = RobustEvaluator.run(model, attacked, AttackParams.pgd(0.1, 10), 250, n -> { });
+        AttackOutcome apgd = RobustEvaluator.run(model, attacked,
+            AttackParams.builder(AttackMethod.APGD_CE).epsilon(0.1).build(), 250, n -> { });
+        AttackOutcome square = RobustEvaluator.run(model, attacked,
+            AttackParams.builder(AttackMethod.SQUARE).epsilon(0.1).queries(1000).build(), 250, n -> { });
         // the first epoch warms up the allocator and JIT; report the steady state
         double rate = stepsPerSecond.stream().skip(stepsPerSecond.size() > 1 ? 1 : 0)
             .mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-        out.printf("%-22s %12.1f %14d %14d %16.1f %16.1f%n", entry.name(), rate, rss.get(0), rss.get(rss.size() - 1),
-            fgsm.summary().imagesPerSecond(), pgd.summary().imagesPerSecond());
+        out.printf("%-22s %12.1f %12d %12d %14.1f %16.1f %14.1f%n", entry.name(), rate, rss.get(0),
+            rss.get(rss.size() - 1), pgd.summary().imagesPerSecond(), apgd.summary().imagesPerSecond(),
+            square.summary().imagesPerSecond());
         out.println("    rss after each epoch (MB): " + rss);
         out.println("    live NDArrays on the model's manager after each epoch: " + arrays);
+        if (memoryImages > 0) {
+          ImageDataset many = relabelled(model, randomImages(memoryImages, 4));
+          List<String> watch = new ArrayList<>();
+          int step = Math.max(250, memoryImages / 5);
+          RobustEvaluator.run(model, many, AttackParams.pgd(0.1, 10), 250, done -> {
+            if (done % step == 0 || done == many.size()) {
+              watch.add(done + ": " + liveArrays(model) + " arrays, " + residentMegabytes() + " MB");
+            }
+          });
+          out.println("    PGD-10 over " + memoryImages + " images (done: live arrays, rss): " + watch);
+        }
         out.flush();
       } finally {
         FileTrees.deleteTree(work);
@@ -132,6 +154,13 @@ final class BenchCommand implements Callable<Integer> {
       index[i] = i;
     }
     return new ImageDataset(pixels, labels, index, 1, 28, 28, 10);
+  }
+
+  /** @return the same images labelled with the model's own predictions */
+  private static ImageDataset relabelled(Classifier model, ImageDataset data) {
+    AttackOutcome clean = RobustEvaluator.run(model, data, AttackParams.fgsm(0), 500, n -> { });
+    return new ImageDataset(data.pixels(), clean.cleanPrediction(), data.indices(), data.channels(), data.height(),
+        data.width(), data.numClasses());
   }
 
   /** @return the NDArrays the model's manager and its children hold (must not grow with steps) */

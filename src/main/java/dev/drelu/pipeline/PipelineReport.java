@@ -51,7 +51,9 @@ final class PipelineReport {
       String arch = card.model().architecture().key();
       String method = method(card.name());
       String seed = Long.toString(card.training().seed());
-      rows.add(new AccuracyTable.Row(arch, method, "clean", r.clean(), seed));
+      if (!Double.isNaN(r.clean())) { // NaN: no attack ran, so no test accuracy was measured
+        rows.add(new AccuracyTable.Row(arch, method, "clean", r.clean(), seed));
+      }
       r.accuracy().forEach((attack, acc) -> rows.add(new AccuracyTable.Row(arch, method, attack, acc, seed)));
       if (!Double.isNaN(r.worstCase())) {
         rows.add(new AccuracyTable.Row(arch, method, "worst-case", r.worstCase(), seed));
@@ -66,6 +68,11 @@ final class PipelineReport {
           }
         }
       }
+    }
+    if (rows.isEmpty()) {
+      Files.writeString(dir.resolve(STATISTICS), "No statistics or report: no attack ran, so there is no test accuracy.\n",
+          StandardCharsets.UTF_8);
+      return null;
     }
     AccuracyTable accuracy;
     try {

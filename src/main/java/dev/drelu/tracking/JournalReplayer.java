@@ -78,6 +78,7 @@ public final class JournalReplayer {
     FileLock lock;
     int sent;
     String blockedBy; // why this journal stopped early while others went on
+    boolean waitingForRun; // blocked on a run another journal has not created yet: retried after progress
 
     Journal(Path path) {
       this.path = path;
@@ -159,15 +160,17 @@ public final class JournalReplayer {
           }
         }
         if (next == null) {
-          return;
+          break;
         }
         JournalEvent e = next.queue.peek();
         try {
           send(e);
           sent++;
         } catch (UnresolvedRunException ex) {
+          // a parent created in another journal within the same millisecond may come later in
+          // this order: wait for progress elsewhere, then try again
           next.blockedBy = ex.getMessage();
-          note(next.path.getFileName() + ": " + ex.getMessage());
+          next.waitingForRun = true;
           continue;
         } catch (RequestRejectedException ex) {
           rejected++;
@@ -183,6 +186,17 @@ public final class JournalReplayer {
         }
         next.queue.poll();
         next.sent++;
+        for (Journal j : journals) {
+          if (j.waitingForRun) {
+            j.waitingForRun = false;
+            j.blockedBy = null;
+          }
+        }
+      }
+      for (Journal j : journals) {
+        if (j.waitingForRun) {
+          note(j.path.getFileName() + ": " + j.blockedBy);
+        }
       }
     }
 

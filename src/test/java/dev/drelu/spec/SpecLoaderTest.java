@@ -90,46 +90,57 @@ class SpecLoaderTest {
     assertEquals(250, spec.evaluation().batchSize());
   }
 
-  /** Every params file shipped under params/ loads when a spec names it; new folders must be added here. */
+  /**
+   * Every params file shipped under params/ loads when a spec names it. Files are grouped by
+   * folder (e.g. params/models/mnist-table): names only need to be unique within a folder, so each
+   * folder of models and of attacks is loaded as the models or attacks of its own spec.
+   */
   @Test
   void everyShippedParamsFileLoads() throws Exception {
-    Map<String, List<Path>> byKind = new TreeMap<>();
+    Map<String, Map<Path, List<Path>>> byKind = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(Path.of("params"))) {
       for (Path f : walk.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
           .sorted().toList()) {
-        byKind.computeIfAbsent(f.getParent().getFileName().toString(), k -> new ArrayList<>())
-            .add(f.toAbsolutePath().normalize());
+        String kind = Path.of("params").relativize(f).getName(0).toString();
+        byKind.computeIfAbsent(kind, k -> new TreeMap<>())
+            .computeIfAbsent(f.getParent(), k -> new ArrayList<>()).add(f.toAbsolutePath().normalize());
       }
     }
     assertEquals(List.of("attacks", "datasets", "models", "training"), List.copyOf(byKind.keySet()),
-        "a new params folder needs a case in this test");
-    List<Path> models = byKind.get("models");
-    List<Path> attacks = byKind.get("attacks");
+        "a new kind of params needs a case in this test");
+    List<Path> datasets = byKind.get("datasets").values().stream().flatMap(List::stream).toList();
+    List<Path> trainings = byKind.get("training").values().stream().flatMap(List::stream).toList();
+    List<List<Path>> modelFolders = List.copyOf(byKind.get("models").values());
+    List<List<Path>> attackFolders = List.copyOf(byKind.get("attacks").values());
 
     int specs = 0;
-    for (Path dataset : byKind.get("datasets")) {
-      for (Path training : byKind.get("training")) {
-        StringBuilder yaml = new StringBuilder("name: all-params\n")
-            .append("dataset: ").append(dataset).append('\n')
-            .append("training: ").append(training).append('\n')
-            .append("models:\n");
-        models.forEach(m -> yaml.append("  - ").append(m).append('\n'));
-        yaml.append("attacks:\n");
-        attacks.forEach(a -> yaml.append("  - ").append(a).append('\n'));
-        Path spec = write("all-" + specs++ + ".yaml", yaml.toString());
+    for (Path dataset : datasets) {
+      for (Path training : trainings) {
+        int folders = Math.max(modelFolders.size(), attackFolders.size());
+        for (int f = 0; f < folders; f++) {
+          List<Path> models = modelFolders.get(Math.min(f, modelFolders.size() - 1));
+          List<Path> attacks = attackFolders.get(Math.min(f, attackFolders.size() - 1));
+          StringBuilder yaml = new StringBuilder("name: all-params\n")
+              .append("dataset: ").append(dataset).append('\n')
+              .append("training: ").append(training).append('\n')
+              .append("models:\n");
+          models.forEach(m -> yaml.append("  - ").append(m).append('\n'));
+          yaml.append("attacks:\n");
+          attacks.forEach(a -> yaml.append("  - ").append(a).append('\n'));
+          Path spec = write("all-" + specs++ + ".yaml", yaml.toString());
 
-        PipelineSpec loaded;
-        try {
-          loaded = SpecLoader.load(spec);
-        } catch (SpecException e) {
-          fail("shipped params do not load with " + dataset.getFileName() + " and " + training.getFileName()
-              + ":\n" + e.getMessage());
-          return;
+          PipelineSpec loaded;
+          try {
+            loaded = SpecLoader.load(spec);
+          } catch (SpecException e) {
+            fail("shipped params do not load with " + dataset.getFileName() + ", " + training.getFileName()
+                + ", " + models.get(0).getParent() + " and " + attacks.get(0).getParent() + ":\n" + e.getMessage());
+            return;
+          }
+          assertEquals(models.size(), loaded.models().size());
+          assertEquals(attacks.size(), loaded.attacks().size());
+          assertEquals(stem(dataset), loaded.dataset().name());
         }
-        assertEquals(models.stream().map(SpecLoaderTest::stem).toList(),
-            loaded.models().stream().map(ModelEntry::name).toList());
-        assertEquals(attacks.size(), loaded.attacks().size());
-        assertEquals(stem(dataset), loaded.dataset().name());
       }
     }
     assertTrue(specs >= 4, "expected at least 2 datasets x 2 trainings, got " + specs);
