@@ -44,10 +44,16 @@ public final class Diagnostics {
    */
   public record Check(String name, Boolean passed, double value, String detail) implements Serializable {}
 
-  /** All checks of one model and the verdict. */
-  public record Report(List<Check> checks, boolean maskingSuspected, String evidence) implements Serializable {
+  /** One point of the eps sweep: accuracy of the swept attack (or its straight-through twin) at a bound. */
+  public record SweepPoint(String attack, boolean straightThrough, double epsilon, double accuracy)
+      implements Serializable {}
+
+  /** All checks of one model, the verdict, and the eps sweep's points (for the report). */
+  public record Report(List<Check> checks, boolean maskingSuspected, String evidence, List<SweepPoint> sweep)
+      implements Serializable {
     public Report {
       checks = List.copyOf(checks);
+      sweep = sweep == null ? List.of() : List.copyOf(sweep);
     }
 
     /** @return "possible gradient masking" or "no sign of gradient masking" */
@@ -80,7 +86,10 @@ public final class Diagnostics {
         "share of test inputs whose logits are all in [0, 1] and sum to 1 (a softmax inside the model hides gradients)"));
     List<String> failed = checks.stream().filter(c -> Boolean.FALSE.equals(c.passed()))
         .map(c -> c.name() + ": " + c.detail()).toList();
-    return new Report(checks, !failed.isEmpty(), String.join("; ", failed));
+    List<SweepPoint> sweep = runs.stream().filter(r -> r.role() == Role.SWEEP)
+        .map(r -> new SweepPoint(r.params().name(), r.params().straightThrough(), r.params().epsilon(), accuracy(r)))
+        .toList();
+    return new Report(checks, !failed.isEmpty(), String.join("; ", failed), sweep);
   }
 
   /** Differences of up to two examples are noise on any test set size. */

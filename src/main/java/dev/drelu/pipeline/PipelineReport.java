@@ -5,7 +5,9 @@ import dev.drelu.report.MaskingDiagnostic;
 import dev.drelu.report.Report;
 import dev.drelu.report.ReportInput;
 import dev.drelu.report.ReportWriter;
+import dev.drelu.nn.ActivationKind;
 import dev.drelu.report.RunLink;
+import dev.drelu.report.SweepTable;
 import dev.drelu.report.TrainingHistory;
 import dev.drelu.stats.AccuracyTable;
 import dev.drelu.stats.StatsParams;
@@ -44,6 +46,8 @@ final class PipelineReport {
   static Report write(Path dir, String pipeline, SummaryTable table, Map<String, Diagnostics.Report> diagnoses,
       StageRunner runner, String runUrl) throws IOException {
     List<AccuracyTable.Row> rows = new ArrayList<>();
+    List<SweepTable.Point> eps = new ArrayList<>();
+    List<SweepTable.Point> lambda = new ArrayList<>();
     ReportInput.Builder input = ReportInput.builder().setTitle("drelu: " + pipeline).setPipeline(pipeline);
     for (SummaryTable.Row r : table.rows()) {
       Path modelDir = runner.store().location(Stage.TRAIN.key(), r.modelKey());
@@ -59,8 +63,19 @@ final class PipelineReport {
         rows.add(new AccuracyTable.Row(arch, method, "worst-case", r.worstCase(), seed));
       }
       input.addHistory(TrainingHistory.read(r.model(), modelDir.resolve(TrainStage.HISTORY)));
+      if (card.model().activation() == ActivationKind.DRELU && !Double.isNaN(r.clean())) {
+        // D-ReLU models that differ in lambda alone make the accuracy-vs-lambda plot
+        String family = card.model().activation().key();
+        double l = card.training().lambda();
+        lambda.add(new SweepTable.Point(arch, family, "clean", l, r.clean(), seed));
+        r.accuracy().forEach((attack, acc) -> lambda.add(new SweepTable.Point(arch, family, attack, l, acc, seed)));
+      }
       Diagnostics.Report d = diagnoses.get(r.modelKey());
       if (d != null) {
+        for (Diagnostics.SweepPoint p : d.sweep()) {
+          eps.add(new SweepTable.Point(arch, method, p.straightThrough() ? "straight-through" : "plain", p.epsilon(),
+              p.accuracy(), seed));
+        }
         for (Diagnostics.Check c : d.checks()) {
           if (c.passed() != null) {
             input.addMasking(new MaskingDiagnostic(r.model(), c.name(), c.value(),
@@ -95,6 +110,12 @@ final class PipelineReport {
     }
     if (runUrl != null) {
       input.addRun(new RunLink("pipeline execution", runUrl));
+    }
+    if (!eps.isEmpty()) {
+      input.optEpsSweep(new SweepTable("eps", eps));
+    }
+    if (lambda.stream().map(SweepTable.Point::x).distinct().count() > 1) {
+      input.optLambdaSweep(new SweepTable("lambda", lambda));
     }
     return ReportWriter.write(input.build(), dir.resolve(DIR));
   }

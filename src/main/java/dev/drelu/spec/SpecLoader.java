@@ -33,7 +33,7 @@ import java.util.function.Function;
 public final class SpecLoader {
   static final List<String> PIPELINE_KEYS =
       List.of("name", "description", "experiment", "dataset", "training", "models", "seeds", "attacks", "evaluation",
-          "sweep", "diagnostics");
+          "sweep", "diagnostics", "lambdas");
   static final List<String> SWEEP_KEYS = List.of("attack", "epsilons", "straight-through");
   static final List<String> DIAGNOSTICS_KEYS = List.of("enabled", "double-budget");
   static final List<String> DATASET_KEYS = List.of("name", "source", "path", "num-classes", "test-fraction",
@@ -111,6 +111,31 @@ public final class SpecLoader {
       }
     }
 
+    // lambdas: every D-ReLU model is trained once per balancer value (the paper's lambda sweeps)
+    if (root.has("lambdas")) {
+      List<Double> lambdas = root.numbers("lambdas");
+      if (lambdas.isEmpty()) {
+        root.error("lambdas", "must list at least one value");
+      }
+      List<ModelEntry> swept = new ArrayList<>();
+      for (ModelEntry e : models) {
+        if (e.model().activation() != ActivationKind.DRELU) {
+          swept.add(e);
+          continue;
+        }
+        for (double l : lambdas) {
+          if (!(l >= 0) || Double.isInfinite(l)) {
+            root.error("lambdas", "lambdas must be non-negative numbers, but one was: " + l);
+            continue;
+          }
+          TrainingParams t = e.training();
+          swept.add(new ModelEntry(e.name() + "-lambda" + l, e.model(), new TrainingParams(t.maxEpochs(), t.batchSize(),
+              t.learningRate(), l, t.plateauFactor(), t.plateauPatience(), t.earlyStoppingPatience(), t.monitor(),
+              t.capLearningRate(), t.seed(), t.adversarial())));
+        }
+      }
+      models = swept;
+    }
     List<Long> seeds = new ArrayList<>();
     for (double s : root.numbers("seeds")) {
       if (s != Math.rint(s)) {
