@@ -60,12 +60,7 @@ final class CwL2 implements Attack {
       throw new IllegalArgumentException("method must be " + AttackMethod.CW_L2.key() + ", but was: "
           + params.method().key());
     }
-    if (!(params.learningRate() > 0) || Double.isInfinite(params.learningRate())) {
-      throw new IllegalArgumentException("learning-rate must be a positive number, but was: " + params.learningRate());
-    }
-    if (!(params.initialConst() > 0) || Double.isInfinite(params.initialConst())) {
-      throw new IllegalArgumentException("initial-const must be a positive number, but was: " + params.initialConst());
-    }
+    // learning-rate and initial-const are checked where AttackParams is built
     this.params = params;
   }
 

@@ -47,6 +47,7 @@ public final class Classifier implements AutoCloseable {
   private final List<SeededDropout> dropouts = new ArrayList<>();
 
   private Classifier(ModelSpec spec, InputShape input, Block block, Device device) {
+    TorchThreads.ensure(); // models are built on the thread that will run them
     this.spec = spec;
     this.input = input;
     this.manager = NDManager.newBaseManager(device);

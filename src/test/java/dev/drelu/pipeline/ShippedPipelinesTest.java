@@ -54,7 +54,12 @@ class ShippedPipelinesTest {
       for (SummaryTable.Row row : r.table().rows()) {
         assertFalse("-".equals(row.masking()), file + ": " + row.model() + " has its diagnostics");
       }
-      assertTrue(Files.exists(Path.of(r.summary().location(), "report", "index.html")), file + ": the report");
+      Path report = Path.of(r.summary().location(), "report", "index.html");
+      assertTrue(Files.exists(report), file + ": the report");
+      // as a person would open it: every plot loads, every table is there
+      String probe = dev.drelu.testing.Chromium.probe(report, dir);
+      assertTrue(probe.matches("images=\\d+ broken=0 \\[\\] tables=\\d+"), file + ": " + probe);
+      assertFalse(probe.startsWith("images=0 "), file + ": the report has no plots: " + probe);
     }
   }
 }
