@@ -73,10 +73,16 @@ class SpecLoaderTest {
     assertEquals(Architecture.DENSE, models.get("dense-relu").model().architecture());
     assertEquals(Architecture.SHALLOW_CNN, models.get("cnn-relu").model().architecture());
 
-    assertEquals(List.of("fgsm", "pgd", "pgd-bpda"), spec.attacks().stream().map(AttackParams::name).toList());
+    assertEquals(List.of("fgsm", "pgd", "apgd-ce", "square", "pgd-bpda", "pgd-transfer"),
+        spec.attacks().stream().map(AttackParams::name).toList());
     AttackParams fgsm = spec.attacks().get(0);
     AttackParams pgd = spec.attacks().get(1);
-    AttackParams bpda = spec.attacks().get(2);
+    AttackParams bpda = spec.attacks().get(4);
+    assertEquals(dev.drelu.attack.AttackMethod.APGD_CE, spec.attacks().get(2).method());
+    assertEquals(100, spec.attacks().get(2).steps());
+    assertEquals(300, spec.attacks().get(3).queries());
+    assertEquals(dev.drelu.attack.AttackSource.RELU_TWIN, spec.attacks().get(5).source());
+    assertEquals(List.of(0.1, 0.2, 0.5), spec.sweep().epsilons());
     assertEquals(AttackMethod.FGSM, fgsm.method());
     assertEquals(0.1, fgsm.epsilon(), 0.0);
     assertEquals(AttackMethod.PGD, pgd.method());
@@ -86,7 +92,7 @@ class SpecLoaderTest {
     assertEquals(20, bpda.steps());
     assertEquals(0.01, bpda.stepSize(), 0.0);
 
-    assertEquals(1000, spec.evaluation().examples());
+    assertEquals(500, spec.evaluation().examples());
     assertEquals(250, spec.evaluation().batchSize());
   }
 
