@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 
 /** drelu cache ls|verify: what the artifact store holds and whether it is intact. */
 @Command(name = "cache", mixinStandardHelpOptions = true, description = "Inspect the artifact store.",
-    subcommands = {CacheCommand.Ls.class, CacheCommand.Verify.class})
+    subcommands = {CacheCommand.Ls.class, CacheCommand.Verify.class, CacheCommand.Gc.class})
 final class CacheCommand {
   static Path store(Path option) {
     return option != null ? option : DreluHome.get().resolve("store");
@@ -63,6 +63,26 @@ final class CacheCommand {
       out.println(total + " artifact(s) checked, " + bad + " corrupt (a run replaces corrupt ones).");
       out.flush();
       return bad == 0 ? 0 : 1;
+    }
+  }
+
+  @Command(name = "gc", mixinStandardHelpOptions = true,
+      description = "Remove leftovers no run reads again (staging, trash, checkpoints of committed models). "
+          + "Run it when no pipeline is using the store.")
+  static final class Gc implements Callable<Integer> {
+    @Option(names = "--store", description = "artifact store folder (default: $DRELU_HOME/store)")
+    Path store;
+
+    @Spec CommandSpec command;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = command.commandLine().getOut();
+      var removed = new ArtifactStore(store(store)).collectGarbage();
+      removed.forEach(p -> out.println("removed " + p));
+      out.println(removed.size() + " folder(s) removed.");
+      out.flush();
+      return 0;
     }
   }
 }

@@ -135,6 +135,45 @@ public final class ArtifactStore {
     }
   }
 
+  /**
+   * Removes what no run will read again: staging folders of failed or killed runs, replaced
+   * artifacts waiting in the trash, and checkpoints of trainings whose model is committed (a
+   * killed forced rerun leaves those). Run it when no pipeline is using the store: a running
+   * pipeline's staging folders look just like a killed one's.
+   *
+   * @return the folders removed
+   */
+  public List<Path> collectGarbage() throws IOException {
+    List<Path> removed = new java.util.ArrayList<>();
+    for (String leftovers : List.of(".staging", ".trash")) {
+      Path dir = root.resolve(leftovers);
+      if (Files.isDirectory(dir)) {
+        try (Stream<Path> s = Files.list(dir)) {
+          for (Path p : s.toList()) {
+            FileTrees.deleteTree(p);
+            removed.add(p);
+          }
+        }
+      }
+    }
+    Path work = root.resolve(".work");
+    if (Files.isDirectory(work)) {
+      try (Stream<Path> stages = Files.list(work)) {
+        for (Path stage : stages.toList()) {
+          try (Stream<Path> keys = Files.list(stage)) {
+            for (Path key : keys.toList()) {
+              if (find(stage.getFileName().toString(), key.getFileName().toString()).isPresent()) {
+                FileTrees.deleteTree(key);
+                removed.add(key);
+              }
+            }
+          }
+        }
+      }
+    }
+    return removed;
+  }
+
   /** @return the manifest of a committed artifact */
   public Manifest manifest(ArtifactRef ref) throws IOException {
     return readManifest(Path.of(ref.location()));

@@ -332,4 +332,22 @@ class ArtifactStoreTest {
   private static void assertArrayEquals(byte[] expected, byte[] actual) {
     org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual);
   }
+
+  @Test
+  void garbageCollectionRemovesOnlyWhatNoRunReads(@org.junit.jupiter.api.io.TempDir Path root) throws Exception {
+    ArtifactStore store = new ArtifactStore(root);
+    ArtifactStore.Staging committed = store.begin("train", "k1");
+    java.nio.file.Files.writeString(committed.dir().resolve("model.params"), "weights");
+    store.commit(committed, 1, java.util.Map.of(), java.util.List.of(), java.util.Map.of());
+    ArtifactStore.Staging abandoned = store.begin("train", "k2"); // as a killed run leaves it
+    java.nio.file.Files.createDirectories(store.workDir("train", "k1").resolve("checkpoint")); // stale
+    java.nio.file.Files.createDirectories(store.workDir("train", "k3").resolve("checkpoint")); // a run to resume
+    java.util.List<Path> removed = store.collectGarbage();
+    assertTrue(removed.contains(abandoned.dir()), removed.toString());
+    assertTrue(removed.contains(store.workDir("train", "k1")), removed.toString());
+    assertFalse(java.nio.file.Files.exists(abandoned.dir()));
+    assertFalse(java.nio.file.Files.exists(store.workDir("train", "k1")));
+    assertTrue(java.nio.file.Files.exists(store.workDir("train", "k3")), "an unfinished training keeps its checkpoint");
+    assertTrue(store.find("train", "k1").isPresent(), "committed artifacts stay");
+  }
 }
