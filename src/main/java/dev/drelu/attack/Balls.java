@@ -8,6 +8,19 @@ import java.util.SplittableRandom;
 final class Balls {
   private Balls() {}
 
+  /**
+   * @return the batch size N of x
+   * @throws IllegalArgumentException unless there is one example index per example
+   */
+  static int checkedBatchSize(NDArray x, int[] exampleIndices) {
+    int n = (int) x.getShape().get(0);
+    if (exampleIndices.length != n) {
+      throw new IllegalArgumentException("exampleIndices must have one entry per example (" + n
+          + "), but had: " + exampleIndices.length);
+    }
+    return n;
+  }
+
   /** @return the point of (ball of radius eps around x) ∩ [0, 1] nearest to adv, for Linf; for L2 the ball projection then the clip */
   static NDArray project(NDArray adv, NDArray x, Norm norm, double eps) {
     NDArray delta = adv.sub(x);

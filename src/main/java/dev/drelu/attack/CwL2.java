@@ -67,11 +67,7 @@ final class CwL2 implements Attack {
   @Override
   public Result perturb(Classifier model, NDArray x, NDArray y, int[] exampleIndices) {
     Shape shape = x.getShape();
-    int n = (int) shape.get(0);
-    if (exampleIndices.length != n) {
-      throw new IllegalArgumentException("exampleIndices must have one entry per example (" + n
-          + "), but had: " + exampleIndices.length);
-    }
+    int n = Balls.checkedBatchSize(x, exampleIndices);
     int d = (int) (x.size() / n);
     int searchSteps = params.binarySearchSteps();
     int steps = params.steps();

@@ -88,11 +88,7 @@ final class Square implements Attack {
   @Override
   public Result perturb(Classifier model, NDArray x, NDArray y, int[] exampleIndices) {
     Shape shape = x.getShape();
-    int n = (int) shape.get(0);
-    if (exampleIndices.length != n) {
-      throw new IllegalArgumentException("exampleIndices must have one entry per example (" + n
-          + "), but had: " + exampleIndices.length);
-    }
+    int n = Balls.checkedBatchSize(x, exampleIndices);
     Run run = new Run(model, x, y.toLongArray(), exampleIndices);
     run.attack();
     return new Result(x.getManager().create(run.result(), shape), run.queries);

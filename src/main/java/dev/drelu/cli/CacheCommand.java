@@ -1,6 +1,5 @@
 package dev.drelu.cli;
 
-import dev.drelu.core.DreluHome;
 import dev.drelu.store.ArtifactStore;
 import dev.drelu.store.CacheKey;
 import dev.drelu.store.Manifest;
@@ -9,28 +8,23 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** drelu cache ls|verify: what the artifact store holds and whether it is intact. */
 @Command(name = "cache", mixinStandardHelpOptions = true, description = "Inspect the artifact store.",
     subcommands = {CacheCommand.Ls.class, CacheCommand.Verify.class, CacheCommand.Gc.class})
 final class CacheCommand {
-  static Path store(Path option) {
-    return option != null ? option : DreluHome.get().resolve("store");
-  }
-
   @Command(name = "ls", mixinStandardHelpOptions = true, description = "List stored artifacts.")
   static final class Ls implements Callable<Integer> {
-    @Option(names = "--store", description = "artifact store folder (default: $DRELU_HOME/store)")
-    Path store;
+    @Mixin StoreOption store = new StoreOption();
 
     @Spec CommandSpec command;
 
     @Override
     public Integer call() throws Exception {
       PrintWriter out = command.commandLine().getOut();
-      for (Manifest m : new ArtifactStore(store(store)).list()) {
+      for (Manifest m : new ArtifactStore(store.path()).list()) {
         out.printf("%-10s %s  %s  %s%n", m.stage(), CacheKey.shortForm(m.key()),
             m.provenance().getOrDefault("created", "?"), m.summary());
       }
@@ -42,14 +36,13 @@ final class CacheCommand {
   @Command(name = "verify", mixinStandardHelpOptions = true,
       description = "Check every artifact's files against its manifest (sha256).")
   static final class Verify implements Callable<Integer> {
-    @Option(names = "--store", description = "artifact store folder (default: $DRELU_HOME/store)")
-    Path store;
+    @Mixin StoreOption store = new StoreOption();
 
     @Spec CommandSpec command;
 
     @Override
     public Integer call() throws Exception {
-      ArtifactStore s = new ArtifactStore(store(store));
+      ArtifactStore s = new ArtifactStore(store.path());
       PrintWriter out = command.commandLine().getOut();
       int bad = 0;
       int total = 0;
@@ -70,15 +63,14 @@ final class CacheCommand {
       description = "Remove leftovers no run reads again (staging, trash, checkpoints of committed models). "
           + "Run it when no pipeline is using the store.")
   static final class Gc implements Callable<Integer> {
-    @Option(names = "--store", description = "artifact store folder (default: $DRELU_HOME/store)")
-    Path store;
+    @Mixin StoreOption store = new StoreOption();
 
     @Spec CommandSpec command;
 
     @Override
     public Integer call() throws Exception {
       PrintWriter out = command.commandLine().getOut();
-      var removed = new ArtifactStore(store(store)).collectGarbage();
+      var removed = new ArtifactStore(store.path()).collectGarbage();
       removed.forEach(p -> out.println("removed " + p));
       out.println(removed.size() + " folder(s) removed.");
       out.flush();

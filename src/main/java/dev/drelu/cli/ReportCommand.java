@@ -8,7 +8,6 @@ import dev.drelu.report.SweepTable;
 import dev.drelu.report.TrainingHistory;
 import dev.drelu.stats.AccuracyCsv;
 import dev.drelu.stats.AccuracyTable;
-import dev.drelu.stats.StatsParams;
 import dev.drelu.stats.Statistics;
 import dev.drelu.stats.TableFormatException;
 import java.io.PrintWriter;
@@ -19,6 +18,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -57,11 +57,7 @@ public final class ReportCommand implements Callable<Integer> {
   @Option(names = "--run", paramLabel = "LABEL=URL", description = "a link to a tracking run (repeatable)")
   Map<String, String> runs = new LinkedHashMap<>();
 
-  @Option(names = "--alpha", defaultValue = "0.05", description = "Friedman and Nemenyi level (default: ${DEFAULT-VALUE})")
-  double alpha;
-
-  @Option(names = "--anova-alpha", defaultValue = "0.01", description = "ANOVA level (default: ${DEFAULT-VALUE})")
-  double anovaAlpha;
+  @Mixin StatsLevels levels = new StatsLevels();
 
   @Spec CommandSpec command;
 
@@ -74,7 +70,7 @@ public final class ReportCommand implements Callable<Integer> {
       ReportInput.Builder b = ReportInput.builder().setTitle(title)
           .setPipeline(pipeline != null ? pipeline : String.valueOf(table.getFileName())).setTable(t);
       if (Statistics.applicable(t)) {
-        b.optStats(Statistics.analyse(t, new StatsParams(anovaAlpha, alpha)));
+        b.optStats(Statistics.analyse(t, levels.params()));
       }
       for (Map.Entry<String, Path> h : histories.entrySet()) {
         b.addHistory(TrainingHistory.read(h.getKey(), h.getValue()));

@@ -2,7 +2,6 @@ package dev.drelu.cli;
 
 import dev.drelu.stats.AccuracyCsv;
 import dev.drelu.stats.AccuracyTable;
-import dev.drelu.stats.StatsParams;
 import dev.drelu.stats.StatsResult;
 import dev.drelu.stats.StatsText;
 import dev.drelu.stats.Statistics;
@@ -16,6 +15,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -34,13 +34,7 @@ public final class StatsCommand implements Callable<Integer> {
   @Option(names = "--table", required = true, paramLabel = "FILE.csv", description = "the accuracy table (long CSV)")
   Path table;
 
-  @Option(names = "--alpha", defaultValue = "0.05",
-      description = "level of the Friedman, Iman-Davenport and Nemenyi decisions (default: ${DEFAULT-VALUE})")
-  double alpha;
-
-  @Option(names = "--anova-alpha", defaultValue = "0.01",
-      description = "level of ANOVA's critical F (default: ${DEFAULT-VALUE}, as in the paper)")
-  double anovaAlpha;
+  @Mixin StatsLevels levels = new StatsLevels();
 
   @Option(names = "--format", defaultValue = "markdown",
       description = "output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
@@ -57,7 +51,7 @@ public final class StatsCommand implements Callable<Integer> {
     StatsResult result;
     try {
       AccuracyTable t = AccuracyCsv.read(table);
-      result = Statistics.analyse(t, new StatsParams(anovaAlpha, alpha));
+      result = Statistics.analyse(t, levels.params());
     } catch (TableFormatException e) {
       err.println("drelu stats: " + e.problems().size() + " problem(s) in the table; nothing was computed:");
       e.problems().forEach(p -> err.println("  " + p));
