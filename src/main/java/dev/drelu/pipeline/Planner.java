@@ -122,6 +122,11 @@ public final class Planner {
   private static Tasks.Train twin(Tasks.Train model, List<Tasks.Train> train, List<Tasks.Train> twins) {
     ModelEntry e = model.entry();
     ModelSpec relu = e.model().withActivation(ActivationKind.RELU);
+    if (relu.equals(e.model())) {
+      // a plain-ReLU model (natural, AT, TRADES) is its own twin: rebuilding it without its
+      // starting point (AT continues a natural model) would train a different network for nothing
+      return model;
+    }
     Tasks.Train candidate = Tasks.Train.of(model.datasetKey(), new ModelEntry(e.name() + "-relu-twin", relu, e.training()),
         model.seed());
     for (List<Tasks.Train> list : List.of(train, twins)) {
