@@ -33,7 +33,7 @@ public interface Attack {
       case FGSM -> new Fgsm(p);
       case PGD -> new Restarts(new Pgd(p), p.restarts(), p.seed());
       case CW_L2 -> new CwL2(p);
-      case SQUARE -> new Square(p);
+      case SQUARE -> new Square(p, p.allPositions());
       // APGD restarts only still-robust examples, as the reference does (see Apgd), not via Restarts
       case APGD_CE, APGD_DLR, APGD_T -> new Apgd(p);
     };

@@ -1,5 +1,6 @@
 package dev.drelu.attack;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.drelu.core.Checks;
 import java.io.Serializable;
 import java.util.EnumSet;
@@ -34,6 +35,9 @@ import java.util.Set;
  *     forward pass, and so every verdict, stays exact (gradient methods only)
  * @param source craft on the model itself, or on its plain-ReLU twin and replay (transfer)
  * @param seed seeds all randomness; each example's draws depend only on (seed, its index)
+ * @param allPositions Square: windows may start on the last row and column too (a labelled
+ *     departure: the reference never does, see {@link Square}). Left out of the JSON form when
+ *     false, so the cache keys of every attack that does not use it stay as they were.
  */
 public record AttackParams(
     String name,
@@ -55,7 +59,8 @@ public record AttackParams(
     double pInit,
     boolean straightThrough,
     AttackSource source,
-    long seed)
+    long seed,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean allPositions)
     implements Serializable {
 
   private static final Set<AttackMethod> APGD = EnumSet.of(AttackMethod.APGD_CE, AttackMethod.APGD_DLR, AttackMethod.APGD_T);
@@ -120,7 +125,7 @@ public record AttackParams(
       case APGD_CE, APGD_DLR -> List.of("steps", "restarts", "rho", "momentum");
       case APGD_T -> List.of("steps", "restarts", "rho", "momentum", "targets");
       case CW_L2 -> List.of("steps", "confidence", "binary-search-steps", "learning-rate", "initial-const");
-      case SQUARE -> List.of("queries", "p-init");
+      case SQUARE -> List.of("queries", "p-init", "all-positions");
     };
   }
 
@@ -165,6 +170,7 @@ public record AttackParams(
     b.straightThrough = straightThrough;
     b.source = source;
     b.seed = seed;
+    b.allPositions = allPositions;
     return b;
   }
 
@@ -203,6 +209,7 @@ public record AttackParams(
     private double initialConst = 1e-3;
     private int queries = 5000;
     private double pInit = 0.8;
+    private boolean allPositions;
     private boolean straightThrough;
     private AttackSource source = AttackSource.SELF;
     private long seed;
@@ -241,6 +248,7 @@ public record AttackParams(
     public Builder straightThrough(boolean v) { straightThrough = v; return this; }
     public Builder source(AttackSource v) { source = v; return this; }
     public Builder seed(long v) { seed = v; return this; }
+    public Builder allPositions(boolean v) { allPositions = v; return this; }
 
     /**
      * @throws IllegalArgumentException if epsilon is missing or any setting is out of range
@@ -265,7 +273,8 @@ public record AttackParams(
           keys.contains("initial-const") ? initialConst : 0,
           keys.contains("queries") ? queries : 0,
           keys.contains("p-init") ? pInit : 0,
-          straightThrough, source, seed);
+          straightThrough, source, seed,
+          keys.contains("all-positions") && allPositions);
     }
   }
 }

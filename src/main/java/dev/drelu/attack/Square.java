@@ -46,8 +46,8 @@ import java.util.SplittableRandom;
  *
  * <p>Kept from the reference although it weakens the attack: a window starts on a row drawn
  * from [0, h - s), never on h - s, so the last row and column keep their initial value (15 of 64
- * pixels on 8 x 8 toys, 55 of 784 on MNIST). {@link #Square(AttackParams, boolean)} offers the
- * full range as a labelled departure.
+ * pixels on 8 x 8 toys, 55 of 784 on MNIST). {@code all-positions: true} in the spec
+ * ({@link AttackParams#allPositions()}) offers the full range as a labelled departure.
  *
  * <p>Result: like the reference, the best point where the example was fooled (margin &lt;= 0),
  * else the clean input. A margin of exactly 0 counts as fooled here, as in the reference; an
@@ -73,7 +73,7 @@ final class Square implements Attack {
   /**
    * @param allPositions let windows start on the last feasible row and column too (a departure:
    *     the reference never does, so on an 8 x 8 image 15 of 64 pixels keep their initial
-   *     value; not yet reachable from {@link AttackParams})
+   *     value; {@code all-positions: true} in a spec)
    * @throws IllegalArgumentException if {@code params} are not Square's
    */
   Square(AttackParams params, boolean allPositions) {

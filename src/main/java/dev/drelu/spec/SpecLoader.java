@@ -48,7 +48,7 @@ public final class SpecLoader {
       "training");
   static final List<String> ATTACK_KEYS = List.of("name", "method", "norm", "epsilon", "steps", "step-size",
       "random-start", "restarts", "rho", "momentum", "targets", "confidence", "binary-search-steps",
-      "learning-rate", "initial-const", "queries", "p-init", "straight-through", "source", "seed");
+      "learning-rate", "initial-const", "queries", "p-init", "all-positions", "straight-through", "source", "seed");
   static final List<String> EVALUATION_KEYS = List.of("examples", "batch-size", "shards");
 
   private SpecLoader() {}
@@ -433,6 +433,7 @@ public final class SpecLoader {
     set(m, "initial-const", k -> b.initialConst(m.number(k, 1e-3)));
     set(m, "queries", k -> b.queries(m.integer(k, 5000)));
     set(m, "p-init", k -> b.pInit(m.number(k, 0.8)));
+    set(m, "all-positions", k -> b.allPositions(m.bool(k, false)));
     if (!m.has("epsilon")) {
       return null;
     }

@@ -245,6 +245,22 @@ class SpecLoaderTest {
   }
 
   @Test
+  void squareAllPositionsIsASquareKeyThatLeavesOtherKeysAlone() throws Exception {
+    write("square.yaml", "name: square-all\nmethod: square\nepsilon: 0.1\nall-positions: true\n");
+    write("reference.yaml", "method: square\nepsilon: 0.1\n");
+    PipelineSpec spec = SpecLoader.load(spec("attacks: [square.yaml, reference.yaml]\n"));
+    assertTrue(spec.attacks().get(0).allPositions());
+    assertFalse(spec.attacks().get(1).allPositions());
+    // false stays out of the JSON form, so the cache keys of existing attacks do not move
+    assertFalse(dev.drelu.store.Json.CANONICAL.writeValueAsString(spec.attacks().get(1)).contains("allPositions"));
+    assertTrue(dev.drelu.store.Json.CANONICAL.writeValueAsString(spec.attacks().get(0)).contains("allPositions"));
+
+    Path pgd = write("pgd.yaml", "method: pgd\nepsilon: 0.1\nall-positions: true\n");
+    SpecError e = onlyError(spec("attacks: [pgd.yaml]\n"));
+    assertTrue(e.toString().startsWith(pgd.toAbsolutePath().normalize() + ":3: all-positions"), e.toString());
+  }
+
+  @Test
   void negativeEpsilonGetsNoPixelScaleHint() throws Exception {
     Path attack = write("attack.yaml", "method: fgsm\nepsilon: -0.1\n");
     SpecError e = onlyError(spec("attacks: [attack.yaml]\n"));
