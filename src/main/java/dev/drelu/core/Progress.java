@@ -15,13 +15,17 @@ public final class Progress {
   private final String label;
   private final String unit;
   private final long total;
+  private final long minIntervalNanos;
   private final long started = System.nanoTime();
   private long lastPrinted;
 
-  private Progress(String label, String unit, long total) {
+  private Progress(String label, String unit, long total, long minIntervalNanos) {
     this.label = label;
     this.unit = unit;
     this.total = total;
+    this.minIntervalNanos = minIntervalNanos;
+    // slow-interval progress waits one interval before its first line
+    this.lastPrinted = minIntervalNanos > MIN_INTERVAL_NANOS ? started : 0;
   }
 
   /**
@@ -30,7 +34,15 @@ public final class Progress {
    * @param total how many there will be
    */
   public static Progress start(String label, String unit, long total) {
-    return new Progress(label, unit, total);
+    return new Progress(label, unit, total, MIN_INTERVAL_NANOS);
+  }
+
+  /**
+   * Progress that prints at most once per {@code minInterval} (fine-grained counts, such as the
+   * batches of a long epoch, that should show life without filling the terminal).
+   */
+  public static Progress start(String label, String unit, long total, Duration minInterval) {
+    return new Progress(label, unit, total, Math.max(MIN_INTERVAL_NANOS, minInterval.toNanos()));
   }
 
   /** Silences all progress lines (tests, --quiet). */
@@ -48,7 +60,7 @@ public final class Progress {
   /** Reports {@code done} of {@code total}, printing if enough time has passed. */
   public synchronized void update(long done, String detail) {
     long now = System.nanoTime();
-    if (quiet || (now - lastPrinted < MIN_INTERVAL_NANOS && done < total)) {
+    if (quiet || (now - lastPrinted < minIntervalNanos && done < total)) {
       return;
     }
     lastPrinted = now;

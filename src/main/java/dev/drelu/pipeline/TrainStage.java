@@ -87,6 +87,18 @@ public final class TrainStage {
               m.validationLoss(), Double.isNaN(m.capMean()) ? "" : String.format("  cap_mean %.3f", m.capMean())));
         }
 
+        private Progress batches;
+
+        @Override
+        public void onBatch(int epoch, int batch, int total) {
+          // an epoch of adversarial training on a full dataset can take many minutes on a CPU
+          if (batch == 1) {
+            batches = Progress.start(label + " epoch " + epoch, "batch", total, java.time.Duration.ofSeconds(60));
+          } else if (batch < total) {
+            batches.update(batch, "");
+          }
+        }
+
         @Override
         public void onResume(int completed) {
           Progress.say(label, "resuming after epoch " + completed + " from " + work);
