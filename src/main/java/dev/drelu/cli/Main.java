@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       StatsCommand.class,
       ReportCommand.class,
+      SmokeDataCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -27,6 +27,7 @@ final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PipelineSpec pipeline = SpecLoader.load(spec);
+    SmokeDataCommand.ensureFor(pipeline, command.commandLine().getErr());
     Plan plan = Planner.plan(pipeline, new ArtifactStore(env.storePath()), env.cacheControl());
     command.commandLine().getOut().print(plan.render());
     command.commandLine().getOut().flush();

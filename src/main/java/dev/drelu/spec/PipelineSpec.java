@@ -37,6 +37,12 @@ public record PipelineSpec(
     diagnostics = diagnostics == null ? DiagnosticsParams.defaults() : diagnostics;
   }
 
+  /** @return this spec reading another dataset (a stand-in in the same format, a different copy) */
+  public PipelineSpec withDataset(DatasetParams other) {
+    return new PipelineSpec(file, name, description, experiment, other, models, seeds, attacks, evaluation, sweep,
+        diagnostics);
+  }
+
   /** A spec with no sweep and no diagnose stage (programmatic specs: tests, other tools). */
   public PipelineSpec(Path file, String name, String description, String experiment, DatasetParams dataset,
       List<ModelEntry> models, List<Long> seeds, List<AttackParams> attacks, EvaluationParams evaluation) {

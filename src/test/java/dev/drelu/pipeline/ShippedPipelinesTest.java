@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drelu.core.Progress;
+import dev.drelu.data.DatasetParams;
+import dev.drelu.data.DatasetPreparer;
+import dev.drelu.data.SmokeData;
 import dev.drelu.spec.PipelineSpec;
 import dev.drelu.spec.SpecLoader;
 import dev.drelu.store.ArtifactStore;
@@ -30,12 +33,37 @@ class ShippedPipelinesTest {
     }
   }
 
+  /** The stand-ins of CIFAR, TinyImageNet and EDM, where the smoke specs read them. */
+  @BeforeAll
+  static void smokeData() throws Exception {
+    SmokeData.write(Path.of(DatasetPreparer.FASHION_MNIST), Path.of(".drelu", SmokeData.FOLDER));
+  }
+
+  /**
+   * The full CIFAR and TinyImageNet specs read the real datasets from .drelu/data, which CI does not
+   * have: they are planned on the stand-ins, which have the same folder layout and formats.
+   */
+  private static PipelineSpec onStandInsIfAbsent(PipelineSpec spec) {
+    DatasetParams d = spec.dataset();
+    if (d.path() == null || Files.exists(Path.of(d.path()))) {
+      return spec;
+    }
+    String real = "/.drelu/data/";
+    String standIn = "/.drelu/" + SmokeData.FOLDER + "/";
+    assertTrue(d.path().contains(real), spec.file() + ": its dataset " + d.path() + " is missing");
+    DatasetParams.Generated g = d.generated();
+    DatasetParams.Generated g2 = g == null ? null : new DatasetParams.Generated(g.path().replace(real, standIn),
+        g.realRatio(), g.limit(), g.imageKey(), g.labelKey());
+    return spec.withDataset(new DatasetParams(d.name(), d.source(), d.path().replace(real, standIn), d.numClasses(),
+        d.testFraction(), d.validationFraction(), d.splitSeed(), d.trainLimit(), d.testLimit(), g2));
+  }
+
   @Test
   void everyShippedPipelinePlans(@TempDir Path store) throws Exception {
     List<Path> all = specs(".yaml");
     assertTrue(all.size() >= 3, "pipelines/ holds " + all);
     for (Path file : all) {
-      PipelineSpec spec = SpecLoader.load(file);
+      PipelineSpec spec = onStandInsIfAbsent(SpecLoader.load(file));
       Plan plan = Planner.plan(spec, new ArtifactStore(store), CacheControl.reuse());
       assertEquals(plan.steps().size(), plan.toCompute(), file + ": an empty store computes everything");
     }
