@@ -57,7 +57,7 @@ public final class TorchScriptClassifier {
         // tensors, through which libtorch records no gradient at all, not even the input's
         module = JniUtils.loadModule((PtNDManager) model.getNDManager(), in, true, false);
       } catch (EngineException | IOException e) {
-        throw new IOException(file + ": libtorch cannot load it as TorchScript (" + firstLine(e)
+        throw failure(file + ": libtorch cannot load it as TorchScript (" + firstLine(e)
             + "); write the module with torch.jit.save (after torch.jit.script or torch.jit.trace)", e);
       }
       model.setBlock(module); // closed with the model
@@ -90,7 +90,7 @@ public final class TorchScriptClassifier {
       try {
         out = block.forward(new ParameterStore(manager, false), new NDList(x), false);
       } catch (EngineException e) {
-        throw new IOException(file + ": does not accept " + images + " (libtorch: " + firstLine(e) + ")", e);
+        throw failure(file + ": does not accept " + images + " (libtorch: " + firstLine(e) + ")", e);
       }
       if (out.size() != 1) {
         throw new IOException(file + ": forward returns " + out.size() + " tensors, but drelu needs one: the (N, "
@@ -115,10 +115,20 @@ public final class TorchScriptClassifier {
       try {
         record.backward(logits.sum()); // a real backward pass: what every gradient attack will do
       } catch (EngineException e) {
-        throw new IOException(file + ": its logits have no gradient with respect to the input (does forward"
+        throw failure(file + ": its logits have no gradient with respect to the input (does forward"
             + " detach them or run under torch.no_grad?); gradient attacks need one (libtorch: " + firstLine(e) + ")", e);
       }
     }
+  }
+
+  /**
+   * libtorch's own message (often a TorchScript traceback) is kept as a suppressed exception, not
+   * as the cause: the CLI prints an error's root cause, and that must be the line naming the file.
+   */
+  private static IOException failure(String message, Throwable libtorch) {
+    IOException e = new IOException(message);
+    e.addSuppressed(libtorch);
+    return e;
   }
 
   private static String firstLine(Throwable e) {

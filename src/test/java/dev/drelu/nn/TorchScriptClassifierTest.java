@@ -160,6 +160,7 @@ class TorchScriptClassifierTest {
       IOException e = assertThrows(IOException.class, () -> TorchScriptClassifier.load(file, TOY, Device.cpu()));
       assertTrue(e.getMessage().startsWith(file + ": libtorch cannot load it as TorchScript ("), e.getMessage());
       assertTrue(e.getMessage().contains("torch.jit.save"), e.getMessage());
+      assertNull(e.getCause(), "the CLI prints the root cause: it must be this line, not libtorch's traceback");
       assertTrue(TorchScriptFile.archiveProblem(file).startsWith("is not a TorchScript archive"), file.toString());
     }
   }

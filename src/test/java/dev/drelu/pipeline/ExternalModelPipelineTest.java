@@ -47,6 +47,18 @@ class ExternalModelPipelineTest {
 
   /** The tiny MNIST pipeline with one trained Dense ReLU model, plus the given model entries. */
   private static Path spec(Path dir, String seeds, String extraModels) throws Exception {
+    return specWith(dir, seeds, DENSE_RELU + extraModels);
+  }
+
+  private static final String DENSE_RELU = """
+        - name: dense-relu
+          architecture: dense
+          hidden: [32, 16]
+          head-units: 16
+          activation: relu
+      """;
+
+  private static Path specWith(Path dir, String seeds, String models) throws Exception {
     String yaml = """
         name: ext
         dataset:
@@ -60,11 +72,6 @@ class ExternalModelPipelineTest {
           max-epochs: 2
           batch-size: 32
         models:
-          - name: dense-relu
-            architecture: dense
-            hidden: [32, 16]
-            head-units: 16
-            activation: relu
         %s
         seeds: %s
         attacks:
@@ -74,7 +81,7 @@ class ExternalModelPipelineTest {
         evaluation:
           examples: 60
           batch-size: 30
-        """.formatted(TinyPipeline.mnistPackage(), extraModels, seeds);
+        """.formatted(TinyPipeline.mnistPackage(), models, seeds);
     Path file = dir.resolve("ext.yaml");
     Files.writeString(file, yaml);
     return file;
@@ -168,6 +175,21 @@ class ExternalModelPipelineTest {
       boolean touched = task.contains("dense-ts") || task.startsWith("summarise");
       assertEquals(touched, !before.get(task).equals(changed.get(task)), task);
     }
+  }
+
+  @Test
+  void aFileThatDoesNotFitTheDatasetStopsTheRunWithItsNameAsTheRootCause(@TempDir Path dir) throws Exception {
+    Path file = Files.createDirectories(dir.resolve("models")).resolve("cifar100.pt");
+    ScriptedNets.Mlp.random(1, 784, 8, 100).write(file);
+    PipelineSpec spec = SpecLoader.load(specWith(dir, "[1]", "  - {name: wrong, torchscript: models/cifar100.pt}"));
+    Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+        () -> ExperimentRunner.run(spec, options(dir.resolve("store"))));
+    // what the CLI prints: the root cause
+    assertEquals(file + ": output shape (2, 100) but the dataset has 10 classes",
+        ExperimentRunner.rootCause(e).getMessage());
+    ArtifactStore store = new ArtifactStore(dir.resolve("store"));
+    String key = Planner.plan(spec, store, CacheControl.reuse()).train().get(0).key();
+    assertTrue(store.lookup("train", key) instanceof ArtifactStore.Miss, "nothing half-imported is left in the store");
   }
 
   @Test
