@@ -134,11 +134,7 @@ public final class TrainStage {
       throws IOException {
     TorchScriptFile file = task.entry().torchscript();
     Path source = Path.of(file.path());
-    // the validation split is the smallest one that every prepared dataset has; only its shape is used
-    ImageDataset validation = datasets.read(
-        runner.store().location(Stage.PREPARE.key(), task.datasetKey()).resolve(PrepareStage.VALIDATION));
-    InputShape shape = new InputShape(validation.channels(), validation.height(), validation.width(),
-        validation.numClasses());
+    InputShape shape = inputShape(runner, task.datasetKey());
     Device device = Devices.resolve(runner.context().device());
     runner.tracker().setTags(runId, Map.of("drelu.torchscript_source", source.toString()));
     long parameters;
@@ -160,6 +156,25 @@ public final class TrainStage {
     summary.put("parameters", Long.toString(parameters));
     summary.put("device", device.toString());
     return summary;
+  }
+
+  /**
+   * @return the prepared dataset's image shape and classes, from its manifest: an import needs no
+   *     images, and a large training split would take long to read for nothing
+   */
+  private InputShape inputShape(StageRunner runner, String datasetKey) throws IOException {
+    Path data = runner.store().location(Stage.PREPARE.key(), datasetKey);
+    Map<String, String> summary = runner.store().manifest(new ArtifactRef(Stage.PREPARE.key(), datasetKey,
+        data.toString(), Map.of())).summary();
+    String shape = summary.get("shape");
+    String classes = summary.get("classes");
+    if (shape == null || classes == null || !shape.matches("\\d+x\\d+x\\d+")) {
+      ImageDataset validation = datasets.read(data.resolve(PrepareStage.VALIDATION)); // a manifest without them
+      return new InputShape(validation.channels(), validation.height(), validation.width(), validation.numClasses());
+    }
+    String[] chw = shape.split("x");
+    return new InputShape(Integer.parseInt(chw[0]), Integer.parseInt(chw[1]), Integer.parseInt(chw[2]),
+        Integer.parseInt(classes));
   }
 
   /** @return tags naming every setting that departs from the paper, so no run hides one */
