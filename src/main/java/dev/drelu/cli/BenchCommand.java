@@ -84,6 +84,9 @@ final class BenchCommand implements Callable<Integer> {
         "pgd-10 img/s", "apgd-ce-100 img/s", "square-1k img/s");
     List<ModelEntry> seen = new ArrayList<>();
     for (ModelEntry entry : pipeline.models()) {
+      if (entry.isExternal()) {
+        continue; // the bench times training, and an external model is never trained
+      }
       if (seen.stream().anyMatch(e -> e.model().architecture() == entry.model().architecture()
           && e.model().activation() == entry.model().activation())) {
         continue;

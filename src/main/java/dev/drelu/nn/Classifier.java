@@ -45,14 +45,23 @@ public final class Classifier implements AutoCloseable {
   private final ParameterStore store;
   private final List<CappedRelu> capped = new ArrayList<>();
   private final List<SeededDropout> dropouts = new ArrayList<>();
+  private final AutoCloseable owner; // what else holds the network (an external model's DJL Model), or null
 
   private Classifier(ModelSpec spec, InputShape input, Block block, Device device) {
+    this(spec, input, block, device, true, null);
+  }
+
+  private Classifier(ModelSpec spec, InputShape input, Block block, Device device, boolean initialise,
+      AutoCloseable owner) {
     TorchThreads.ensure(); // models are built on the thread that will run them
     this.spec = spec;
     this.input = input;
     this.manager = NDManager.newBaseManager(device);
     this.block = block;
-    block.initialize(manager, DataType.FLOAT32, new Shape(1, input.channels(), input.height(), input.width()));
+    this.owner = owner;
+    if (initialise) {
+      block.initialize(manager, DataType.FLOAT32, new Shape(1, input.channels(), input.height(), input.width()));
+    }
     this.store = new ParameterStore(manager, false);
     collect(block);
   }
@@ -132,6 +141,14 @@ public final class Classifier implements AutoCloseable {
    */
   public static Classifier fromBlock(Block block, InputShape input, Device device) {
     return new Classifier(null, input, block, device);
+  }
+
+  /**
+   * Wraps a network whose parameters are already loaded (an external TorchScript model, see
+   * {@link TorchScriptClassifier}): nothing is initialised, and {@code owner} is closed with it.
+   */
+  static Classifier ofLoaded(Block block, InputShape input, Device device, AutoCloseable owner) {
+    return new Classifier(null, input, block, device, false, owner);
   }
 
   private void collect(Block b) {
@@ -397,7 +414,7 @@ public final class Classifier implements AutoCloseable {
     return block;
   }
 
-  /** @return the spec it was built from, or null for {@link #fromBlock} */
+  /** @return the spec it was built from, or null for {@link #fromBlock} and external models */
   public ModelSpec spec() {
     return spec;
   }
@@ -414,5 +431,12 @@ public final class Classifier implements AutoCloseable {
   @Override
   public void close() {
     manager.close();
+    if (owner != null) {
+      try {
+        owner.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot release the external model: " + e.getMessage(), e);
+      }
+    }
   }
 }

@@ -10,13 +10,10 @@ import dev.drelu.data.ImageDataset;
 import dev.drelu.nn.Classifier;
 import dev.drelu.nn.Devices;
 import dev.drelu.store.ArtifactRef;
-import dev.drelu.store.Json;
-import dev.drelu.train.ModelCard;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Runs one attack on one trained model over the test set; writes per-example results. */
+/** Runs one attack on one trained (or imported) model over the test set; writes per-example results. */
 public final class AttackStage {
   static final String RESULTS = "results.arrow";
 
@@ -33,9 +30,7 @@ public final class AttackStage {
   }
 
   private static Classifier load(StageRunner runner, String modelKey, Device device) throws java.io.IOException {
-    Path dir = runner.store().location(Stage.TRAIN.key(), modelKey);
-    ModelCard card = Json.CANONICAL.readValue(dir.resolve(TrainStage.CARD).toFile(), ModelCard.class);
-    return Classifier.load(card.model(), card.input(), dir.resolve(TrainStage.PARAMS), device);
+    return TrainedModels.load(runner.store().location(Stage.TRAIN.key(), modelKey), device);
   }
 
   /** @return the attack result artifact */

@@ -43,9 +43,8 @@ public final class DiagnoseStage {
       List<Diagnostics.Run> list = new ArrayList<>();
       firstKey.forEach((name, key) -> list.add(new Diagnostics.Run(task.attacks().get(key), task.roles().get(key),
           AttackOutcome.concat(shards.get(name)))));
-      ModelCard card = Json.CANONICAL.readValue(
-          runner.store().location(Stage.TRAIN.key(), task.modelKey()).resolve(TrainStage.CARD).toFile(), ModelCard.class);
-      double probabilityLike = probabilityLikeShare(task, runner, card);
+      ModelCard card = TrainedModels.card(runner.store().location(Stage.TRAIN.key(), task.modelKey()));
+      double probabilityLike = probabilityLikeShare(task, runner);
       Diagnostics.Report report = Diagnostics.of(list, card.input().numClasses(), probabilityLike);
       Json.CANONICAL.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(REPORT).toFile(), report);
       Map<String, String> summary = new TreeMap<>();
@@ -64,15 +63,14 @@ public final class DiagnoseStage {
     });
   }
 
-  private double probabilityLikeShare(Tasks.Diagnose task, StageRunner runner, ModelCard card) throws IOException {
+  private double probabilityLikeShare(Tasks.Diagnose task, StageRunner runner) throws IOException {
     ImageDataset test = datasets.read(
         runner.store().location(Stage.PREPARE.key(), task.datasetKey()).resolve(PrepareStage.TEST));
     if (task.examples() > 0) {
       test = test.head(task.examples());
     }
     Path dir = runner.store().location(Stage.TRAIN.key(), task.modelKey());
-    try (Classifier model = Classifier.load(card.model(), card.input(), dir.resolve(TrainStage.PARAMS),
-        Devices.resolve(runner.context().device()))) {
+    try (Classifier model = TrainedModels.load(dir, Devices.resolve(runner.context().device()))) {
       return LogitsCheck.probabilityLikeShare(model, test, 256);
     }
   }

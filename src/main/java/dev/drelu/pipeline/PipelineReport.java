@@ -14,7 +14,6 @@ import dev.drelu.stats.StatsParams;
 import dev.drelu.stats.StatsText;
 import dev.drelu.stats.Statistics;
 import dev.drelu.stats.StatsResult;
-import dev.drelu.store.Json;
 import dev.drelu.train.ModelCard;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -49,9 +48,17 @@ final class PipelineReport {
     List<SweepTable.Point> eps = new ArrayList<>();
     List<SweepTable.Point> lambda = new ArrayList<>();
     ReportInput.Builder input = ReportInput.builder().setTitle("drelu: " + pipeline).setPipeline(pipeline);
+    int trained = 0;
     for (SummaryTable.Row r : table.rows()) {
       Path modelDir = runner.store().location(Stage.TRAIN.key(), r.modelKey());
-      ModelCard card = Json.CANONICAL.readValue(modelDir.resolve(TrainStage.CARD).toFile(), ModelCard.class);
+      ModelCard card = TrainedModels.card(modelDir);
+      if (card.isExternal()) {
+        // not a cell of the architecture x method grid the statistics compare, and no training
+        // curves: its numbers are in the summary table; its masking checks are shown below
+        addMasking(input, r, diagnoses.get(r.modelKey()));
+        continue;
+      }
+      trained++;
       String arch = card.model().architecture().key();
       String method = method(card.name());
       String seed = Long.toString(card.training().seed());
@@ -76,17 +83,14 @@ final class PipelineReport {
           eps.add(new SweepTable.Point(arch, method, p.straightThrough() ? "straight-through" : "plain", p.epsilon(),
               p.accuracy(), seed));
         }
-        for (Diagnostics.Check c : d.checks()) {
-          if (c.passed() != null) {
-            input.addMasking(new MaskingDiagnostic(r.model(), c.name(), c.value(),
-                c.passed() ? "" : "possible gradient masking: " + c.detail()));
-          }
-        }
       }
+      addMasking(input, r, d);
     }
     if (rows.isEmpty()) {
-      Files.writeString(dir.resolve(STATISTICS), "No statistics or report: no attack ran, so there is no test accuracy.\n",
-          StandardCharsets.UTF_8);
+      Files.writeString(dir.resolve(STATISTICS), trained == 0
+          ? "No statistics or report: they compare the models drelu trains, and this pipeline has only external"
+              + " ones; their numbers are in the summary table.\n"
+          : "No statistics or report: no attack ran, so there is no test accuracy.\n", StandardCharsets.UTF_8);
       return null;
     }
     AccuracyTable accuracy;
@@ -118,6 +122,18 @@ final class PipelineReport {
       input.optLambdaSweep(new SweepTable("lambda", lambda));
     }
     return ReportWriter.write(input.build(), dir.resolve(DIR));
+  }
+
+  private static void addMasking(ReportInput.Builder input, SummaryTable.Row r, Diagnostics.Report d) {
+    if (d == null) {
+      return;
+    }
+    for (Diagnostics.Check c : d.checks()) {
+      if (c.passed() != null) {
+        input.addMasking(new MaskingDiagnostic(r.model(), c.name(), c.value(),
+            c.passed() ? "" : "possible gradient masking: " + c.detail()));
+      }
+    }
   }
 
   /** "cnn-drelu-quick" -> "drelu-quick": the method is the name without its architecture word. */

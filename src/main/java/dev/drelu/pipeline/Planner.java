@@ -34,6 +34,10 @@ public final class Planner {
     List<Tasks.Train> train = new ArrayList<>();
     List<Tasks.Train> naturals = new ArrayList<>(); // the models AT continues, when no spec model is one
     for (ModelEntry m : spec.models()) {
+      if (m.isExternal()) {
+        train.add(Tasks.Train.imported(prepare.key(), m)); // no seed changes a file's weights
+        continue;
+      }
       for (long seed : spec.seeds()) {
         AdversarialTraining adv = m.training().adversarial();
         String init = null;
@@ -52,6 +56,11 @@ public final class Planner {
       Map<String, Tasks.Attack> ofModel = new LinkedHashMap<>(); // by key: a sweep point may equal a spec attack
       for (Map.Entry<AttackParams, Diagnostics.Role> run : runs(spec)) {
         AttackParams a = run.getKey();
+        if (a.source() == AttackSource.RELU_TWIN && t.entry().isExternal()) {
+          // an external file has no ReLU twin drelu could train (its architecture is the file's
+          // own): the transfer attack is skipped, and the table shows "-" for it
+          continue;
+        }
         String source = a.source() == AttackSource.RELU_TWIN ? twin(t, train, twins).key() : t.key();
         for (int shard = 0; shard < spec.evaluation().shards(); shard++) {
           Tasks.Attack task = Tasks.Attack.of(t, source, a, spec.evaluation(), shard, run.getValue());
@@ -225,6 +234,9 @@ public final class Planner {
       note = "checkpoint in " + store.workDir(task.stage().key(), task.key());
     } else {
       action = Plan.Action.RUN;
+    }
+    if (note.isEmpty() && task instanceof Tasks.Train t && t.entry().isExternal()) {
+      note = "imports TorchScript " + t.entry().torchscript().path() + " (evaluated, not trained)";
     }
     return new Plan.Step(task.stage(), task.label(), task.key(), action, note);
   }

@@ -60,8 +60,11 @@ public final class Tasks {
     }
   }
 
-  /** Train one model with one seed on a prepared dataset. */
   /**
+   * Train one model with one seed on a prepared dataset; or, for an external model, import its
+   * TorchScript file into the store (checked against the dataset, never trained).
+   *
+   * @param seed the training seed; 0 for an external model, which no seed changes
    * @param initFromKey a trained model to start from (AT as the paper runs it continues the
    *     natural model), or null to start from fresh weights
    */
@@ -69,6 +72,14 @@ public final class Tasks {
       implements StageTask {
     static Train of(String datasetKey, ModelEntry entry, long seed) {
       return of(datasetKey, entry, seed, null);
+    }
+
+    /** The import of an external model: one task whatever the seeds, keyed by the file's content. */
+    static Train imported(String datasetKey, ModelEntry entry) {
+      if (!entry.isExternal()) {
+        throw new IllegalArgumentException("only an external model is imported, but " + entry.name() + " is trained");
+      }
+      return of(datasetKey, entry, 0, null);
     }
 
     static Train of(String datasetKey, ModelEntry entry, long seed, String initFromKey) {
@@ -83,12 +94,16 @@ public final class Tasks {
 
     @Override
     public String label() {
-      return entry.name() + " s" + seed;
+      return entry.isExternal() ? entry.name() : entry.name() + " s" + seed;
     }
 
     @Override
     public Map<String, Object> params() {
       Map<String, Object> p = new TreeMap<>();
+      if (entry.isExternal()) {
+        p.put("torchscript", asMap(entry.torchscript())); // the content hash; the path is left out
+        return p;
+      }
       p.put("model", asMap(entry.model()));
       p.put("training", asMap(entry.training().withSeed(seed)));
       return p;

@@ -10,6 +10,8 @@ import dev.drelu.nn.Classifier;
 import dev.drelu.nn.Devices;
 import dev.drelu.nn.InputShape;
 import dev.drelu.nn.ModelSpec;
+import dev.drelu.nn.TorchScriptClassifier;
+import dev.drelu.nn.TorchScriptFile;
 import dev.drelu.store.ArtifactRef;
 import dev.drelu.store.Json;
 import dev.drelu.tracking.MetricPoint;
@@ -32,16 +34,25 @@ import java.util.TreeMap;
 /**
  * Trains one model with one seed. Checkpoints live in the store's work folder for this key,
  * so running the same pipeline again after a kill resumes the interrupted training.
+ *
+ * <p>An external model is imported instead: its TorchScript file is checked against the dataset
+ * and copied into the artifact under its content key, with a card and no training history, so
+ * the stages after this one read it from the store like any trained model.
  */
 public final class TrainStage {
   static final String PARAMS = "model.params";
   static final String CARD = "model.json";
   static final String HISTORY = "history.csv";
+  /** An imported external model's TorchScript file. */
+  static final String TORCHSCRIPT = "model.pt";
 
   private final DatasetCache datasets = new DatasetCache();
 
-  /** @return the trained model artifact */
+  /** @return the trained (or imported) model artifact */
   public ArtifactRef run(Tasks.Train task, StageRunner runner) throws Exception {
+    if (task.entry().isExternal()) {
+      return runner.execute(task, (dir, runId) -> importExternal(task, runner, dir, runId));
+    }
     Path work = runner.store().workDir(Stage.TRAIN.key(), task.key());
     if (runner.context().cache().policy(Stage.TRAIN) == StagePolicy.FORCE) {
       FileTrees.deleteTree(work); // a forced run starts from scratch, not from an old checkpoint
@@ -125,6 +136,57 @@ public final class TrainStage {
       summary.put("device", device.toString());
       return summary;
     }
+  }
+
+  /**
+   * Checks the external model on the dataset's input shape, then copies it into the artifact. The
+   * copy must still be the content the spec hashed: the key names that content, not the path.
+   */
+  private Map<String, String> importExternal(Tasks.Train task, StageRunner runner, Path dir, String runId)
+      throws IOException {
+    TorchScriptFile file = task.entry().torchscript();
+    Path source = Path.of(file.path());
+    InputShape shape = inputShape(runner, task.datasetKey());
+    Device device = Devices.resolve(runner.context().device());
+    runner.tracker().setTags(runId, Map.of("drelu.torchscript_source", source.toString()));
+    long parameters;
+    try (Classifier model = TorchScriptClassifier.load(source, shape, device)) {
+      parameters = model.storedParameterCount();
+    }
+    Path copy = dir.resolve(TORCHSCRIPT);
+    Files.copy(source, copy);
+    String sha256 = Classifier.checkpointSha256(copy);
+    if (!sha256.equals(file.sha256())) {
+      throw new IOException(source + " changed since the spec was loaded (sha256 " + sha256 + ", expected "
+          + file.sha256() + "); load the spec again");
+    }
+    ModelCard card = ModelCard.external(task.entry().name(), file, shape, device.toString());
+    Json.CANONICAL.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(CARD).toFile(), card);
+    Progress.say("train " + task.label(), "imported " + source + " (TorchScript, evaluated as given)");
+    Map<String, String> summary = new TreeMap<>();
+    summary.put("torchscript_sha256", sha256);
+    summary.put("parameters", Long.toString(parameters));
+    summary.put("device", device.toString());
+    return summary;
+  }
+
+  /**
+   * @return the prepared dataset's image shape and classes, from its manifest: an import needs no
+   *     images, and a large training split would take long to read for nothing
+   */
+  private InputShape inputShape(StageRunner runner, String datasetKey) throws IOException {
+    Path data = runner.store().location(Stage.PREPARE.key(), datasetKey);
+    Map<String, String> summary = runner.store().manifest(new ArtifactRef(Stage.PREPARE.key(), datasetKey,
+        data.toString(), Map.of())).summary();
+    String shape = summary.get("shape");
+    String classes = summary.get("classes");
+    if (shape == null || classes == null || !shape.matches("\\d+x\\d+x\\d+")) {
+      ImageDataset validation = datasets.read(data.resolve(PrepareStage.VALIDATION)); // a manifest without them
+      return new InputShape(validation.channels(), validation.height(), validation.width(), validation.numClasses());
+    }
+    String[] chw = shape.split("x");
+    return new InputShape(Integer.parseInt(chw[0]), Integer.parseInt(chw[1]), Integer.parseInt(chw[2]),
+        Integer.parseInt(classes));
   }
 
   /** @return tags naming every setting that departs from the paper, so no run hides one */

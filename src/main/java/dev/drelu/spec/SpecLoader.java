@@ -12,6 +12,7 @@ import dev.drelu.nn.ActivationKind;
 import dev.drelu.nn.Architecture;
 import dev.drelu.nn.ModelSpec;
 import dev.drelu.nn.Placement;
+import dev.drelu.nn.TorchScriptFile;
 import dev.drelu.train.AdversarialTraining;
 import dev.drelu.train.TrainingParams;
 import java.nio.file.Files;
@@ -45,7 +46,9 @@ public final class SpecLoader {
       List.of("method", "epsilon", "steps", "step-size", "beta", "from-natural", "epochs");
   static final List<String> MODEL_KEYS = List.of("name", "architecture", "hidden", "head-units", "dropout",
       "activation", "placement", "cap-init", "fixed-cap", "input-conv-filters", "width", "depth", "init-from",
-      "training");
+      "training", "torchscript");
+  /** The keys a model entry that names a TorchScript file may have: the file holds everything else. */
+  static final List<String> EXTERNAL_MODEL_KEYS = List.of("name", "torchscript");
   static final List<String> ATTACK_KEYS = List.of("name", "method", "norm", "epsilon", "steps", "step-size",
       "random-start", "restarts", "rho", "momentum", "targets", "confidence", "binary-search-steps",
       "learning-rate", "initial-const", "queries", "p-init", "all-positions", "straight-through", "source", "seed");
@@ -99,6 +102,14 @@ public final class SpecLoader {
         // reported where the spec lists it: the item path is a key of the spec, not of the model's file
         errors.add(root.file(), item.line(), item.path(), "model name '" + entry.name() + "' is used twice (also by "
             + first + "); names must be unique: give one a 'name:' (a model in its own file is named after the file)");
+      } else if (entry != null && entry.isExternal()) {
+        // two names for one file content would share a cache key, as two identical trainings would
+        String same = modelContents.putIfAbsent(List.of("torchscript", entry.torchscript().sha256()), item.path());
+        if (same != null) {
+          errors.add(root.file(), item.line(), item.path(), "model '" + entry.name() + "' is the same TorchScript file"
+              + " content as " + same + " (sha256 " + entry.torchscript().sha256() + "); remove one");
+        }
+        models.add(entry);
       } else if (entry != null) {
         // two names for one training would share a cache key: trained once, and raced for
         String same = modelContents.putIfAbsent(List.of(entry.model(), entry.training()), item.path());
@@ -119,7 +130,7 @@ public final class SpecLoader {
       }
       List<ModelEntry> swept = new ArrayList<>();
       for (ModelEntry e : models) {
-        if (e.model().activation() != ActivationKind.DRELU) {
+        if (e.isExternal() || e.model().activation() != ActivationKind.DRELU) {
           swept.add(e);
           continue;
         }
@@ -326,6 +337,9 @@ public final class SpecLoader {
   }
 
   static ModelEntry model(YamlMap m, TrainingParams pipelineTraining) {
+    if (m.has("torchscript")) {
+      return external(m);
+    }
     int before = m.errors().count();
     m.rejectUnknownKeys(MODEL_KEYS);
     Architecture arch = m.has("architecture") ? m.parsed("architecture", null, Architecture::parse) : null;
@@ -388,6 +402,54 @@ public final class SpecLoader {
     // a model in its own file is named after the file; an inline one after what it is
     String name = givenName != null ? givenName : m.isFileRoot() ? stem(m.file()) : spec.label().replace('/', '-');
     return new ModelEntry(name, spec, training);
+  }
+
+  /**
+   * A model entry that names an external TorchScript file ({@code torchscript: path}, relative to
+   * the file that names it). Only a name may go with it: architecture, activation and training
+   * belong to the file, which drelu evaluates as given. The file's content hash, not its path,
+   * enters the cache key.
+   */
+  static ModelEntry external(YamlMap m) {
+    int before = m.errors().count();
+    m.rejectUnknownKeys(MODEL_KEYS);
+    for (String key : m.keys()) {
+      if (MODEL_KEYS.contains(key) && !EXTERNAL_MODEL_KEYS.contains(key)) {
+        m.error(key, "does not apply to a torchscript model: the file holds the whole network and its weights,"
+            + " and drelu evaluates it as given, without training it (its keys: "
+            + String.join(", ", EXTERNAL_MODEL_KEYS) + ")");
+      }
+    }
+    String given = m.string("torchscript", null);
+    TorchScriptFile torchscript = null;
+    if (given == null || given.isBlank()) {
+      m.error("torchscript", "must name a TorchScript file (written by torch.jit.save), relative to "
+          + m.file().getParent());
+    } else {
+      Path file = m.file().getParent().resolve(given).normalize();
+      if (!Files.isRegularFile(file)) {
+        m.error("torchscript", "file not found: " + file + " (paths are relative to " + m.file().getParent()
+            + "; give a file written by torch.jit.save)");
+      } else {
+        try {
+          String problem = TorchScriptFile.archiveProblem(file);
+          if (problem != null) {
+            m.error("torchscript", file + " " + problem);
+          } else {
+            torchscript = TorchScriptFile.of(file);
+          }
+        } catch (java.io.IOException e) {
+          m.error("torchscript", "cannot read " + file + ": " + e.getMessage());
+        }
+      }
+    }
+    String givenName = m.string("name", null);
+    if (torchscript == null || m.errors().count() != before) {
+      return null;
+    }
+    // like a trained model: named after its own YAML file, or inline after what it is (the .pt file)
+    String name = givenName != null ? givenName : m.isFileRoot() ? stem(m.file()) : stem(Path.of(torchscript.path()));
+    return ModelEntry.external(name, torchscript);
   }
 
   static AttackParams attack(YamlMap m) {

@@ -1,0 +1,120 @@
+package dev.drelu.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes Python pickle protocol 2 opcodes, the subset TorchScript's unpickler reads
+ * (torch/csrc/jit/serialization/unpickler.cpp): no memo, since nothing here is shared.
+ */
+final class PickleWriter {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+  PickleWriter() {
+    out.write(0x80); // PROTO
+    out.write(2); // libtorch reads protocol 2 only
+  }
+
+  /** GLOBAL: "module\nname\n"; libtorch resolves __torch__.* classes from the archive's code/. */
+  PickleWriter global(String module, String name) {
+    out.write('c');
+    ascii(module + "\n" + name + "\n");
+    return this;
+  }
+
+  PickleWriter mark() {
+    out.write('(');
+    return this;
+  }
+
+  /** TUPLE: everything since the last mark. */
+  PickleWriter tuple() {
+    out.write('t');
+    return this;
+  }
+
+  PickleWriter emptyTuple() {
+    out.write(')');
+    return this;
+  }
+
+  PickleWriter emptyDict() {
+    out.write('}');
+    return this;
+  }
+
+  /** SETITEMS: the key-value pairs since the last mark go into the dict below the mark. */
+  PickleWriter setItems() {
+    out.write('u');
+    return this;
+  }
+
+  PickleWriter newObj() {
+    out.write(0x81);
+    return this;
+  }
+
+  PickleWriter build() {
+    out.write('b');
+    return this;
+  }
+
+  PickleWriter reduce() {
+    out.write('R');
+    return this;
+  }
+
+  /** BINPERSID: the tuple on the stack is a persistent id (a storage record of the archive). */
+  PickleWriter persistentId() {
+    out.write('Q');
+    return this;
+  }
+
+  PickleWriter bool(boolean b) {
+    out.write(b ? 0x88 : 0x89); // NEWTRUE, NEWFALSE
+    return this;
+  }
+
+  /** BININT: a signed 32-bit little-endian integer. */
+  PickleWriter integer(long v) {
+    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("integer must fit in 32 bits, but was: " + v);
+    }
+    out.write('J');
+    out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) v).array());
+    return this;
+  }
+
+  /** BINUNICODE: 32-bit little-endian length, then UTF-8. */
+  PickleWriter string(String s) {
+    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    out.write('X');
+    out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(utf8.length).array());
+    out.writeBytes(utf8);
+    return this;
+  }
+
+  /** A tuple of integers (a tensor's size or stride). */
+  PickleWriter intTuple(long[] values) {
+    if (values.length == 0) {
+      return emptyTuple();
+    }
+    mark();
+    for (long v : values) {
+      integer(v);
+    }
+    return tuple();
+  }
+
+  /** @return the pickle, closed with STOP */
+  byte[] finish() {
+    out.write('.');
+    return out.toByteArray();
+  }
+
+  private void ascii(String s) {
+    out.writeBytes(s.getBytes(StandardCharsets.US_ASCII));
+  }
+}
