@@ -328,6 +328,15 @@ class PlannerKeysTest {
     return new ModelSpec(Architecture.DENSE, List.of(16, 8), 8, 0.0, activation, Placement.HEAD, 2.0, 1.0, 4);
   }
 
+  @Test
+  void doubledBudgetRerunsPgdAndApgdButNotCwOrTheOneStepAndBlackBoxAttacks() throws Exception {
+    PipelineSpec spec = dev.drelu.spec.SpecLoader.load(java.nio.file.Path.of("pipelines/mnist-table-smoke.yaml"));
+    assertTrue(spec.diagnostics().doubleBudget());
+    java.util.List<String> doubled = Planner.runs(spec).stream()
+        .filter(r -> r.getValue() == dev.drelu.attack.Diagnostics.Role.DOUBLED).map(r -> r.getKey().name()).toList();
+    assertEquals(java.util.List.of("pgd-x2", "apgd-ce-x2", "apgd-dlr-x2", "pgd-bpda-x2", "pgd-transfer-x2"), doubled);
+  }
+
   private static TrainingParams training(double learningRate, double lambda) {
     return new TrainingParams(2, 16, learningRate, lambda, 0.5, 5, 10, TrainingParams.Monitor.TOTAL, 0.01, 1);
   }
