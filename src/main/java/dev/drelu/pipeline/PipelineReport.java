@@ -65,7 +65,12 @@ final class PipelineReport {
       if (!Double.isNaN(r.clean())) { // NaN: no attack ran, so no test accuracy was measured
         rows.add(new AccuracyTable.Row(arch, method, "clean", r.clean(), seed));
       }
-      r.accuracy().forEach((attack, acc) -> rows.add(new AccuracyTable.Row(arch, method, attack, acc, seed)));
+      for (String attack : table.attacks()) { // the spec's order, so the paper table's columns follow it
+        Double acc = r.accuracy().get(attack);
+        if (acc != null && !Double.isNaN(acc)) {
+          rows.add(new AccuracyTable.Row(arch, method, attack, acc, seed));
+        }
+      }
       if (!Double.isNaN(r.worstCase())) {
         rows.add(new AccuracyTable.Row(arch, method, "worst-case", r.worstCase(), seed));
       }

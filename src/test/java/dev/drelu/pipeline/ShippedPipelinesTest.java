@@ -84,6 +84,15 @@ class ShippedPipelinesTest {
       }
       Path report = Path.of(r.summary().location(), "report", "index.html");
       assertTrue(Files.exists(report), file + ": the report");
+      // the paper-form table's columns: clean, then the attacks in the spec's order
+      String header = Files.readAllLines(report.resolveSibling("tables").resolve("accuracy.md")).get(0);
+      int at = header.indexOf("| clean |");
+      assertTrue(at > 0, file + ": " + header);
+      for (String attack : r.table().attacks()) {
+        int next = header.indexOf("| " + attack + " |", at);
+        assertTrue(next > at, file + ": " + attack + " out of the spec's order in " + header);
+        at = next;
+      }
       // as a person would open it: every plot loads, every table is there
       String probe = dev.drelu.testing.Chromium.probe(report, dir);
       assertTrue(probe.matches("images=\\d+ broken=0 \\[\\] tables=\\d+"), file + ": " + probe);
