@@ -197,7 +197,7 @@ public final class DatasetPreparer {
   }
 
   private static String hint(DatasetParams p) {
-    if (p.path() != null && p.path().contains("smoke-data")) {
+    if (SmokeData.folderOf(p.path()) != null) {
       return "this is a smoke variant's stand-in data: `./drelu smoke-data` writes it (from Fashion-MNIST)";
     }
     return switch (p.source()) {

@@ -3,6 +3,7 @@ package dev.drelu.pipeline;
 import dev.drelu.data.ArrowDatasets;
 import dev.drelu.data.DatasetPreparer;
 import dev.drelu.data.PreparedData;
+import dev.drelu.nn.InputShape;
 import dev.drelu.store.ArtifactRef;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,6 +14,9 @@ public final class PrepareStage {
   static final String VALIDATION = "validation.arrow";
   static final String TEST = "test.arrow";
   static final String GENERATED = "generated.arrow";
+  /** Manifest summary keys: the image shape (CxHxW) and the class count. */
+  static final String SHAPE = "shape";
+  static final String CLASSES = "classes";
 
   private PrepareStage() {}
 
@@ -33,9 +37,16 @@ public final class PrepareStage {
       summary.put("train_examples", Integer.toString(data.train().size()));
       summary.put("validation_examples", Integer.toString(data.validation().size()));
       summary.put("test_examples", Integer.toString(data.test().size()));
-      summary.put("shape", data.train().channels() + "x" + data.train().height() + "x" + data.train().width());
-      summary.put("classes", Integer.toString(data.train().numClasses()));
+      summary.put(SHAPE, data.train().channels() + "x" + data.train().height() + "x" + data.train().width());
+      summary.put(CLASSES, Integer.toString(data.train().numClasses()));
       return summary;
     });
+  }
+
+  /** @return the image shape and class count a prepared dataset's manifest summary records */
+  static InputShape inputShape(Map<String, String> summary) {
+    String[] chw = summary.get(SHAPE).split("x");
+    return new InputShape(Integer.parseInt(chw[0]), Integer.parseInt(chw[1]), Integer.parseInt(chw[2]),
+        Integer.parseInt(summary.get(CLASSES)));
   }
 }

@@ -170,23 +170,11 @@ public final class TrainStage {
     return summary;
   }
 
-  /**
-   * @return the prepared dataset's image shape and classes, from its manifest: an import needs no
-   *     images, and a large training split would take long to read for nothing
-   */
-  private InputShape inputShape(StageRunner runner, String datasetKey) throws IOException {
+  /** @return the prepared dataset's image shape and classes: an import needs no images */
+  private static InputShape inputShape(StageRunner runner, String datasetKey) throws IOException {
     Path data = runner.store().location(Stage.PREPARE.key(), datasetKey);
-    Map<String, String> summary = runner.store().manifest(new ArtifactRef(Stage.PREPARE.key(), datasetKey,
-        data.toString(), Map.of())).summary();
-    String shape = summary.get("shape");
-    String classes = summary.get("classes");
-    if (shape == null || classes == null || !shape.matches("\\d+x\\d+x\\d+")) {
-      ImageDataset validation = datasets.read(data.resolve(PrepareStage.VALIDATION)); // a manifest without them
-      return new InputShape(validation.channels(), validation.height(), validation.width(), validation.numClasses());
-    }
-    String[] chw = shape.split("x");
-    return new InputShape(Integer.parseInt(chw[0]), Integer.parseInt(chw[1]), Integer.parseInt(chw[2]),
-        Integer.parseInt(classes));
+    return PrepareStage.inputShape(runner.store().manifest(new ArtifactRef(Stage.PREPARE.key(), datasetKey,
+        data.toString(), Map.of())).summary());
   }
 
   /** @return tags naming every setting that departs from the paper, so no run hides one */
