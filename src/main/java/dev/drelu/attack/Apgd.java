@@ -1,5 +1,7 @@
 package dev.drelu.attack;
 
+import static dev.drelu.nn.Scalars.scalar;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -205,8 +207,8 @@ final class Apgd implements Attack {
     long[] broadcast = new long[x.getShape().dimension()];
     Arrays.fill(broadcast, 1);
     broadcast[0] = n;
-    NDArray lower = x.sub(eps);
-    NDArray upper = x.add(eps);
+    NDArray lower = x.sub(scalar(x, eps));
+    NDArray upper = x.add(scalar(x, eps));
 
     NDArray xAdv = x.add(manager.create(startNoise(x, exampleIndices, seed), x.getShape())).clip(0f, 1f);
     NDArray xBest = xAdv.duplicate();
@@ -243,7 +245,7 @@ final class Apgd implements Attack {
         NDArray previousMove = xAdv.sub(xOld);
         NDArray eta = manager.create(stepSize).reshape(broadcast);
         NDArray z = project(xAdv.add(direction(grad).mul(eta)), x, lower, upper, eps);
-        NDArray next = project(xAdv.add(z.sub(xAdv).mul(a)).add(previousMove.mul(1f - a)), x, lower, upper, eps);
+        NDArray next = project(xAdv.add(z.sub(xAdv).mul(scalar(x, a))).add(previousMove.mul(scalar(x, 1f - a))), x, lower, upper, eps);
 
         InputGradient.Evaluation e = InputGradient.of(model, next, lossFn, st);
         float[] lossNow = e.loss().toFloatArray();
@@ -348,7 +350,7 @@ final class Apgd implements Attack {
     if (params.norm() == Norm.LINF) {
       return grad.sign();
     }
-    return grad.div(Balls.perExampleL2(grad).add(1e-12f));
+    return grad.div(Balls.perExampleL2(grad).add(scalar(grad, 1e-12)));
   }
 
   /**
@@ -362,7 +364,7 @@ final class Apgd implements Attack {
     }
     NDArray delta = point.sub(x);
     NDArray length = Balls.perExampleL2(delta);
-    return x.add(delta.div(length.add(1e-12f)).mul(length.minimum(eps))).clip(0f, 1f);
+    return x.add(delta.div(length.add(scalar(length, 1e-12))).mul(length.minimum(scalar(length, eps)))).clip(0f, 1f);
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.drelu.attack;
 
+import static dev.drelu.nn.Scalars.scalar;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
@@ -28,7 +30,7 @@ final class Balls {
       delta = delta.clip(-eps, eps);
     } else {
       NDArray norms = perExampleL2(delta);
-      NDArray factor = norms.maximum(1e-12f).pow(-1).mul((float) eps).minimum(1f);
+      NDArray factor = norms.maximum(scalar(norms, 1e-12)).pow(scalar(norms, -1)).mul(scalar(norms, eps)).minimum(scalar(norms, 1));
       delta = delta.mul(factor);
     }
     return x.add(delta).clip(0f, 1f);
@@ -39,7 +41,7 @@ final class Balls {
     if (norm == Norm.LINF) {
       return grad.sign();
     }
-    return grad.mul(perExampleL2(grad).maximum(1e-12f).pow(-1));
+    return grad.mul(perExampleL2(grad).maximum(scalar(grad, 1e-12)).pow(scalar(grad, -1)));
   }
 
   /** @return N x 1 x 1 x ... per-example L2 norms, broadcastable against the batch */

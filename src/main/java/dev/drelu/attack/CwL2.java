@@ -1,5 +1,7 @@
 package dev.drelu.attack;
 
+import static dev.drelu.nn.Scalars.scalar;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -88,8 +90,8 @@ final class CwL2 implements Attack {
     try (NDManager work = x.getManager().newSubManager()) {
       NDArray target = work.create(clean, shape);
       // artanh((2x - 1) * 0.999999): the reference's shrink keeps 0 and 1 finite
-      NDArray t = target.sub(0.5f).mul(1.999999f);
-      NDArray w0 = t.add(1f).div(t.neg().add(1f)).log().mul(0.5f);
+      NDArray t = target.sub(scalar(target, 0.5)).mul(scalar(target, 1.999999f));
+      NDArray w0 = t.add(scalar(t, 1)).div(t.neg().add(scalar(t, 1))).log().mul(scalar(t, 0.5));
       NDArray oneHot = null;
       for (int outer = 0; outer < searchSteps; outer++) {
         if (searchSteps >= 10 && outer == searchSteps - 1) {
@@ -183,15 +185,15 @@ final class CwL2 implements Attack {
     NDArray oneHot = oneHotOrNull;
     model.setStraightThrough(straightThrough);
     try (Autograd autograd = Autograd.record()) {
-      adversarial = w.tanh().add(1f).div(2f);
+      adversarial = w.tanh().add(scalar(w, 1)).div(scalar(w, 2));
       logits = model.forward(adversarial, false);
       if (oneHot == null) {
         oneHot = target.getManager().create(labels).oneHot((int) logits.getShape().get(1));
       }
       l2Squared = adversarial.sub(target).square().reshape(n, -1).sum(new int[] {1});
       NDArray real = logits.mul(oneHot).sum(new int[] {1});
-      NDArray other = logits.sub(oneHot.mul(MASK)).max(new int[] {1});
-      NDArray f = real.sub(other).add((float) confidence).maximum(0f);
+      NDArray other = logits.sub(oneHot.mul(scalar(oneHot, MASK))).max(new int[] {1});
+      NDArray f = real.sub(other).add(scalar(real, confidence)).maximum(scalar(real, 0));
       NDArray loss = l2Squared.add(constants.mul(f)).sum();
       autograd.backward(loss);
     } finally {
@@ -220,10 +222,10 @@ final class CwL2 implements Attack {
     try (Autograd off = Autograd.off()) {
       NDArray g = w.getGradient();
       // float scalars: a double would promote the result to float64
-      m.muli((float) BETA1).addi(g.mul((float) (1 - BETA1)));
-      v.muli((float) BETA2).addi(g.square().muli((float) (1 - BETA2)));
+      m.muli(scalar(m, BETA1)).addi(g.mul(scalar(g, 1 - BETA1)));
+      v.muli(scalar(v, BETA2)).addi(g.square().muli(scalar(g, 1 - BETA2)));
       double rate = params.learningRate() * Math.sqrt(1 - Math.pow(BETA2, t)) / (1 - Math.pow(BETA1, t));
-      w.subi(m.mul((float) rate).div(v.sqrt().add((float) ADAM_EPSILON)));
+      w.subi(m.mul(scalar(m, rate)).div(v.sqrt().add(scalar(v, ADAM_EPSILON))));
       g.subi(g); // PyTorch accumulates gradients across backward calls
     }
   }

@@ -1,5 +1,7 @@
 package dev.drelu.attack;
 
+import static dev.drelu.nn.Scalars.scalar;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import dev.drelu.nn.Classifier;
@@ -23,7 +25,7 @@ final class Fgsm implements Attack {
     try (NDScope scope = new NDScope()) {
       NDArray grad = InputGradient.of(model, x, logits -> Losses.crossEntropy(logits, y), params.straightThrough())
           .gradient();
-      adv = x.add(grad.sign().mul((float) params.epsilon())).clip(0f, 1f);
+      adv = x.add(grad.sign().mul(scalar(x, params.epsilon()))).clip(0f, 1f);
       NDScope.unregister(adv);
     }
     int[] queries = new int[exampleIndices.length];

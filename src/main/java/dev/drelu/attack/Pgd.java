@@ -1,5 +1,7 @@
 package dev.drelu.attack;
 
+import static dev.drelu.nn.Scalars.scalar;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import dev.drelu.nn.Classifier;
@@ -36,7 +38,7 @@ final class Pgd implements Attack, Restarts.Seeded {
         NDArray grad = InputGradient.of(model, adv, logits -> Losses.crossEntropy(logits, y), params.straightThrough())
             .gradient();
         NDArray next = Balls.project(
-            adv.add(Balls.ascent(grad, params.norm()).mul((float) params.stepSize())), x, params.norm(), params.epsilon());
+            adv.add(Balls.ascent(grad, params.norm()).mul(scalar(x, params.stepSize()))), x, params.norm(), params.epsilon());
         NDScope.unregister(next);
         adv.close();
         adv = next;

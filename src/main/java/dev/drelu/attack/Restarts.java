@@ -1,5 +1,7 @@
 package dev.drelu.attack;
 
+import static dev.drelu.nn.Scalars.scalar;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.drelu.nn.Autograd;
@@ -53,7 +55,7 @@ final class Restarts implements Attack {
         }
       }
       NDArray mask = x.getManager().create(keepNew).reshape(broadcast(x));
-      chosen = run.adversarial().mul(mask).add(chosen.mul(mask.neg().add(1f)));
+      chosen = run.adversarial().mul(mask).add(chosen.mul(mask.neg().add(scalar(mask, 1))));
     }
     return new Result(chosen, queries);
   }

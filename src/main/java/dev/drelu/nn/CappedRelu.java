@@ -1,5 +1,7 @@
 package dev.drelu.nn;
 
+import static dev.drelu.nn.Scalars.scalar;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -108,12 +110,12 @@ public final class CappedRelu extends AbstractBlock {
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow();
-    NDArray relu = x.maximum(0f);
+    NDArray relu = x.maximum(scalar(x, 0));
     NDArray capped;
     if (cap == null) {
-      capped = relu.minimum(fixedCap);
+      capped = relu.minimum(scalar(relu, fixedCap));
     } else {
-      NDArray m = store.getValue(cap, x.getDevice(), training).maximum(0f);
+      NDArray m = store.getValue(cap, x.getDevice(), training).maximum(scalar(x, 0));
       // Results of ops on a parameter belong to the model's manager; move this one to the
       // batch's, or it would stay alive for the model's whole life (one leak per step).
       m.attach(x.getManager());

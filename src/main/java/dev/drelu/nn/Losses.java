@@ -1,5 +1,7 @@
 package dev.drelu.nn;
 
+import static dev.drelu.nn.Scalars.scalar;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 
@@ -50,8 +52,8 @@ public final class Losses {
     NDArray trueLogit = pick(logits, labels);
     // the best wrong logit is z_(2) when the label holds z_(1), else z_(1) (as the reference writes it)
     NDArray labelOnTop = logits.argMax(1).eq(labels.toType(DataType.INT64, false)).toType(DataType.FLOAT32, false);
-    NDArray bestOther = second.mul(labelOnTop).add(top.mul(labelOnTop.neg().add(1f)));
-    return trueLogit.sub(bestOther).div(top.sub(third).add(1e-12f)).neg();
+    NDArray bestOther = second.mul(labelOnTop).add(top.mul(labelOnTop.neg().add(scalar(logits, 1))));
+    return trueLogit.sub(bestOther).div(top.sub(third).add(scalar(logits, 1e-12))).neg();
   }
 
   /**
@@ -71,7 +73,7 @@ public final class Losses {
     NDArray top = sorted.get(":, {}", classes - 1);
     NDArray thirdAndFourth = sorted.get(":, {}", classes - 3).add(sorted.get(":, {}", classes - 4));
     return pick(logits, labels).sub(pick(logits, targets))
-        .div(top.sub(thirdAndFourth.mul(0.5f)).add(1e-12f)).neg();
+        .div(top.sub(thirdAndFourth.mul(scalar(logits, 0.5))).add(scalar(logits, 1e-12))).neg();
   }
 
   /** @return N values: logits[n, index[n]] */

@@ -1,5 +1,7 @@
 package dev.drelu.train;
 
+import static dev.drelu.nn.Scalars.scalar;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -78,12 +80,12 @@ public final class Adam implements AutoCloseable {
         NDArray m = firstMoments.get(i);
         NDArray v = secondMoments.get(i);
         // float scalars: a double would promote the result to float64
-        m.muli((float) BETA1).addi(g.mul((float) (1 - BETA1)));
-        v.muli((float) BETA2).addi(g.square().muli((float) (1 - BETA2)));
+        m.muli(scalar(m, BETA1)).addi(g.mul(scalar(g, 1 - BETA1)));
+        v.muli(scalar(v, BETA2)).addi(g.square().muli(scalar(g, 1 - BETA2)));
         double rate = isCap[i] ? capLearningRate : learningRate;
-        NDArray update = m.div((float) correction1)
-            .div(v.div((float) correction2).sqrt().add((float) EPSILON))
-            .mul((float) rate);
+        NDArray update = m.div(scalar(m, correction1))
+            .div(v.div(scalar(v, correction2)).sqrt().add(scalar(v, EPSILON)))
+            .mul(scalar(m, rate));
         w.subi(update);
         g.subi(g); // zero in place: getGradient() is a view of the parameter's gradient
       }

@@ -1,5 +1,7 @@
 package dev.drelu.train;
 
+import static dev.drelu.nn.Scalars.scalar;
+
 import ai.djl.ndarray.NDArray;
 import dev.drelu.nn.Autograd;
 import dev.drelu.nn.Classifier;
@@ -25,7 +27,7 @@ final class Trades implements Objective {
     NDArray adversarial = model.withFrozenParameters(() -> craft(model, x, batchSeed));
     NDArray natural = model.forward(x, true);
     NDArray robust = model.forward(adversarial, true);
-    NDArray loss = Losses.crossEntropy(natural, y).mean().add(kl(natural, robust).mul((float) settings.beta()));
+    NDArray loss = Losses.crossEntropy(natural, y).mean().add(kl(natural, robust).mul(scalar(natural, settings.beta())));
     return new Result(loss, natural);
   }
 
@@ -51,7 +53,7 @@ final class Trades implements Objective {
         autograd.backward(kl(target, model.forward(input, false)));
         grad = input.getGradient().duplicate();
       }
-      adv = adv.add(grad.sign().mul((float) settings.stepSize())).maximum(x.sub(eps)).minimum(x.add(eps)).clip(0f, 1f);
+      adv = adv.add(grad.sign().mul(scalar(x, settings.stepSize()))).maximum(x.sub(scalar(x, eps))).minimum(x.add(scalar(x, eps))).clip(0f, 1f);
     }
     return adv.stopGradient();
   }

@@ -1,5 +1,7 @@
 package dev.drelu.train;
 
+import static dev.drelu.nn.Scalars.scalar;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.drelu.data.GeneratedMix;
@@ -117,7 +119,7 @@ public final class Trainer {
         float ce;
         try (Autograd autograd = Autograd.record()) {
           Objective.Result r = objective.loss(model, x, y, epochSeed * 31 + b);
-          NDArray total = r.loss().add(model.capPenalty(batch).mul((float) params.lambda()));
+          NDArray total = r.loss().add(model.capPenalty(batch).mul(scalar(x, params.lambda())));
           loss = total.getFloat();
           ce = r.loss().getFloat();
           if (!Float.isFinite(loss)) {
