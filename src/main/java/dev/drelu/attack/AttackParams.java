@@ -63,11 +63,17 @@ public record AttackParams(
     @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean allPositions)
     implements Serializable {
 
+  /**
+   * What an attack's (and a model's) name may hold: names become MLflow metric and parameter
+   * names and table columns, and MLflow refuses most other characters.
+   */
+  public static final String NAME_PATTERN = "[a-z0-9][a-z0-9_.-]*";
+
   private static final Set<AttackMethod> APGD = EnumSet.of(AttackMethod.APGD_CE, AttackMethod.APGD_DLR, AttackMethod.APGD_T);
 
   public AttackParams {
     Checks.notBlank("name", name);
-    if (!name.matches("[a-z0-9][a-z0-9_.-]*")) {
+    if (!name.matches(NAME_PATTERN)) {
       throw new IllegalArgumentException("name must be lower-case letters, digits, '-', '_' or '.', but was: " + name);
     }
     if (norm == Norm.LINF) {
@@ -175,8 +181,10 @@ public record AttackParams(
   }
 
   public AttackParams withEpsilon(double e) {
-    // a sweep keeps the step size in proportion to the bound
-    return toBuilder().epsilon(e).stepSize(epsilon > 0 ? stepSize * e / epsilon : Double.NaN).build();
+    // a sweep keeps the step size in proportion to the bound; from a zero bound there is no
+    // proportion, so the default (2.5 * eps / steps) applies
+    Builder b = toBuilder().epsilon(e);
+    return (epsilon > 0 ? b.stepSize(stepSize * e / epsilon) : b.defaultStepSize()).build();
   }
 
   public AttackParams withName(String n) {
@@ -195,9 +203,11 @@ public record AttackParams(
     private final AttackMethod method;
     private String name;
     private Norm norm = Norm.LINF;
-    private double epsilon = Double.NaN;
+    /** Null until set: the bound has no default. */
+    private Double epsilon;
     private int steps;
-    private double stepSize = Double.NaN;
+    /** Null: 2.5 * eps / steps (Madry et al.), resolved in {@link #build}. */
+    private Double stepSize;
     private boolean randomStart = true;
     private int restarts = 1;
     private double rho = 0.75;
@@ -230,10 +240,12 @@ public record AttackParams(
 
     public Builder name(String v) { name = v; return this; }
     public Builder norm(Norm v) { norm = v; return this; }
-    public Builder epsilon(double v) { epsilon = v; return this; }
+    public Builder epsilon(double v) { epsilon = finite("epsilon", v); return this; }
     public Builder steps(int v) { steps = v; return this; }
-    /** NaN: 2.5 * eps / steps (Madry et al.). */
-    public Builder stepSize(double v) { stepSize = v; return this; }
+    /** An explicit step; {@link #defaultStepSize} goes back to 2.5 * eps / steps (Madry et al.). */
+    public Builder stepSize(double v) { stepSize = finite("step-size", v); return this; }
+    /** Unsets the step: {@link #build} uses 2.5 * eps / steps (Madry et al.). */
+    public Builder defaultStepSize() { stepSize = null; return this; }
     public Builder randomStart(boolean v) { randomStart = v; return this; }
     public Builder restarts(int v) { restarts = v; return this; }
     public Builder rho(double v) { rho = v; return this; }
@@ -251,17 +263,28 @@ public record AttackParams(
     public Builder allPositions(boolean v) { allPositions = v; return this; }
 
     /**
+     * NaN once meant "unset" here, so a NaN from anywhere silently became the default; unset is
+     * null now, and NaN or an infinity is refused where it is set.
+     */
+    private static double finite(String key, double v) {
+      if (!Double.isFinite(v)) {
+        throw new IllegalArgumentException(key + " must be a finite number, but was: " + v);
+      }
+      return v;
+    }
+
+    /**
      * @throws IllegalArgumentException if epsilon is missing or any setting is out of range
      */
     public AttackParams build() {
-      if (Double.isNaN(epsilon)) {
+      if (epsilon == null) {
         throw new IllegalArgumentException("epsilon must be set (the " + norm.key() + " bound)");
       }
       List<String> keys = applicableKeys(method);
       boolean iterative = keys.contains("steps");
       return new AttackParams(name, method, norm, epsilon,
           iterative ? steps : 1,
-          keys.contains("step-size") ? (Double.isNaN(stepSize) ? 2.5 * epsilon / steps : stepSize) : 0,
+          keys.contains("step-size") ? (stepSize == null ? 2.5 * epsilon / steps : stepSize) : 0,
           keys.contains("random-start") && randomStart,
           keys.contains("restarts") ? restarts : 1,
           keys.contains("rho") ? rho : 0,

@@ -67,6 +67,15 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // before anything is built or measured: a zero here used to divide by zero or train nothing
+    new OptionChecks()
+        .atLeast("--steps", steps, 1, "training steps per epoch")
+        .atLeast("--epochs", epochs, 1, "memory is sampled after each")
+        .atLeast("--batch-size", batchSize, 1, "images per training step")
+        .atLeast("--attack-images", attackImages, 1, "images per timed attack")
+        .atLeast("--memory-images", memoryImages, 0, "0 skips the memory watch")
+        .atLeast("--torch-threads", torchThreads, 1, "PyTorch intra-op threads")
+        .throwIfAny(command);
     System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(torchThreads));
     System.setProperty("ai.djl.offline", "true");
     Path specPath = spec != null ? spec

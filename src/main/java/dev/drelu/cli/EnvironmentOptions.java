@@ -54,6 +54,44 @@ final class EnvironmentOptions {
   @Option(names = "--verbose", description = "stack traces on errors")
   boolean verbose;
 
+  /**
+   * Refuses bad values before any work starts: {@code --torch-threads -1} used to reach PyTorch,
+   * {@code --parallelism 0} failed after the spec was read and the smoke data written, and a
+   * misspelt stage or device only failed inside a stage.
+   *
+   * @throws picocli.CommandLine.ParameterException listing every bad value
+   */
+  void validate(picocli.CommandLine.Model.CommandSpec command) {
+    OptionChecks checks = new OptionChecks()
+        .atLeast("--torch-threads", torchThreads, 1, "PyTorch threads per task")
+        .atLeast("--parallelism", parallelism, 1, "tasks run at once");
+    if (!runner.toLowerCase(java.util.Locale.ROOT).matches("direct|flink")) {
+      checks.add("--runner must be direct or flink, but was: " + runner);
+    }
+    if (!device.strip().toLowerCase(java.util.Locale.ROOT).matches("auto|cpu|gpu(:\\d{1,4})?")) {
+      checks.add("--device must be auto, cpu, gpu or gpu:N (N a GPU number), but was: " + device);
+    }
+    List<String> stages = new ArrayList<>();
+    if (only != null) {
+      stages.add(only);
+    }
+    if (from != null) {
+      stages.add(from);
+    }
+    stages.addAll(force);
+    for (String stage : stages) {
+      try {
+        Stage.parse(stage);
+      } catch (IllegalArgumentException e) {
+        checks.add(e.getMessage());
+      }
+    }
+    if (store != null && java.nio.file.Files.exists(store) && !java.nio.file.Files.isDirectory(store)) {
+      checks.add("--store must be a folder, but " + store + " is a file");
+    }
+    checks.throwIfAny(command);
+  }
+
   /** Sets the torch thread count; must run before the engine starts. */
   void applyThreads() {
     Progress.setQuiet(quiet);

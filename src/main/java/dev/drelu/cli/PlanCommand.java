@@ -26,6 +26,7 @@ final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    env.validate(command);
     PipelineSpec pipeline = SpecLoader.load(spec);
     SmokeDataCommand.ensureFor(pipeline, command.commandLine().getErr());
     Plan plan = Planner.plan(pipeline, new ArtifactStore(env.storePath()), env.cacheControl());

@@ -22,6 +22,7 @@ final class QuickstartCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    env.validate(command);
     env.applyThreads();
     Path root = Path.of(System.getProperty("drelu.project.root", "."));
     Path spec = root.resolve("pipelines/quickstart.yaml");

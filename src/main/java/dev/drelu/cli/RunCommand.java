@@ -26,6 +26,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    env.validate(command);
     env.applyThreads();
     PipelineSpec pipeline = SpecLoader.load(spec);
     SmokeDataCommand.ensureFor(pipeline, command.commandLine().getErr());

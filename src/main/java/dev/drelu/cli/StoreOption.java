@@ -10,6 +10,10 @@ final class StoreOption {
   Path store;
 
   Path path() {
+    if (store != null && java.nio.file.Files.exists(store) && !java.nio.file.Files.isDirectory(store)) {
+      // an IllegalArgumentException is printed as "drelu: <message>" with exit code 2
+      throw new IllegalArgumentException("--store must be a folder, but " + store + " is a file");
+    }
     return store != null ? store : DreluHome.get().resolve("store");
   }
 }

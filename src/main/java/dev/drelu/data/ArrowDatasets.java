@@ -180,7 +180,8 @@ public final class ArrowDatasets {
         if (v.getNullCount() > 0) {
           throw new DatasetFormatException(
               file, "expected no nulls, got " + v.getNullCount() + " in column \"" + v.getName()
-                  + "\" of the batch starting at row " + rows);
+                  + "\" of the batch starting at row " + rows
+                  + ArrowIo.recompute(file)); // drelu never writes nulls: the file is damaged
         }
       }
       int[] idx = new int[n];
@@ -216,7 +217,7 @@ public final class ArrowDatasets {
       try {
         return new ImageDataset(px, lab, idx, channels, height, width, numClasses);
       } catch (IllegalArgumentException e) {
-        throw new DatasetFormatException(file, "invalid image dataset: " + e.getMessage(), e);
+        throw new DatasetFormatException(file, "invalid image dataset: " + e.getMessage() + ArrowIo.recompute(file), e);
       }
     }
   }

@@ -98,10 +98,13 @@ final class ArrowIo {
       for (ArrowBlock block : blocks) {
         try {
           reader.loadRecordBatch(block);
+          visitor.batch(root);
+        } catch (DatasetFormatException e) {
+          throw e;
         } catch (IOException | RuntimeException e) {
+          // a batch whose buffers do not hold what its header says fails while it is loaded or read
           throw corrupt(file, e);
         }
-        visitor.batch(root);
       }
     }
   }
@@ -133,7 +136,7 @@ final class ArrowIo {
         throw new DatasetFormatException(
             file,
             "truncated: expected an Arrow IPC file ending with the footer and magic \"ARROW1\","
-                + " got " + size + " bytes without them");
+                + " got " + size + " bytes without them" + recompute(file));
       }
     }
   }
@@ -152,7 +155,17 @@ final class ArrowIo {
 
   private static DatasetFormatException corrupt(Path file, Exception e) {
     return new DatasetFormatException(
-        file, "corrupt Arrow IPC file: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        file, "corrupt Arrow IPC file: " + e.getClass().getSimpleName() + ": " + e.getMessage() + recompute(file), e);
+  }
+
+  /**
+   * What to do about a damaged Arrow file: drelu's Arrow files are store artifacts, which a run
+   * recomputes when their folder is gone.
+   */
+  static String recompute(Path file) {
+    Path folder = file.toAbsolutePath().getParent();
+    return "; the file is damaged: delete its artifact folder " + folder + " and run the pipeline again to"
+        + " recompute it (drelu cache verify lists every damaged artifact)";
   }
 
   /**

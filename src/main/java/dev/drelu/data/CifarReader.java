@@ -142,7 +142,7 @@ public final class CifarReader {
         throw new DatasetFormatException(f, "expected a multiple of " + record + " bytes (" + variant.title
             + " records of " + variant.labelBytes + " label byte(s) + " + PIXEL_BYTES + " pixel bytes), got "
             + size + (size == 0 ? "" : " (" + size / record + " records and " + size % record + " bytes left over)")
-            + hintIfOtherVariant(size, variant));
+            + hintIfOtherVariant(size, variant) + getAgain(variant));
       }
       total += size / record;
     }
@@ -158,32 +158,53 @@ public final class CifarReader {
     int row = 0;
     for (Path f : files) {
       try (InputStream in = Files.newInputStream(f)) {
-        for (int r = 0; ; r++) {
-          int got = in.readNBytes(buf, 0, record);
-          if (got == 0) {
-            break;
-          }
-          if (got < record) {
-            // the size was checked above; only a file changed while it was read gets here
-            throw new DatasetFormatException(f, "expected " + record + " bytes for record " + r + ", got " + got);
-          }
-          int label = buf[variant.labelOffset] & 0xFF;
-          if (label >= variant.numClasses) {
-            throw new DatasetFormatException(f, "expected " + labelName(variant) + " labels in [0, "
-                + variant.numClasses + "), got " + label + " in record " + r + " (byte offset "
-                + ((long) r * record + variant.labelOffset) + ")");
-          }
-          labels[row] = label;
-          indices[row] = row;
-          int base = row * PIXEL_BYTES;
-          for (int k = 0; k < PIXEL_BYTES; k++) {
-            pixels[base + k] = (buf[variant.labelBytes + k] & 0xFF) / 255f;
-          }
-          row++;
-        }
+        row = readRecords(f, in, variant, buf, pixels, labels, indices, row);
+      } catch (DatasetFormatException | java.nio.file.FileSystemException e) {
+        throw e; // they name the file already
+      } catch (IOException e) {
+        // a read error below the format (a bad disk, a file on a dropped mount): still name the file
+        throw new DatasetFormatException(f, "cannot read " + variant.title + " records: " + e + getAgain(variant), e);
       }
     }
     return ImageDataset.adopt(pixels, labels, indices, 3, SIDE, SIDE, variant.numClasses);
+  }
+
+  /** Reads one batch file's records into the arrays from {@code row} on; returns the next free row. */
+  private static int readRecords(Path f, InputStream in, Variant variant, byte[] buf, float[] pixels, int[] labels,
+      int[] indices, int row) throws IOException {
+    int record = variant.recordBytes();
+    for (int r = 0; ; r++) {
+      int got = in.readNBytes(buf, 0, record);
+      if (got == 0) {
+        break;
+      }
+      if (got < record) {
+        // the size was checked above; only a file changed while it was read gets here
+        throw new DatasetFormatException(f, "expected " + record + " bytes for record " + r + ", got " + got
+            + getAgain(variant));
+      }
+      int label = buf[variant.labelOffset] & 0xFF;
+      if (label >= variant.numClasses) {
+        throw new DatasetFormatException(f, "expected " + labelName(variant) + " labels in [0, "
+            + variant.numClasses + "), got " + label + " in record " + r + " (byte offset "
+            + ((long) r * record + variant.labelOffset) + ")");
+      }
+      labels[row] = label;
+      indices[row] = row;
+      int base = row * PIXEL_BYTES;
+      for (int k = 0; k < PIXEL_BYTES; k++) {
+        pixels[base + k] = (buf[variant.labelBytes + k] & 0xFF) / 255f;
+      }
+      row++;
+    }
+    return row;
+  }
+
+  /** What to do about a cut-short or foreign batch file: extract it again from the archive. */
+  static String getAgain(Variant variant) {
+    return "; the file was cut short or is not a " + variant.title + " batch: extract it again from "
+        + (variant == Variant.CIFAR10 ? "cifar-10-binary.tar.gz" : "cifar-100-binary.tar.gz")
+        + " (a smoke stand-in: delete it and run ./drelu smoke-data)";
   }
 
   private static String labelName(Variant v) {

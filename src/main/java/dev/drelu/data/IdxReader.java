@@ -27,6 +27,9 @@ public final class IdxReader {
   public static final int LABELS_MAGIC = 0x00000801;
 
   private static final int UNSIGNED_BYTE = 0x08;
+  /** What to do about a damaged or cut-short file: it is a download or a package's file, so get it again. */
+  static final String GET_AGAIN = "; the file is damaged or was cut short: get it again (Fashion-MNIST:"
+      + " apt-get install --reinstall dataset-fashion-mnist; MNIST: download it again)";
   private static final int BUFFER_BYTES = 1 << 16;
 
   private IdxReader() {}
@@ -86,7 +89,7 @@ public final class IdxReader {
         throw new DatasetFormatException(
             file,
             "truncated: expected a 4-byte magic number " + hex(expectedMagic) + " (" + what
-                + "), file holds " + magicBytes.length + " bytes");
+                + "), file holds " + magicBytes.length + " bytes" + GET_AGAIN);
       }
       int magic = bigEndian(magicBytes, 0);
       checkMagic(file, magic, expectedMagic, what);
@@ -96,7 +99,7 @@ public final class IdxReader {
         throw new DatasetFormatException(
             file,
             "truncated: expected " + dimCount + " dimension sizes (" + 4 * dimCount
-                + " header bytes) after the magic number, file holds " + header.length);
+                + " header bytes) after the magic number, file holds " + header.length + GET_AGAIN);
       }
       int[] dims = new int[dimCount];
       long bodyBytes = 1;
@@ -123,7 +126,7 @@ public final class IdxReader {
         throw new DatasetFormatException(
             file,
             "truncated: header says " + describe(dims) + " = " + bodyBytes + " bytes, file holds "
-                + body.length);
+                + body.length + GET_AGAIN);
       }
       long extra = in.transferTo(OutputStream.nullOutputStream());
       if (extra > 0) {
@@ -136,7 +139,12 @@ public final class IdxReader {
     } catch (ZipException | EOFException e) {
       // Only GZIPInputStream throws these here: the header reads above use readNBytes, which
       // reports a short read instead of throwing.
-      throw new DatasetFormatException(file, "broken gzip stream: " + e.getMessage(), e);
+      throw new DatasetFormatException(file, "broken gzip stream: " + e.getMessage() + GET_AGAIN, e);
+    } catch (DatasetFormatException | java.nio.file.FileSystemException e) {
+      throw e; // already name the file
+    } catch (IOException | RuntimeException e) {
+      // anything else low-level (a read error, an inflater failure): still say which file
+      throw new DatasetFormatException(file, "cannot read it as " + what + ": " + e + GET_AGAIN, e);
     }
   }
 

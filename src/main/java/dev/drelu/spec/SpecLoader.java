@@ -53,6 +53,8 @@ public final class SpecLoader {
       "random-start", "restarts", "rho", "momentum", "targets", "confidence", "binary-search-steps",
       "learning-rate", "initial-const", "queries", "p-init", "all-positions", "straight-through", "source", "seed");
   static final List<String> EVALUATION_KEYS = List.of("examples", "batch-size", "shards");
+  /** The model keys that size a network, in the order a too-big network is reported at the first present. */
+  static final List<String> SIZE_KEYS = List.of("hidden", "head-units", "input-conv-filters", "width", "depth");
 
   private SpecLoader() {}
 
@@ -96,7 +98,8 @@ public final class SpecLoader {
       if (m == null) {
         continue;
       }
-      ModelEntry entry = model(m, training == null ? TrainingParams.paper() : training);
+      ModelEntry entry = model(m, training == null ? TrainingParams.paper() : training,
+          TrainingMemory.inputOf(dataset), TrainingMemory.machineBytes());
       String first = entry == null ? null : modelNames.putIfAbsent(entry.name(), item.path());
       if (first != null) {
         // reported where the spec lists it: the item path is a key of the spec, not of the model's file
@@ -148,13 +151,11 @@ public final class SpecLoader {
       models = swept;
     }
     List<Long> seeds = new ArrayList<>();
-    for (double s : root.numbers("seeds")) {
-      if (s != Math.rint(s)) {
-        root.error("seeds", "seeds must be whole numbers, but one was: " + s);
-      } else if (seeds.contains((long) s)) {
-        root.error("seeds", "seed " + (long) s + " is listed twice; each seed trains every model once");
+    for (long s : root.wholeNumbers("seeds", Long.MIN_VALUE, Long.MAX_VALUE, "seeds are whole numbers")) {
+      if (seeds.contains(s)) {
+        root.error("seeds", "seed " + s + " is listed twice; each seed trains every model once");
       } else {
-        seeds.add((long) s);
+        seeds.add(s);
       }
     }
     if (seeds.isEmpty() && !root.has("seeds")) {
@@ -336,7 +337,11 @@ public final class SpecLoader {
         m.bool("from-natural", d.fromNatural()), m.integer("epochs", d.epochs())));
   }
 
-  static ModelEntry model(YamlMap m, TrainingParams pipelineTraining) {
+  /**
+   * @param input the images the model gets, for the memory estimate
+   * @param memory bytes the machine has: a network that needs more to train is refused
+   */
+  static ModelEntry model(YamlMap m, TrainingParams pipelineTraining, dev.drelu.nn.InputShape input, long memory) {
     if (m.has("torchscript")) {
       return external(m);
     }
@@ -350,10 +355,7 @@ public final class SpecLoader {
     Placement placement = m.parsed("placement", Placement.HEAD, Placement::parse);
     int hiddenErrors = m.errors().count();
     List<Integer> hidden = new ArrayList<>();
-    for (double h : m.numbers("hidden")) {
-      if (h != Math.rint(h)) {
-        m.error("hidden", "layer sizes must be whole numbers, but one was: " + h);
-      }
+    for (long h : m.wholeNumbers("hidden", 1, Integer.MAX_VALUE, "units or filters of a layer")) {
       hidden.add((int) h);
     }
     boolean hiddenBad = m.errors().count() != hiddenErrors;
@@ -399,9 +401,14 @@ public final class SpecLoader {
     if (spec == null || training == null || m.errors().count() != before) {
       return null;
     }
+    String tooBig = TrainingMemory.of(spec, input, training.batchSize()).problem(memory);
+    if (tooBig != null) {
+      m.error(SIZE_KEYS.stream().filter(m::has).findFirst().orElse("architecture"), tooBig);
+      return null;
+    }
     // a model in its own file is named after the file; an inline one after what it is
-    String name = givenName != null ? givenName : m.isFileRoot() ? stem(m.file()) : spec.label().replace('/', '-');
-    return new ModelEntry(name, spec, training);
+    String name = givenName != null ? givenName : m.isFileRoot() ? stem(m.file()) : labelName(spec);
+    return checkName(m, name, givenName != null) ? new ModelEntry(name, spec, training) : null;
   }
 
   /**
@@ -449,7 +456,38 @@ public final class SpecLoader {
     }
     // like a trained model: named after its own YAML file, or inline after what it is (the .pt file)
     String name = givenName != null ? givenName : m.isFileRoot() ? stem(m.file()) : stem(Path.of(torchscript.path()));
-    return ModelEntry.external(name, torchscript);
+    return checkName(m, name, givenName != null) ? ModelEntry.external(name, torchscript) : null;
+  }
+
+  /**
+   * Model names follow the attack-name rule ({@link AttackParams#NAME_PATTERN}): they become MLflow
+   * metric names, which MLflow refuses with most other characters, after the models have trained.
+   *
+   * @param given whether the spec wrote the name; otherwise it comes from a file name
+   * @return true if {@code name} is fine; otherwise reports it where it was written
+   */
+  private static boolean checkName(YamlMap m, String name, boolean given) {
+    if (name.matches(AttackParams.NAME_PATTERN)) {
+      return true;
+    }
+    String rule = "must be lower-case letters, digits, '-', '_' or '.', starting with a letter or digit"
+        + " (it names MLflow metrics and table columns)";
+    if (given) {
+      m.error("name", rule + ", but was: " + name);
+    } else {
+      m.errors().add(m.file(), m.line(), m.path("name"), rule + ", but the model is named '" + name
+          + (m.isFileRoot() ? "' after its file; give it a 'name:' or rename the file" : "' after its settings;"
+              + " give it a 'name:'"));
+    }
+    return false;
+  }
+
+  /**
+   * The name of an unnamed inline model: its label ("resnet50[w0.25,d0.5]/drelu@input-conv") with
+   * the characters a name may not hold turned into '-' ("resnet50-w0.25-d0.5-drelu-input-conv").
+   */
+  static String labelName(ModelSpec spec) {
+    return spec.label().replace("]", "").replaceAll("[/\\[,@]", "-");
   }
 
   static AttackParams attack(YamlMap m) {
@@ -483,7 +521,15 @@ public final class SpecLoader {
     set(m, "straight-through", k -> b.straightThrough(m.bool(k, false)));
     set(m, "seed", k -> b.seed(m.longValue(k, 0)));
     set(m, "steps", k -> b.steps(m.integer(k, 1)));
-    set(m, "step-size", k -> b.stepSize(m.number(k, Double.NaN)));
+    // unset (the builder's default, 2.5 * eps / steps) unless given as a number; number() reports
+    // anything else, NaN and infinities included, so a mistake never falls back to the default unseen
+    set(m, "step-size", k -> {
+      int reported = m.errors().count();
+      double v = m.number(k, 0);
+      if (m.errors().count() == reported) {
+        b.stepSize(v);
+      }
+    });
     set(m, "random-start", k -> b.randomStart(m.bool(k, true)));
     set(m, "restarts", k -> b.restarts(m.integer(k, 1)));
     set(m, "rho", k -> b.rho(m.number(k, 0.75)));

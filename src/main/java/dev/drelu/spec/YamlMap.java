@@ -150,16 +150,68 @@ final class YamlMap {
     return fallback;
   }
 
+  /**
+   * A finite number. NaN and infinities are refused: no setting means them, and NaN would slip
+   * through range checks written as {@code x < lo || x > hi}.
+   */
   double number(String key, double fallback) {
-    return typed(key, fallback, Double::parseDouble, "must be a number");
+    return typed(key, fallback, YamlMap::finite, "must be a number");
   }
 
   int integer(String key, int fallback) {
-    return typed(key, fallback, Integer::parseInt, "must be a whole number");
+    return typed(key, fallback, s -> (int) integral(s, Integer.MIN_VALUE, Integer.MAX_VALUE), "must be a whole number");
   }
 
   long longValue(String key, long fallback) {
-    return typed(key, fallback, Long::parseLong, "must be a whole number");
+    return typed(key, fallback, s -> integral(s, Long.MIN_VALUE, Long.MAX_VALUE), "must be a whole number");
+  }
+
+  /** The message of the NumberFormatException {@link #finite} throws for NaN and infinities. */
+  private static final String NOT_FINITE = "not finite";
+
+  /** @throws NumberFormatException unless {@code s} is a finite number */
+  private static double finite(String s) {
+    double v = Double.parseDouble(s);
+    if (!Double.isFinite(v)) {
+      throw new NumberFormatException(NOT_FINITE);
+    }
+    return v;
+  }
+
+  /**
+   * A scalar whole-number setting, written as digits (so "1e3" and "1.5" are refused, as before);
+   * a value beyond [min, max] is refused with the range instead of the bare "must be a whole number".
+   */
+  private static long integral(String s, long min, long max) {
+    if (!s.strip().matches("[-+]?\\d+")) {
+      throw new NumberFormatException(s);
+    }
+    return whole(s, min, max);
+  }
+
+  /**
+   * Parses a whole number exactly: "3", "3.0" and "1e3" are whole, "2.5" is not, and a value
+   * outside [min, max] is refused rather than clamped ({@code (long) 1e30} is Long.MAX_VALUE).
+   *
+   * @throws NumberFormatException with the accepted range when it is a whole number out of range
+   */
+  static long whole(String s, long min, long max) {
+    java.math.BigDecimal d;
+    try {
+      d = new java.math.BigDecimal(s.strip());
+    } catch (NumberFormatException e) {
+      throw new NumberFormatException(s);
+    }
+    java.math.BigInteger v;
+    try {
+      v = d.toBigIntegerExact();
+    } catch (ArithmeticException e) {
+      throw new NumberFormatException(s);
+    }
+    if (v.compareTo(java.math.BigInteger.valueOf(min)) < 0 || v.compareTo(java.math.BigInteger.valueOf(max)) > 0) {
+      throw new NumberFormatException("in [" + min + ", " + max + "]");
+    }
+    return v.longValueExact();
   }
 
   private <T> T typed(String key, T fallback, Function<String, T> parse, String expectation) {
@@ -170,9 +222,19 @@ final class YamlMap {
     try {
       return parse.apply(s);
     } catch (NumberFormatException e) {
-      error(key, expectation + ", but was: " + s);
+      if (NOT_FINITE.equals(e.getMessage())) {
+        // NaN used to mean "unset" inside drelu; written in a spec it silently ran the default
+        error(key, "must be a finite number, but was: " + s + "; leave the key out to get its default");
+      } else {
+        error(key, expectation + range(e) + ", but was: " + s);
+      }
       return fallback;
     }
+  }
+
+  /** @return " in [min, max]" when {@link #whole} refused a value for its range, else "" */
+  private static String range(NumberFormatException e) {
+    return e.getMessage() != null && e.getMessage().startsWith("in [") ? " " + e.getMessage() : "";
   }
 
   boolean bool(String key, boolean fallback) {
@@ -245,7 +307,7 @@ final class YamlMap {
     return items;
   }
 
-  /** A list of numbers. */
+  /** A list of finite numbers; each bad element is reported at its own line and index. */
   List<Double> numbers(String key) {
     List<Double> out = new ArrayList<>();
     for (Item item : list(key)) {
@@ -254,9 +316,32 @@ final class YamlMap {
         continue;
       }
       try {
-        out.add(Double.parseDouble(item.scalar()));
+        out.add(finite(item.scalar()));
       } catch (NumberFormatException e) {
-        errors.add(file, item.line(), item.path(), "must be a number, but was: " + item.scalar());
+        errors.add(file, item.line(), item.path(), "must be a finite number, but was: " + item.scalar());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A list of whole numbers in [min, max], read exactly (not through a double, which rounds above
+   * 2^53 and clamps on the cast); each bad element is reported at its own line and index.
+   *
+   * @param what what the numbers are and what to do, e.g. "seeds are whole numbers"
+   */
+  List<Long> wholeNumbers(String key, long min, long max, String what) {
+    List<Long> out = new ArrayList<>();
+    for (Item item : list(key)) {
+      if (item.scalar() == null) {
+        errors.add(file, item.line(), item.path(), "must be a whole number, but is a mapping");
+        continue;
+      }
+      try {
+        out.add(whole(item.scalar(), min, max));
+      } catch (NumberFormatException e) {
+        errors.add(file, item.line(), item.path(), "must be a whole number in [" + min + ", " + max + "] ("
+            + what + "), but was: " + item.scalar());
       }
     }
     return out;

@@ -167,8 +167,28 @@ class ArrowDatasetsTest {
     DatasetFormatException e = assertThrows(DatasetFormatException.class, () -> ArrowDatasets.read(file));
     assertEquals(
         file + ": truncated: expected an Arrow IPC file ending with the footer and magic \"ARROW1\", got "
-            + bytes.length / 2 + " bytes without them",
+            + bytes.length / 2 + " bytes without them; the file is damaged: delete its artifact folder " + dir
+            + " and run the pipeline again to recompute it (drelu cache verify lists every damaged artifact)",
         e.getMessage());
+  }
+
+  /**
+   * A file whose footer and magics are intact but whose middle (the record batches) was cut out,
+   * as a bad copy can leave it: Arrow's own exception is wrapped with the file name and what to do.
+   */
+  @Test
+  void fileMissingItsMiddleNamesTheFileAndWhatToDo() throws IOException {
+    Path file = dir.resolve("holed.arrow");
+    ArrowDatasets.write(dataset(50), file);
+    byte[] bytes = Files.readAllBytes(file);
+    byte[] holed = new byte[bytes.length];
+    // zero the second quarter: schema message, footer and magics survive, batch data does not
+    System.arraycopy(bytes, 0, holed, 0, bytes.length);
+    Arrays.fill(holed, bytes.length / 4, bytes.length / 2, (byte) 0);
+    Files.write(file, holed);
+    DatasetFormatException e = assertThrows(DatasetFormatException.class, () -> ArrowDatasets.read(file));
+    assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
+    assertTrue(e.getMessage().endsWith(ArrowIo.recompute(file)), e.getMessage());
   }
 
   @Test
@@ -268,7 +288,8 @@ class ArrowDatasetsTest {
     }, false);
     DatasetFormatException e = assertThrows(DatasetFormatException.class, () -> ArrowDatasets.read(file));
     assertEquals(
-        file + ": invalid image dataset: pixels must be in [0, 1], but image 0 has: 1.5", e.getMessage());
+        file + ": invalid image dataset: pixels must be in [0, 1], but image 0 has: 1.5" + ArrowIo.recompute(file),
+        e.getMessage());
   }
 
   @Test
@@ -288,6 +309,7 @@ class ArrowDatasetsTest {
     }, false);
     DatasetFormatException e = assertThrows(DatasetFormatException.class, () -> ArrowDatasets.read(file));
     assertEquals(
-        file + ": expected no nulls, got 1 in column \"index\" of the batch starting at row 0", e.getMessage());
+        file + ": expected no nulls, got 1 in column \"index\" of the batch starting at row 0"
+            + ArrowIo.recompute(file), e.getMessage());
   }
 }

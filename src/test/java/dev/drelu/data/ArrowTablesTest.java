@@ -102,6 +102,7 @@ class ArrowTablesTest {
     Files.write(file, Arrays.copyOf(bytes, bytes.length - 1));
     e = assertThrows(DatasetFormatException.class, () -> ArrowTables.read(file));
     assertTrue(e.getMessage().startsWith(file + ": truncated: "), e.getMessage());
+    assertTrue(e.getMessage().endsWith(ArrowIo.recompute(file)), e.getMessage());
   }
 
   @Test
@@ -132,7 +133,8 @@ class ArrowTablesTest {
       ((IntVector) root.getVector("i")).setNull(1);
     }, false);
     DatasetFormatException e = assertThrows(DatasetFormatException.class, () -> ArrowTables.read(file));
-    assertEquals(file + ": expected no nulls, got 1 in column \"i\" of the batch starting at row 0", e.getMessage());
+    assertEquals(file + ": expected no nulls, got 1 in column \"i\" of the batch starting at row 0"
+        + ArrowIo.recompute(file), e.getMessage());
   }
 
   @Test

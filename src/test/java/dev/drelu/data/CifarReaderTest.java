@@ -122,6 +122,23 @@ class CifarReaderTest {
     assertTrue(e.getMessage().contains("got 3076"), e.getMessage());
   }
 
+  /**
+   * A CIFAR-10 batch in the true format (label byte + 3072 pixel bytes per record) cut in the
+   * middle of its third record, as an interrupted copy or extraction leaves it.
+   */
+  @Test
+  void batchCutShortNamesTheFileWhatIsLeftAndWhatToDo() throws IOException {
+    cifar10();
+    byte[] whole = concat(record(1, 1), record(2, 2), record(3, 3));
+    Path cut = Files.write(dir.resolve("data_batch_3.bin"), java.util.Arrays.copyOf(whole, 2 * 3073 + 1000));
+    DatasetFormatException e = assertThrows(DatasetFormatException.class,
+        () -> CifarReader.read(dir, CifarReader.Variant.CIFAR10));
+    assertEquals(cut + ": expected a multiple of 3073 bytes (CIFAR-10 records of 1 label byte(s) + 3072 pixel"
+        + " bytes), got 7146 (2 records and 1000 bytes left over)" + CifarReader.getAgain(CifarReader.Variant.CIFAR10),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("extract it again from cifar-10-binary.tar.gz"), e.getMessage());
+  }
+
   @Test
   void cifar100FilesReadAsCifar10SaySo() throws IOException {
     // 3073 * 3074 bytes is a multiple of both record sizes; 2 * 3074 is one of CIFAR-100 only

@@ -170,7 +170,8 @@ class IdxReaderTest {
     DatasetFormatException e =
         assertThrows(DatasetFormatException.class, () -> IdxReader.read(bad, labels(), 10));
     assertEquals(
-        bad + ": truncated: header says 60000 images of 28x28 = 47040000 bytes, file holds 1234",
+        bad + ": truncated: header says 60000 images of 28x28 = 47040000 bytes, file holds 1234"
+            + IdxReader.GET_AGAIN,
         e.getMessage());
   }
 
@@ -180,12 +181,12 @@ class IdxReaderTest {
     DatasetFormatException e =
         assertThrows(DatasetFormatException.class, () -> IdxReader.read(empty, labels(), 10));
     assertTrue(e.getMessage().startsWith(empty + ": truncated: expected a 4-byte magic number 0x00000803"), e.getMessage());
-    assertTrue(e.getMessage().endsWith("file holds 0 bytes"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("file holds 0 bytes" + IdxReader.GET_AGAIN), e.getMessage());
 
     Path halfHeader = write("half-header", Arrays.copyOf(idx(0x803, new int[] {3, 2, 3}, PIXELS), 9));
     e = assertThrows(DatasetFormatException.class, () -> IdxReader.read(halfHeader, labels(), 10));
     assertTrue(e.getMessage().contains("expected 3 dimension sizes (12 header bytes)"), e.getMessage());
-    assertTrue(e.getMessage().endsWith("file holds 5"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("file holds 5" + IdxReader.GET_AGAIN), e.getMessage());
   }
 
   @Test
@@ -234,6 +235,28 @@ class IdxReaderTest {
     e = assertThrows(DatasetFormatException.class, () -> IdxReader.read(bad, labels(), 10));
     assertTrue(e.getMessage().startsWith(bad + ": broken gzip stream: "), e.getMessage());
     assertInstanceOf(ZipException.class, e.getCause());
+  }
+
+  /**
+   * The real Fashion-MNIST test images, gzipped as the Debian package ships them, cut in the
+   * middle of the deflate stream: the message names the file, says the gzip stream is broken and
+   * how to get the file again (it used to surface as a bare "Unexpected end of ZLIB input stream").
+   */
+  @Test
+  void truncatedRealFashionMnistGzipNamesTheFileTheProblemAndWhatToDo() throws IOException {
+    Path real = Path.of(DatasetPreparer.FASHION_MNIST, "t10k-images-idx3-ubyte.gz");
+    if (!Files.isRegularFile(real)) {
+      org.junit.jupiter.api.Assertions.fail(real + " does not exist: apt-get install -y dataset-fashion-mnist"
+          + " (ci/test.sh does)");
+    }
+    byte[] gz = Files.readAllBytes(real);
+    Path cut = write("t10k-images-idx3-ubyte.gz", Arrays.copyOf(gz, gz.length / 2));
+    Path labels = write("t10k-labels-idx1-ubyte.gz",
+        Files.readAllBytes(Path.of(DatasetPreparer.FASHION_MNIST, "t10k-labels-idx1-ubyte.gz")));
+    DatasetFormatException e = assertThrows(DatasetFormatException.class, () -> IdxReader.read(cut, labels, 10));
+    assertEquals(cut + ": broken gzip stream: Unexpected end of ZLIB input stream" + IdxReader.GET_AGAIN,
+        e.getMessage());
+    assertTrue(e.getMessage().contains("apt-get install --reinstall dataset-fashion-mnist"), e.getMessage());
   }
 
   @Test

