@@ -64,13 +64,13 @@ public record Plan(
   /**
    * @param verb "to compute" before a run, "computed" after it
    * @return e.g. "3 of 10 tasks to compute, 7 reused" or, under --only, "1 of 10 tasks to compute,
-   *     0 reused, 9 skipped (not part of --only prepare)": skipped tasks are not reused, so they
+   *     0 reused, 9 skipped by --only prepare": skipped tasks are not reused, so they
    *     are counted apart
    */
   public String tally(String verb) {
     String text = toCompute() + " of " + steps.size() + " tasks " + verb + ", " + reused() + " reused";
     if (skipped() > 0) {
-      text += ", " + skipped() + " skipped" + (cache.only() == null ? "" : " (not part of --only " + cache.only().key() + ")");
+      text += ", " + skipped() + " skipped" + (cache.only() == null ? "" : " by --only " + cache.only().key());
     }
     return text;
   }

@@ -19,6 +19,10 @@ import java.util.function.Supplier;
  * A request the server refuses as invalid (4xx) is logged as a warning and dropped: sending it
  * again would fail again.
  *
+ * <p>Every run it starts is tagged with its process ({@link ProcessOwner}: pid@host and start
+ * time), so that {@link #endRunsOfDeadProcesses} in a later process can tell a run whose process
+ * was killed from one still in progress.
+ *
  * <p>Thread-safe; one instance per worker keeps journals apart and avoids contention.
  */
 public final class MlflowTracker implements Tracker {

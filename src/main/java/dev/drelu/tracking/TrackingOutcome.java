@@ -58,7 +58,8 @@ public record TrackingOutcome(Kind kind, String runUrl, String serverUri, String
       case LOGGED -> "MLflow run: " + runUrl;
       case JOURNALED -> "MLflow: tracking server " + serverUri + " unreachable"
           + (offlineReason == null ? "" : " (" + offlineReason + ")") + ": " + waiting()
-          + "; replay with ./drelu tracking sync once the server is up (./drelu tracking start starts the local one)";
+          + "; replay with ./drelu tracking sync --tracking-uri " + serverUri
+          + " once the server is up (for the local server: ./drelu tracking start)";
     };
   }
 
@@ -67,7 +68,8 @@ public record TrackingOutcome(Kind kind, String runUrl, String serverUri, String
     if (kind != Kind.LOGGED || backlog.isEmpty()) {
       return null;
     }
-    return "the server could not take everything: " + waiting() + "; send them with ./drelu tracking sync";
+    return "the server could not take everything: " + waiting() + "; send them with ./drelu tracking sync --tracking-uri "
+        + serverUri;
   }
 
   /** Where the run's artifacts (the report) went, for the line that names the local copy; null = nowhere. */

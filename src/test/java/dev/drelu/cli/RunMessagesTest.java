@@ -72,10 +72,10 @@ class RunMessagesTest {
     Path spec = TinyPipeline.write(dir, "messages-only-" + UUID.randomUUID(), 1);
     String out = run(0, "run", spec.toString(), "--store", dir.resolve("store").toString(), "--no-tracking",
         "--only", "prepare");
-    assertTrue(out.contains("(1 of 10 tasks computed, 0 reused, 9 skipped (not part of --only prepare))"), out);
+    assertTrue(out.contains("(1 of 10 tasks computed, 0 reused, 9 skipped by --only prepare)"), out);
 
     String plan = run(0, "plan", spec.toString(), "--store", dir.resolve("store").toString(), "--only", "train");
-    assertTrue(plan.contains("2 of 10 tasks will compute, 1 reused, 7 skipped (not part of --only train)."), plan);
+    assertTrue(plan.contains("2 of 10 tasks will compute, 1 reused, 7 skipped by --only train."), plan);
   }
 
   @Test

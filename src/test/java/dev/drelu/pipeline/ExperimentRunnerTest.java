@@ -132,7 +132,7 @@ class ExperimentRunnerTest {
     ExperimentResult r = ExperimentRunner.run(spec, new RunOptions(RunOptions.Runner.DIRECT, 1, dir.resolve("store"),
         tracking, new CacheControl(Stage.PREPARE, null, java.util.Set.of(), false), "cpu"));
     assertEquals(TrackingOutcome.Kind.LOGGED, r.tracking().kind());
-    assertEquals("1 of 10 tasks to compute, 0 reused, 9 skipped (not part of --only prepare)", r.plan().tally("to compute"));
+    assertEquals("1 of 10 tasks to compute, 0 reused, 9 skipped by --only prepare", r.plan().tally("to compute"));
 
     assertEquals(RunStatus.KILLED, client.getRun(killed.parentRunId()).getInfo().getStatus());
     assertEquals(RunStatus.KILLED, client.getRun(killed.childRunId()).getInfo().getStatus());
