@@ -46,13 +46,6 @@ public final class JournalReplayer {
   }
 
   /**
-   * Replays every {@code *.jsonl} journal in the folder.
-   *
-   * @param journalDir the trackers' journal folder; a missing folder means nothing to send
-   * @return what was sent and what remains; {@link SyncReport#failure()} says why it stopped early
-   * @throws UncheckedIOException if a journal cannot be read or rewritten (the message names it)
-   */
-  /**
    * @param journalDir the journal folder
    * @return the journal files still waiting to be replayed, oldest first
    */
@@ -60,6 +53,13 @@ public final class JournalReplayer {
     return JournalFiles.pending(journalDir);
   }
 
+  /**
+   * Replays every {@code *.jsonl} journal in the folder.
+   *
+   * @param journalDir the trackers' journal folder; a missing folder means nothing to send
+   * @return what was sent and what remains; {@link SyncReport#failure()} says why it stopped early
+   * @throws UncheckedIOException if a journal cannot be read or rewritten (the message names it)
+   */
   public SyncReport replay(Path journalDir) {
     List<Path> paths;
     try {
