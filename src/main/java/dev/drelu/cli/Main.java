@@ -36,6 +36,7 @@ public final class Main {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler(new ErrorHandler());
+    cl.setExecutionStrategy(new RejectUnmatched());
     return cl;
   }
 }

@@ -27,6 +27,6 @@ final class QuickstartCommand implements Callable<Integer> {
     Path root = Path.of(System.getProperty("drelu.project.root", "."));
     Path spec = root.resolve("pipelines/quickstart.yaml");
     return RunCommand.report(ExperimentRunner.run(SpecLoader.load(spec), env.runOptions()),
-        command.commandLine().getOut());
+        RunCommand.trackingOffCause(env), command.commandLine().getOut());
   }
 }

@@ -31,11 +31,21 @@ final class RunCommand implements Callable<Integer> {
     PipelineSpec pipeline = SpecLoader.load(spec);
     SmokeDataCommand.ensureFor(pipeline, command.commandLine().getErr());
     RunOptions options = env.runOptions();
-    return report(ExperimentRunner.run(pipeline, options), command.commandLine().getOut());
+    return report(ExperimentRunner.run(pipeline, options), trackingOffCause(env), command.commandLine().getOut());
   }
 
-  /** Prints the table, where things went, and any tracking warning. */
-  static int report(ExperimentResult r, PrintWriter out) {
+  /** Why tracking is off, in the user's terms (only read when it is off). */
+  static String trackingOffCause(EnvironmentOptions env) {
+    return env.noTracking ? "--no-tracking"
+        : "no --tracking-uri and no MLFLOW_TRACKING_URI; ./drelu sets it to its local server";
+  }
+
+  /**
+   * Prints the table, where things went, and any tracking warning.
+   *
+   * @param trackingOffCause why tracking is off, named when it is
+   */
+  static int report(ExperimentResult r, String trackingOffCause, PrintWriter out) {
     out.println();
     if (r.table() != null) {
       out.println("Accuracy (%) on " + r.table().rows().size() + " model(s); worst-case = per example over all attacks;"
@@ -50,17 +60,17 @@ final class RunCommand implements Callable<Integer> {
       out.println("Summary: " + r.summary().location());
       java.nio.file.Path report = java.nio.file.Path.of(r.summary().location(), "report", "index.html");
       if (java.nio.file.Files.exists(report)) {
-        out.println("Report:  " + report + "  (also in the MLflow run's artifacts, under report/)");
+        String copy = r.tracking().artifactsNote();
+        out.println("Report:  " + report + (copy == null ? "" : "  (" + copy + ")"));
       }
     } else {
       out.println("Done (stages after --only were skipped).");
     }
-    out.println(r.parentRunUrl() != null ? "MLflow run: " + r.parentRunUrl() : "MLflow: tracking is off");
-    if (r.trackingNote() != null) {
-      out.println("WARNING: " + r.trackingNote());
+    out.println(r.tracking().line(trackingOffCause));
+    if (r.tracking().warning() != null) {
+      out.println("WARNING: " + r.tracking().warning());
     }
-    out.printf("Finished in %.1f s (%d task(s) computed, %d reused).%n", r.seconds(), r.plan().toCompute(),
-        r.plan().steps().size() - r.plan().toCompute());
+    out.printf("Finished in %.1f s (%s).%n", r.seconds(), r.plan().tally("computed"));
     out.flush();
     return 0;
   }

@@ -53,6 +53,9 @@ final class TrackingCommand {
       SyncReport r = new JournalReplayer(uri).replay(journal());
       out.printf("Synced %d of %d journal file(s): %d event(s) sent, %d run(s) created, %d rejected, %d remaining.%n",
           r.filesSynced(), r.files(), r.eventsSent(), r.runsCreated(), r.eventsRejected(), r.remaining());
+      if (r.runsKilled() > 0) {
+        out.println("Marked " + r.runsKilled() + " run(s) KILLED: their drelu process died before ending them.");
+      }
       if (r.failure() != null) {
         out.println("Stopped: " + r.failure() + "; run sync again to continue.");
       }

@@ -5,12 +5,10 @@ import dev.drelu.core.Progress;
 import dev.drelu.spec.PipelineSpec;
 import dev.drelu.store.ArtifactRef;
 import dev.drelu.store.ArtifactStore;
-import dev.drelu.tracking.JournalReplayer;
 import dev.drelu.tracking.MetricPoint;
 import dev.drelu.tracking.RunOutcome;
 import dev.drelu.tracking.Tracker;
-import dev.drelu.tracking.TrackingStatus;
-import java.io.IOException;
+import dev.drelu.tracking.TrackingOutcome;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -39,9 +37,14 @@ public final class ExperimentRunner {
     long started = System.nanoTime();
     ArtifactStore store = new ArtifactStore(options.store());
     Plan plan = Planner.plan(spec, store, options.cache());
-    Progress.say("plan", plan.toCompute() + " of " + plan.steps().size() + " tasks to compute, the rest reused"
-        + " (drelu plan shows which)");
+    Progress.say("plan", plan.tally("to compute") + " (drelu plan shows which)");
     try (Tracker tracker = options.tracking().withExperimentName(spec.experiment()).open()) {
+      // a killed earlier execution could not end its runs; say so on them before adding new ones
+      int killed = tracker.endRunsOfDeadProcesses(spec.experiment());
+      if (killed > 0) {
+        Progress.say("tracking", "marked " + killed + " run(s) of killed drelu processes KILLED in experiment "
+            + spec.experiment());
+      }
       String parent = tracker.startRun(spec.experiment(), spec.name() + " "
           + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")), null, parentTags(spec, options));
       tracker.logParams(parent, parentParams(spec, options));
@@ -68,9 +71,8 @@ public final class ExperimentRunner {
         logResults(tracker, parent, summary);
       }
       tracker.endRun(parent, RunOutcome.FINISHED);
-      String url = tracker.runUrl(parent);
-      String note = trackingNote(tracker.status(), options);
-      return new ExperimentResult(plan, summary, table, url, note, (System.nanoTime() - started) / 1e9);
+      TrackingOutcome tracking = TrackingOutcome.of(options.tracking(), tracker.status(), tracker.runUrl(parent));
+      return new ExperimentResult(plan, summary, table, tracking, (System.nanoTime() - started) / 1e9);
     }
   }
 
@@ -145,22 +147,6 @@ public final class ExperimentRunner {
         yield o;
       }
     };
-  }
-
-  /** @return a warning when this or any worker's tracker wrote to the journal, else null */
-  private static String trackingNote(TrackingStatus driver, RunOptions options) throws IOException {
-    if (!options.tracking().enabled()) {
-      return null;
-    }
-    Path dir = Path.of(options.tracking().journalDir());
-    int pending = JournalReplayer.pending(dir).size();
-    if (driver.online() && pending == 0) {
-      return null;
-    }
-    return "the MLflow server at " + options.tracking().trackingUri() + " could not be reached"
-        + (driver.offlineReason() == null ? "" : " (" + driver.offlineReason() + ")")
-        + "; what could not be logged is journaled in " + dir + " (" + pending + " file(s)). "
-        + "Run `./drelu tracking sync` when the server is back: nothing is lost.";
   }
 
   static Throwable rootCause(Throwable e) {

@@ -51,6 +51,30 @@ public record Plan(
     return steps.stream().filter(s -> s.action() != Action.REUSE && s.action() != Action.SKIP).count();
   }
 
+  /** @return the number of tasks whose cached artifact is reused */
+  public long reused() {
+    return steps.stream().filter(s -> s.action() == Action.REUSE).count();
+  }
+
+  /** @return the number of tasks left out of this execution (--only) */
+  public long skipped() {
+    return steps.stream().filter(s -> s.action() == Action.SKIP).count();
+  }
+
+  /**
+   * @param verb "to compute" before a run, "computed" after it
+   * @return e.g. "3 of 10 tasks to compute, 7 reused" or, under --only, "1 of 10 tasks to compute,
+   *     0 reused, 9 skipped by --only prepare": skipped tasks are not reused, so they
+   *     are counted apart
+   */
+  public String tally(String verb) {
+    String text = toCompute() + " of " + steps.size() + " tasks " + verb + ", " + reused() + " reused";
+    if (skipped() > 0) {
+      text += ", " + skipped() + " skipped" + (cache.only() == null ? "" : " by --only " + cache.only().key());
+    }
+    return text;
+  }
+
   /** @return the plan as an aligned text table */
   public String render() {
     List<String[]> rows = new ArrayList<>();
@@ -73,8 +97,7 @@ public record Plan(
       out.setLength(out.length() - 2);
       out.append(System.lineSeparator());
     }
-    out.append(toCompute()).append(" of ").append(steps.size()).append(" tasks will compute; the rest are reused.")
-        .append(System.lineSeparator());
+    out.append(tally("will compute")).append('.').append(System.lineSeparator());
     return out.toString().replaceAll(" +\n", "\n");
   }
 }

@@ -17,6 +17,11 @@ final class DisabledTracker implements Tracker {
   }
 
   @Override
+  public int endRunsOfDeadProcesses(String experimentName) {
+    return 0;
+  }
+
+  @Override
   public void logParams(String runId, Map<String, String> params) {}
 
   @Override

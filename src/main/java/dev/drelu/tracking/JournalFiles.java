@@ -40,6 +40,11 @@ final class JournalFiles {
    * @throws IOException naming the file and line of a malformed entry
    */
   static List<JournalEvent> read(Path file) throws IOException {
+    return read(file, true);
+  }
+
+  /** As {@link #read(Path)}; {@code warn} false keeps quiet about a truncated last line. */
+  static List<JournalEvent> read(Path file, boolean warn) throws IOException {
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     List<JournalEvent> events = new ArrayList<>(lines.size());
     for (int i = 0; i < lines.size(); i++) {
@@ -51,8 +56,10 @@ final class JournalFiles {
         events.add(JSON.readValue(line, JournalEvent.class));
       } catch (JsonProcessingException e) {
         if (i == lines.size() - 1) {
-          System.err.println("drelu tracking: " + file + ":" + (i + 1)
-              + ": skipping a truncated last line (the writer stopped mid-line)");
+          if (warn) {
+            System.err.println("drelu tracking: " + file + ":" + (i + 1)
+                + ": skipping a truncated last line (the writer stopped mid-line)");
+          }
           continue;
         }
         throw new IOException(file + ":" + (i + 1) + ": not a journal event ("

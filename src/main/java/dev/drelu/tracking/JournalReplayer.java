@@ -29,7 +29,9 @@ import java.util.Set;
  * use that now exist on the server; a later sync picks up there. Runs created by a sync carry the
  * tag {@value RunIds#LOCAL_ID_TAG}, so a run whose creation was sent but not acknowledged is found
  * rather than created twice; metric points keep their original timestamps, which MLflow
- * de-duplicates. Journals still open by a live tracker are left alone.
+ * de-duplicates. Journals still open by a live tracker are left alone. After a sync that ran to
+ * the end, runs it touched whose process died before ending them are marked KILLED (see
+ * {@link DeadOwnerRuns}), so a journal of a killed process does not leave runs RUNNING forever.
  */
 public final class JournalReplayer {
   private final String trackingUri;
@@ -44,13 +46,6 @@ public final class JournalReplayer {
   }
 
   /**
-   * Replays every {@code *.jsonl} journal in the folder.
-   *
-   * @param journalDir the trackers' journal folder; a missing folder means nothing to send
-   * @return what was sent and what remains; {@link SyncReport#failure()} says why it stopped early
-   * @throws UncheckedIOException if a journal cannot be read or rewritten (the message names it)
-   */
-  /**
    * @param journalDir the journal folder
    * @return the journal files still waiting to be replayed, oldest first
    */
@@ -58,6 +53,13 @@ public final class JournalReplayer {
     return JournalFiles.pending(journalDir);
   }
 
+  /**
+   * Replays every {@code *.jsonl} journal in the folder.
+   *
+   * @param journalDir the trackers' journal folder; a missing folder means nothing to send
+   * @return what was sent and what remains; {@link SyncReport#failure()} says why it stopped early
+   * @throws UncheckedIOException if a journal cannot be read or rewritten (the message names it)
+   */
   public SyncReport replay(Path journalDir) {
     List<Path> paths;
     try {
@@ -113,7 +115,8 @@ public final class JournalReplayer {
         }
         sendAll(journals);
         int synced = finish(journals);
-        return new SyncReport(paths.size(), synced, sent, runsCreated, rejected, remaining, failure);
+        int killed = endRunsOfDeadProcesses();
+        return new SyncReport(paths.size(), synced, sent, runsCreated, rejected, remaining, killed, failure);
       } finally {
         journals.forEach(Sync::release);
       }
@@ -258,6 +261,33 @@ public final class JournalReplayer {
             + " copy the journal that started it into " + dir + " and sync again");
       }
       return real;
+    }
+
+    /**
+     * A journal whose process was killed starts runs it never ends: once its events are on the
+     * server, those runs are RUNNING with a dead owner. Ends them (and any other such run in the
+     * experiments this sync touched) as KILLED. Runs still in unsent journals wait for their events.
+     */
+    private int endRunsOfDeadProcesses() {
+      if (failure != null || realIds.isEmpty()) {
+        return 0;
+      }
+      try {
+        Set<String> experiments = new LinkedHashSet<>();
+        for (String id : realIds.values()) {
+          experiments.add(gateway.experimentOf(id));
+        }
+        DeadOwnerRuns dead = new DeadOwnerRuns(gateway, dir);
+        int ended = 0;
+        for (String experimentId : experiments) {
+          ended += dead.endIn(experimentId);
+        }
+        return ended;
+      } catch (ServerUnavailableException | RequestRejectedException e) {
+        System.err.println("drelu tracking sync: warning: could not end the runs of killed processes ("
+            + e.getMessage() + "); they stay RUNNING until the next sync or pipeline run");
+        return 0;
+      }
     }
 
     /** Renames finished journals, rewrites the rest to their unsent part; returns how many finished. */

@@ -20,12 +20,15 @@ import java.util.function.Supplier;
 import org.mlflow.api.proto.Service.CreateRun;
 import org.mlflow.api.proto.Service.Metric;
 import org.mlflow.api.proto.Service.Param;
+import org.mlflow.api.proto.Service.Run;
 import org.mlflow.api.proto.Service.RunInfo;
 import org.mlflow.api.proto.Service.RunStatus;
 import org.mlflow.api.proto.Service.RunTag;
+import org.mlflow.api.proto.Service.ViewType;
 import org.mlflow.tracking.MlflowClient;
 import org.mlflow.tracking.MlflowClientException;
 import org.mlflow.tracking.MlflowHttpException;
+import org.mlflow.tracking.Page;
 
 /**
  * The calls drelu makes to one MLflow server, with failures sorted into "server unavailable"
@@ -114,6 +117,28 @@ final class MlflowGateway implements Closeable {
     List<RunInfo> found = call("search runs", () -> client.searchRuns(List.of(experimentId), filter));
     found.forEach(r -> runs.put(r.getRunId(), r));
     return found.stream().map(RunInfo::getRunId).findFirst();
+  }
+
+  /** Every active run of the experiment that matches an MLflow search filter, all pages. */
+  List<Run> searchRuns(String experimentId, String filter) {
+    return call("search runs of experiment " + experimentId, () -> {
+      List<Run> out = new ArrayList<>();
+      Page<Run> page = client.searchRuns(List.of(experimentId), filter, ViewType.ACTIVE_ONLY, 1000);
+      while (true) {
+        page.getItems().forEach(out::add);
+        if (!page.hasNextPage()) {
+          return out;
+        }
+        page = page.getNextPage();
+      }
+    });
+  }
+
+  /** The id of the experiment a run belongs to. */
+  String experimentOf(String runId) {
+    RunInfo info = runs.computeIfAbsent(runId,
+        id -> call("get run " + id, () -> client.getRun(id).getInfo()));
+    return info.getExperimentId();
   }
 
   /** Sends params, tags and metrics in as many batches as MLflow's per-request limits need. */

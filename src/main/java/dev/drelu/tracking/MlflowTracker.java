@@ -19,11 +19,16 @@ import java.util.function.Supplier;
  * A request the server refuses as invalid (4xx) is logged as a warning and dropped: sending it
  * again would fail again.
  *
+ * <p>Every run it starts is tagged with its process ({@link ProcessOwner}: pid@host and start
+ * time), so that {@link #endRunsOfDeadProcesses} in a later process can tell a run whose process
+ * was killed from one still in progress.
+ *
  * <p>Thread-safe; one instance per worker keeps journals apart and avoids contention.
  */
 public final class MlflowTracker implements Tracker {
   private final MlflowGateway gateway;
   private final JournalWriter journal;
+  private final Path journalDir;
   private final String defaultExperiment;
   private boolean online = true;
   private String offlineReason;
@@ -43,6 +48,7 @@ public final class MlflowTracker implements Tracker {
     new TrackingConfig(trackingUri, journalDir.toString(), defaultExperiment);
     this.gateway = new MlflowGateway(trackingUri);
     this.journal = new JournalWriter(journalDir);
+    this.journalDir = journalDir;
     this.defaultExperiment = Checks.notBlank("experiment name", defaultExperiment);
   }
 
@@ -51,7 +57,7 @@ public final class MlflowTracker implements Tracker {
       String experimentName, String runName, String parentRunId, Map<String, String> tags) {
     checkOpen();
     String experiment = experimentName == null ? defaultExperiment : experimentName;
-    Map<String, String> initialTags = tags == null ? Map.of() : tags;
+    Map<String, String> initialTags = withOwner(tags);
     if (RunIds.isRejected(parentRunId)) {
       warn("start run '" + runName + "'", "its parent run " + parentRunId + " was refused by the server");
       return RunIds.newRejected();
@@ -72,6 +78,33 @@ public final class MlflowTracker implements Tracker {
     journal.append(JournalEvent.startRun(localId, experiment, runName, parentRunId, initialTags));
     announceOffline();
     return localId;
+  }
+
+  // Every run names its process, so a later drelu can tell a run whose process was killed.
+  private static Map<String, String> withOwner(Map<String, String> tags) {
+    Map<String, String> all = new java.util.HashMap<>(tags == null ? Map.of() : tags);
+    ProcessOwner owner = ProcessOwner.current();
+    if (owner != null) {
+      all.putAll(owner.tags());
+    }
+    return all;
+  }
+
+  @Override
+  public synchronized int endRunsOfDeadProcesses(String experimentName) {
+    checkOpen();
+    if (!online) {
+      return 0; // the journal keeps what happens now; the sync ends dead runs later
+    }
+    String experiment = experimentName == null ? defaultExperiment : experimentName;
+    try {
+      return new DeadOwnerRuns(gateway, journalDir).endIn(gateway.experimentId(experiment));
+    } catch (ServerUnavailableException e) {
+      goOffline(e.getMessage());
+    } catch (RequestRejectedException e) {
+      warn("end the runs of killed processes in experiment '" + experiment + "'", e.getMessage());
+    }
+    return 0;
   }
 
   @Override

@@ -10,6 +10,7 @@ package dev.drelu.tracking;
  * @param eventsRejected events the server refused as invalid (4xx); they are logged and dropped
  * @param remaining events still waiting in journals (server went away, journal in use, or a run id
  *     no journal defines)
+ * @param runsKilled RUNNING runs of processes that had died, marked KILLED after the events were sent
  * @param failure why the sync stopped early, or null when it ran to the end
  */
 public record SyncReport(
@@ -19,6 +20,7 @@ public record SyncReport(
     int runsCreated,
     long eventsRejected,
     long remaining,
+    int runsKilled,
     String failure) {
 
   /** True when every journal was sent: nothing remains. */

@@ -30,6 +30,17 @@ public interface Tracker extends AutoCloseable {
    */
   String startRun(String experimentName, String runName, String parentRunId, Map<String, String> tags);
 
+  /**
+   * Marks KILLED the RUNNING runs in the experiment whose drelu process on this host has died (a
+   * kill -9 or a crash gives a process no chance to end its runs). Runs of live processes, of
+   * other hosts, and runs a pending journal still speaks for are left alone. Call it before
+   * starting new runs; it never throws for tracking problems.
+   *
+   * @param experimentName experiment to clean up; null = the tracker's default
+   * @return how many runs were marked KILLED
+   */
+  int endRunsOfDeadProcesses(String experimentName);
+
   /** Logs params; values longer than MLflow allows are truncated with a marker. */
   void logParams(String runId, Map<String, String> params);
 

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.drelu.core.Progress;
 import dev.drelu.spec.PipelineSpec;
 import dev.drelu.spec.SpecLoader;
+import dev.drelu.testing.KilledRunOwner;
 import dev.drelu.testing.TinyPipeline;
 import dev.drelu.tracking.TrackingConfig;
+import dev.drelu.tracking.TrackingOutcome;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mlflow.api.proto.Service.Metric;
 import org.mlflow.api.proto.Service.Run;
 import org.mlflow.api.proto.Service.RunInfo;
+import org.mlflow.api.proto.Service.RunStatus;
 import org.mlflow.tracking.MlflowClient;
 
 /**
@@ -52,7 +55,8 @@ class ExperimentRunnerTest {
     assertEquals(2, direct.table().rows().size());
     assertEquals(List.of("fgsm", "pgd"), direct.table().attacks());
     assertTrue(direct.table().rows().get(0).clean() > 0.5, "clean accuracy " + direct.table().rows().get(0).clean());
-    assertTrue(direct.trackingNote() == null, direct.trackingNote());
+    assertEquals(TrackingOutcome.Kind.LOGGED, direct.tracking().kind());
+    assertTrue(direct.tracking().warning() == null, direct.tracking().warning());
 
     ExperimentResult flink = ExperimentRunner.run(spec,
         options(RunOptions.Runner.FLINK, dir.resolve("b"), TrackingConfig.disabled()));
@@ -99,8 +103,9 @@ class ExperimentRunnerTest {
     TrackingConfig down = new TrackingConfig("http://127.0.0.1:9", journal.toString(), null);
     ExperimentResult r = ExperimentRunner.run(spec, options(RunOptions.Runner.DIRECT, dir.resolve("store"), down));
     assertEquals(2, r.table().rows().size(), "the pipeline finishes without its server");
-    assertNotNull(r.trackingNote());
-    assertTrue(r.trackingNote().contains("drelu tracking sync"), r.trackingNote());
+    assertEquals(TrackingOutcome.Kind.JOURNALED, r.tracking().kind());
+    String line = r.tracking().line("unused");
+    assertTrue(line.contains("unreachable") && line.contains("./drelu tracking sync"), line);
 
     dev.drelu.tracking.SyncReport sync = new dev.drelu.tracking.JournalReplayer(URI).replay(journal);
     assertTrue(sync.complete(), "sync: " + sync);
@@ -111,6 +116,30 @@ class ExperimentRunnerTest {
     Run parent = runs.stream().filter(x -> "pipeline".equals(tag(x, "drelu.stage"))).findFirst().orElseThrow();
     assertEquals(10, runs.stream().filter(x -> parent.getInfo().getRunId().equals(tag(x, "mlflow.parentRunId"))).count());
     assertEquals(0, new dev.drelu.tracking.JournalReplayer(URI).replay(journal).eventsSent(), "a second sync sends nothing");
+  }
+
+  @Test
+  void aPipelineStartMarksTheRunsOfAKilledExecutionKilled(@TempDir Path dir) throws Exception {
+    assertNotNull(URI, "MLFLOW_TRACKING_URI is not set: run the tests with ci/test.sh, which starts the server");
+    String experiment = "drelu-test-killed-" + UUID.randomUUID();
+    Path journal = dir.resolve("journal");
+    KilledRunOwner.Killed killed = KilledRunOwner.spawnAndKill(URI, journal, experiment, dir.resolve("child"));
+    MlflowClient client = new MlflowClient(URI);
+    assertEquals(RunStatus.RUNNING, client.getRun(killed.parentRunId()).getInfo().getStatus(), "left RUNNING by the kill");
+
+    PipelineSpec spec = SpecLoader.load(TinyPipeline.write(dir, experiment, 1));
+    TrackingConfig tracking = new TrackingConfig(URI, journal.toString(), null);
+    ExperimentResult r = ExperimentRunner.run(spec, new RunOptions(RunOptions.Runner.DIRECT, 1, dir.resolve("store"),
+        tracking, new CacheControl(Stage.PREPARE, null, java.util.Set.of(), false), "cpu"));
+    assertEquals(TrackingOutcome.Kind.LOGGED, r.tracking().kind());
+    assertEquals("1 of 10 tasks to compute, 0 reused, 9 skipped by --only prepare", r.plan().tally("to compute"));
+
+    assertEquals(RunStatus.KILLED, client.getRun(killed.parentRunId()).getInfo().getStatus());
+    assertEquals(RunStatus.KILLED, client.getRun(killed.childRunId()).getInfo().getStatus());
+    String experimentId = client.getExperimentByName(experiment).orElseThrow().getExperimentId();
+    List<RunInfo> ours = client.searchRuns(List.of(experimentId), "tags.`drelu.stage` = 'pipeline'");
+    assertEquals(1, ours.size());
+    assertEquals(RunStatus.FINISHED, ours.get(0).getStatus(), "the new execution's own run ends normally");
   }
 
   private static String tag(Run r, String key) {

@@ -76,7 +76,7 @@ class OfflineSyncTest {
     assertTrue(Files.exists(Path.of(childJournal + ".synced")));
 
     SyncReport second = new JournalReplayer(live).replay(journals);
-    assertEquals(new SyncReport(0, 0, 0, 0, 0, 0, null), second);
+    assertEquals(new SyncReport(0, 0, 0, 0, 0, 0, 0, null), second);
 
     try (MlflowClient c = new MlflowClient(live)) {
       List<RunInfo> runs = c.searchRuns(
