@@ -3,14 +3,11 @@ package dev.drelu.store;
 import dev.drelu.core.CodeVersion;
 import dev.drelu.core.FileTrees;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -240,15 +237,7 @@ public final class ArtifactStore {
   }
 
   static String sha256(Path file) throws IOException {
-    MessageDigest d = CacheKey.digest();
-    byte[] buffer = new byte[1 << 16];
-    try (InputStream in = Files.newInputStream(file)) {
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        d.update(buffer, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(d.digest());
+    return DurableFiles.sha256(file);
   }
 
   private static void move(Path from, Path to) throws IOException {
