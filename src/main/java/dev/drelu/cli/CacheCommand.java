@@ -60,8 +60,8 @@ final class CacheCommand {
   }
 
   @Command(name = "gc", mixinStandardHelpOptions = true,
-      description = "Remove leftovers no run reads again (staging, trash, checkpoints of committed models). "
-          + "Run it when no pipeline is using the store.")
+      description = "Remove leftovers no run reads again (staging, trash, checkpoints of committed models, "
+          + "locks of exited runs). Run it when no pipeline is using the store.")
   static final class Gc implements Callable<Integer> {
     @Mixin StoreOption store = new StoreOption();
 
@@ -72,7 +72,7 @@ final class CacheCommand {
       PrintWriter out = command.commandLine().getOut();
       var removed = new ArtifactStore(store.path()).collectGarbage();
       removed.forEach(p -> out.println("removed " + p));
-      out.println(removed.size() + " folder(s) removed.");
+      out.println(removed.size() + " folder(s) and stale lock(s) removed.");
       out.flush();
       return 0;
     }

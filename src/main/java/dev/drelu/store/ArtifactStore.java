@@ -45,6 +45,11 @@ public final class ArtifactStore {
     return root.resolve(".work").resolve(stage).resolve(key);
   }
 
+  /** @return the per-task locks that keep two runs from computing the same artifact at once */
+  public TaskLocks locks() {
+    return new TaskLocks(root.resolve(".locks"));
+  }
+
   /** What a look-up found. */
   public sealed interface Lookup permits Hit, Miss, Corrupt {}
 
@@ -120,6 +125,9 @@ public final class ArtifactStore {
     } else {
       move(staging.dir(), target);
     }
+    // Its unfinished work (checkpoints) is obsolete now. Deleted here, under the task's lock,
+    // so that a run that waited for this one never deletes it at the same time.
+    FileTrees.deleteTree(workDir(staging.stage(), staging.key()));
     return new ArtifactRef(staging.stage(), staging.key(), target.toString(), summary);
   }
 
@@ -134,22 +142,37 @@ public final class ArtifactStore {
 
   /**
    * Removes what no run will read again: staging folders of failed or killed runs, replaced
-   * artifacts waiting in the trash, and checkpoints of trainings whose model is committed (a
-   * killed forced rerun leaves those). Run it when no pipeline is using the store: a running
-   * pipeline's staging folders look just like a killed one's.
+   * artifacts waiting in the trash, checkpoints of trainings whose model is committed (a killed
+   * forced rerun leaves those), and stale task locks (of exited processes on this host).
+   * Staging folders and checkpoints of tasks whose lock a live run holds are kept; other
+   * staging folders are not told apart from a running pipeline's, so run it when the store is
+   * idle.
    *
-   * @return the folders removed
+   * @return the folders and lock files removed
    */
   public List<Path> collectGarbage() throws IOException {
-    List<Path> removed = new java.util.ArrayList<>();
-    for (String leftovers : List.of(".staging", ".trash")) {
-      Path dir = root.resolve(leftovers);
-      if (Files.isDirectory(dir)) {
-        try (Stream<Path> s = Files.list(dir)) {
-          for (Path p : s.toList()) {
+    List<Path> removed = new java.util.ArrayList<>(locks().removeStale());
+    java.util.Set<String> busy = new java.util.HashSet<>();
+    for (TaskLocks.Live l : locks().live()) {
+      busy.add(l.stage() + "/" + l.key());
+    }
+    Path staging = root.resolve(".staging");
+    if (Files.isDirectory(staging)) {
+      try (Stream<Path> s = Files.list(staging)) {
+        for (Path p : s.toList()) {
+          if (busy.stream().noneMatch(b -> p.getFileName().toString().startsWith(stagingPrefix(b)))) {
             FileTrees.deleteTree(p);
             removed.add(p);
           }
+        }
+      }
+    }
+    Path trash = root.resolve(".trash");
+    if (Files.isDirectory(trash)) {
+      try (Stream<Path> s = Files.list(trash)) {
+        for (Path p : s.toList()) {
+          FileTrees.deleteTree(p);
+          removed.add(p);
         }
       }
     }
@@ -159,7 +182,10 @@ public final class ArtifactStore {
         for (Path stage : stages.toList()) {
           try (Stream<Path> keys = Files.list(stage)) {
             for (Path key : keys.toList()) {
-              if (find(stage.getFileName().toString(), key.getFileName().toString()).isPresent()) {
+              String s = stage.getFileName().toString();
+              String k = key.getFileName().toString();
+              // a forced rerun trains into the work folder of a committed model: spare it while it runs
+              if (!busy.contains(s + "/" + k) && find(s, k).isPresent()) {
                 FileTrees.deleteTree(key);
                 removed.add(key);
               }
@@ -169,6 +195,12 @@ public final class ArtifactStore {
       }
     }
     return removed;
+  }
+
+  /** @return how {@link #begin} names the staging folders of "stage/key" */
+  private static String stagingPrefix(String stageAndKey) {
+    int slash = stageAndKey.indexOf('/');
+    return stageAndKey.substring(0, slash) + "-" + CacheKey.shortForm(stageAndKey.substring(slash + 1)) + "-";
   }
 
   /** @return the manifest of a committed artifact */
