@@ -203,6 +203,42 @@ public final class ArtifactStore {
     return stageAndKey.substring(0, slash) + "-" + CacheKey.shortForm(stageAndKey.substring(slash + 1)) + "-";
   }
 
+  /** One artifact folder and what checking it found. */
+  public record Checked(String stage, String key, Path dir, Lookup result) {}
+
+  /**
+   * Checks every artifact folder of the store against its manifest, including folders whose
+   * manifest is missing or unreadable (those are {@link Corrupt}, never skipped).
+   *
+   * @return one entry per folder, stage by stage
+   */
+  public List<Checked> checkAll() throws IOException {
+    List<Checked> out = new java.util.ArrayList<>();
+    for (Path dir : artifactFolders()) {
+      String stage = dir.getParent().getFileName().toString();
+      String key = dir.getFileName().toString();
+      out.add(new Checked(stage, key, dir, lookup(stage, key)));
+    }
+    return out;
+  }
+
+  /** @return {@code <root>/<stage>/<key>/} for every stage folder (not the dot-folders) and key */
+  private List<Path> artifactFolders() throws IOException {
+    List<Path> out = new java.util.ArrayList<>();
+    if (!Files.isDirectory(root)) {
+      return out;
+    }
+    try (Stream<Path> stages = Files.list(root)) {
+      for (Path stage : stages.filter(p -> !p.getFileName().toString().startsWith(".") && Files.isDirectory(p))
+          .sorted().toList()) {
+        try (Stream<Path> keys = Files.list(stage)) {
+          keys.filter(Files::isDirectory).sorted().forEach(out::add);
+        }
+      }
+    }
+    return out;
+  }
+
   /** @return the manifest of a committed artifact */
   public Manifest manifest(ArtifactRef ref) throws IOException {
     return readManifest(Path.of(ref.location()));
@@ -221,7 +257,7 @@ public final class ArtifactStore {
             try {
               out.add(readManifest(k));
             } catch (IOException e) {
-              // listed by `drelu cache verify`, skipped here
+              // reported by `drelu cache verify` (checkAll), skipped here
             }
           }
         }
@@ -233,12 +269,15 @@ public final class ArtifactStore {
   private static Manifest readManifest(Path dir) throws IOException {
     Path file = dir.resolve(MANIFEST);
     if (!Files.isRegularFile(file)) {
-      throw new CorruptArtifactException(dir + ": no " + MANIFEST);
+      throw new CorruptArtifactException(dir + ": no " + MANIFEST + " (the folder was not written by a commit, "
+          + "or its manifest was deleted)");
     }
     try {
       return Json.CANONICAL.readValue(file.toFile(), Manifest.class);
     } catch (IOException e) {
-      throw new CorruptArtifactException(file + ": unreadable manifest: " + e.getMessage());
+      // Jackson's message continues with the source location on later lines
+      String why = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName());
+      throw new CorruptArtifactException(file + ": unreadable manifest: " + why);
     }
   }
 
