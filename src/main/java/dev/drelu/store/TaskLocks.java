@@ -88,14 +88,12 @@ public final class TaskLocks {
     /** Deletes the lock file, unless another process took it over (then it is theirs). */
     @Override
     public void close() throws IOException {
-      synchronized (JVM_GUARD) {
-        try (FileChannel g = guardChannel(); FileLock l = g.lock()) {
-          Content now = read(file);
-          if (now instanceof Parsed p && p.owner().token().equals(owner.token())) {
-            Files.deleteIfExists(file);
-          }
+      guarded(() -> {
+        if (read(file) instanceof Parsed p && p.owner().token().equals(owner.token())) {
+          Files.deleteIfExists(file);
         }
-      }
+        return null;
+      });
     }
   }
 
@@ -113,20 +111,22 @@ public final class TaskLocks {
     Instant waitingSince = null;
     Instant lastReport = null;
     while (true) {
-      Content seen;
-      synchronized (JVM_GUARD) {
-        try (FileChannel g = guardChannel(); FileLock l = g.lock()) {
-          if (create(file, me)) {
-            return new Held(file, me, waitingSince != null);
-          }
-          seen = read(file);
-          String stale = staleness(file, seen);
-          if (stale != null) {
-            Files.deleteIfExists(file);
-            messages.accept(stale);
-            continue;
-          }
+      // null: this run created the lock; else what the file held when it could not
+      Content seen = guarded(() -> {
+        if (create(file, me)) {
+          return null;
         }
+        Content c = read(file);
+        String stale = staleness(file, c);
+        if (stale != null) {
+          Files.deleteIfExists(file);
+          messages.accept(stale);
+          return new Absent(); // try again at once
+        }
+        return c;
+      });
+      if (seen == null) {
+        return new Held(file, me, waitingSince != null);
       }
       if (seen instanceof Absent) {
         continue; // released since create() failed: try again at once
@@ -156,8 +156,8 @@ public final class TaskLocks {
     if (!Files.isDirectory(dir)) {
       return removed;
     }
-    synchronized (JVM_GUARD) {
-      try (FileChannel g = guardChannel(); FileLock l = g.lock(); Stream<Path> walk = Files.walk(dir)) {
+    return guarded(() -> {
+      try (Stream<Path> walk = Files.walk(dir)) {
         for (Path f : walk.filter(Files::isRegularFile).toList()) {
           String name = f.getFileName().toString();
           if (name.endsWith(SUFFIX)) {
@@ -169,8 +169,8 @@ public final class TaskLocks {
           }
         }
       }
-    }
-    return removed;
+      return removed;
+    });
   }
 
   /** A task whose lock a run (possibly on another host) holds now. */
@@ -274,9 +274,38 @@ public final class TaskLocks {
     return base + "; this run reuses its result when it finishes";
   }
 
-  private FileChannel guardChannel() throws IOException {
-    Files.createDirectories(dir);
-    return FileChannel.open(dir.resolve(GUARD), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+  /** Work that may throw IOException. */
+  @FunctionalInterface
+  private interface IoWork<T> {
+    T run() throws IOException;
+  }
+
+  /**
+   * Runs {@code work} while holding the guard: this JVM's monitor and the OS lock on
+   * {@code .locks/.guard}. A file system without OS locks (some NFS mounts) cannot give the
+   * second; then only the atomic creation of lock files protects, which is still enough that
+   * two runs never both hold a lock they created, and the reclaiming of stale locks is not
+   * guarded against another process reclaiming the same lock at the same moment.
+   */
+  private <T> T guarded(IoWork<T> work) throws IOException {
+    synchronized (JVM_GUARD) {
+      Files.createDirectories(dir);
+      try (FileChannel g = FileChannel.open(dir.resolve(GUARD), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        FileLock lock = null;
+        try {
+          lock = g.lock();
+        } catch (IOException noOsLocks) {
+          // see above: carry on with creation alone
+        }
+        try {
+          return work.run();
+        } finally {
+          if (lock != null) {
+            lock.release();
+          }
+        }
+      }
+    }
   }
 
   private static boolean olderThan(Path f, Duration age) {
