@@ -56,6 +56,27 @@ class ConcurrentRunsTest {
   }
 
   @Test
+  void whenTheHolderIsKilledTheWaitingRunReclaimsTheLockAndComputes() throws Exception {
+    Process first = start("first");
+    awaitFile(dir.resolve("started"), first);
+    Process second = start("second");
+    awaitLine(dir.resolve("second.log"), "waiting for pid " + first.pid(), second);
+
+    first.destroyForcibly(); // SIGKILL: its lock file stays behind
+    assertTrue(first.waitFor(WAIT_SECONDS, TimeUnit.SECONDS));
+    Files.writeString(dir.resolve("gate"), "go");
+    assertTrue(second.waitFor(WAIT_SECONDS, TimeUnit.SECONDS));
+    String log = Files.readString(dir.resolve("second.log"));
+    assertEquals(0, second.exitValue(), log);
+    assertTrue(log.contains("reclaimed the stale lock") && log.contains("pid " + first.pid()), log);
+    assertEquals(List.of(Long.toString(first.pid()), Long.toString(second.pid())), computations(),
+        "the killed run started the work, the waiting run did it again");
+    ArtifactStore s = new ArtifactStore(dir.resolve("store"));
+    assertTrue(s.find(Stage.SUMMARISE.key(), TinyStageMain.KEY).isPresent());
+    assertTrue(log.contains("by " + second.pid()), log);
+  }
+
+  @Test
   void aLockLeftByADeadProcessIsReclaimedAndTheTaskRuns() throws Exception {
     ArtifactStore s = new ArtifactStore(dir.resolve("store"));
     Path lock = s.locks().file(Stage.SUMMARISE.key(), TinyStageMain.KEY);
