@@ -107,10 +107,10 @@ public final class TaskLocks {
   public Held acquire(String stage, String key, Consumer<String> messages) throws IOException, InterruptedException {
     Path file = file(stage, key);
     Files.createDirectories(file.getParent());
-    LockOwner me = LockOwner.me();
     Instant waitingSince = null;
     Instant lastReport = null;
     while (true) {
+      LockOwner me = LockOwner.me(); // now, so "holding it since" is when it was taken, not first tried
       // null: this run created the lock; else what the file held when it could not
       Content seen = guarded(() -> {
         if (create(file, me)) {
