@@ -5,6 +5,7 @@ import dev.drelu.store.CacheKey;
 import dev.drelu.store.Manifest;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,23 +46,24 @@ final class CacheCommand {
       ArtifactStore s = new ArtifactStore(store.path());
       PrintWriter out = command.commandLine().getOut();
       int bad = 0;
-      int total = 0;
-      for (Manifest m : s.list()) {
-        total++;
-        if (s.lookup(m.stage(), m.key()) instanceof ArtifactStore.Corrupt c) {
+      List<ArtifactStore.Checked> all = s.checkAll();
+      for (ArtifactStore.Checked c : all) {
+        // a folder without a readable manifest is corrupt too: nothing proves its files intact
+        if (c.result() instanceof ArtifactStore.Corrupt corrupt) {
           bad++;
-          out.println("CORRUPT " + m.stage() + " " + m.key() + ": " + c.reason());
+          out.println("CORRUPT " + c.dir() + ": " + corrupt.reason());
         }
       }
-      out.println(total + " artifact(s) checked, " + bad + " corrupt (a run replaces corrupt ones).");
+      out.println(all.size() + " artifact(s) checked, " + bad + " corrupt"
+          + (bad == 0 ? "." : ": a run recomputes and replaces them, or delete the folders listed above."));
       out.flush();
       return bad == 0 ? 0 : 1;
     }
   }
 
   @Command(name = "gc", mixinStandardHelpOptions = true,
-      description = "Remove leftovers no run reads again (staging, trash, checkpoints of committed models). "
-          + "Run it when no pipeline is using the store.")
+      description = "Remove leftovers no run reads again (staging, trash, checkpoints of committed models, "
+          + "locks of exited runs). Run it when no pipeline is using the store.")
   static final class Gc implements Callable<Integer> {
     @Mixin StoreOption store = new StoreOption();
 
@@ -72,7 +74,7 @@ final class CacheCommand {
       PrintWriter out = command.commandLine().getOut();
       var removed = new ArtifactStore(store.path()).collectGarbage();
       removed.forEach(p -> out.println("removed " + p));
-      out.println(removed.size() + " folder(s) removed.");
+      out.println(removed.size() + " folder(s) and stale lock(s) removed.");
       out.flush();
       return 0;
     }

@@ -4,6 +4,7 @@ import dev.drelu.core.CodeVersion;
 import dev.drelu.core.Progress;
 import dev.drelu.store.ArtifactRef;
 import dev.drelu.store.ArtifactStore;
+import dev.drelu.store.TaskLocks;
 import dev.drelu.tracking.MetricPoint;
 import dev.drelu.tracking.RunOutcome;
 import dev.drelu.tracking.Tracker;
@@ -52,24 +53,45 @@ public final class StageRunner {
   }
 
   /**
+   * Reuses the task's artifact if it is stored and intact, else computes it under the task's
+   * lock: a second run of the same task (another process, even on another host sharing the
+   * store) waits for the first and then reuses what it committed, instead of computing it again
+   * into the same work folders.
+   *
    * @return the artifact, reused or computed
    * @throws Exception whatever the work threw; nothing is committed then
    */
   public ArtifactRef execute(StageTask task, Work work) throws Exception {
     StagePolicy policy = context.cache().policy(task.stage());
-    ArtifactStore.Lookup lookup = store.lookup(task.stage().key(), task.key());
+    ArtifactStore.Lookup before = store.lookup(task.stage().key(), task.key());
     String label = task.stage().key() + " " + task.label();
-    if (lookup instanceof ArtifactStore.Hit hit && policy != StagePolicy.FORCE) {
-      String runId = startRun(task, true);
-      logSummary(runId, hit.ref().summary());
-      tracker.endRun(runId, RunOutcome.FINISHED);
-      Progress.say(label, "reused " + hit.ref().location());
-      return hit.ref();
+    if (before instanceof ArtifactStore.Hit hit && policy != StagePolicy.FORCE) {
+      return reuse(task, hit, label, "reused ");
     }
     if (policy == StagePolicy.REQUIRE_CACHED) {
       throw new IllegalStateException(label + " is not cached, but --only " + context.cache().only().key()
           + " needs it; run the pipeline without --only first");
     }
+    try (TaskLocks.Held lock = store.locks().acquire(task.stage().key(), task.key(), m -> Progress.say(label, m))) {
+      // Another run may have committed it since the look-up above: reuse that, even when forced,
+      // since it is newer than what this run was asked to replace.
+      ArtifactStore.Lookup now = store.lookup(task.stage().key(), task.key());
+      if (now instanceof ArtifactStore.Hit hit && (policy != StagePolicy.FORCE || !sameArtifact(before, hit))) {
+        return reuse(task, hit, label, "reused (committed by another run meanwhile) ");
+      }
+      return compute(task, work, now, label);
+    }
+  }
+
+  private ArtifactRef reuse(StageTask task, ArtifactStore.Hit hit, String label, String what) {
+    String runId = startRun(task, true);
+    logSummary(runId, hit.ref().summary());
+    tracker.endRun(runId, RunOutcome.FINISHED);
+    Progress.say(label, what + hit.ref().location());
+    return hit.ref();
+  }
+
+  private ArtifactRef compute(StageTask task, Work work, ArtifactStore.Lookup lookup, String label) throws Exception {
     if (lookup instanceof ArtifactStore.Corrupt c) {
       Progress.say(label, "cached copy is corrupt and will be replaced: " + c.reason());
     }
@@ -88,6 +110,11 @@ public final class StageRunner {
       tracker.endRun(runId, RunOutcome.FAILED);
       throw e;
     }
+  }
+
+  /** @return true if {@code before} found this very artifact (same manifest, so same commit) */
+  private static boolean sameArtifact(ArtifactStore.Lookup before, ArtifactStore.Hit now) {
+    return before instanceof ArtifactStore.Hit h && h.manifest().equals(now.manifest());
   }
 
   private String startRun(StageTask task, boolean cached) {

@@ -54,10 +54,13 @@ public final class TrainStage {
       return runner.execute(task, (dir, runId) -> importExternal(task, runner, dir, runId));
     }
     Path work = runner.store().workDir(Stage.TRAIN.key(), task.key());
-    if (runner.context().cache().policy(Stage.TRAIN) == StagePolicy.FORCE) {
-      FileTrees.deleteTree(work); // a forced run starts from scratch, not from an old checkpoint
-    }
-    ArtifactRef ref = runner.execute(task, (dir, runId) -> train(task, runner, work, dir, runId));
+    ArtifactRef ref = runner.execute(task, (dir, runId) -> {
+      // inside the work, so under the task's lock: never under another run still training into it
+      if (runner.context().cache().policy(Stage.TRAIN) == StagePolicy.FORCE) {
+        FileTrees.deleteTree(work); // a forced run starts from scratch, not from an old checkpoint
+      }
+      return train(task, runner, work, dir, runId);
+    });
     FileTrees.deleteTree(work); // the model is committed; its checkpoints are no longer needed
     return ref;
   }

@@ -3,14 +3,11 @@ package dev.drelu.store;
 import dev.drelu.core.CodeVersion;
 import dev.drelu.core.FileTrees;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +43,11 @@ public final class ArtifactStore {
   /** @return a stage's folder for unfinished work (checkpoints) for this key */
   public Path workDir(String stage, String key) {
     return root.resolve(".work").resolve(stage).resolve(key);
+  }
+
+  /** @return the per-task locks that keep two runs from computing the same artifact at once */
+  public TaskLocks locks() {
+    return new TaskLocks(root.resolve(".locks"));
   }
 
   /** What a look-up found. */
@@ -123,6 +125,9 @@ public final class ArtifactStore {
     } else {
       move(staging.dir(), target);
     }
+    // Its unfinished work (checkpoints) is obsolete now. Deleted here, under the task's lock,
+    // so that a run that waited for this one never deletes it at the same time.
+    FileTrees.deleteTree(workDir(staging.stage(), staging.key()));
     return new ArtifactRef(staging.stage(), staging.key(), target.toString(), summary);
   }
 
@@ -137,22 +142,37 @@ public final class ArtifactStore {
 
   /**
    * Removes what no run will read again: staging folders of failed or killed runs, replaced
-   * artifacts waiting in the trash, and checkpoints of trainings whose model is committed (a
-   * killed forced rerun leaves those). Run it when no pipeline is using the store: a running
-   * pipeline's staging folders look just like a killed one's.
+   * artifacts waiting in the trash, checkpoints of trainings whose model is committed (a killed
+   * forced rerun leaves those), and stale task locks (of exited processes on this host).
+   * Staging folders and checkpoints of tasks whose lock a live run holds are kept; other
+   * staging folders are not told apart from a running pipeline's, so run it when the store is
+   * idle.
    *
-   * @return the folders removed
+   * @return the folders and lock files removed
    */
   public List<Path> collectGarbage() throws IOException {
-    List<Path> removed = new java.util.ArrayList<>();
-    for (String leftovers : List.of(".staging", ".trash")) {
-      Path dir = root.resolve(leftovers);
-      if (Files.isDirectory(dir)) {
-        try (Stream<Path> s = Files.list(dir)) {
-          for (Path p : s.toList()) {
+    List<Path> removed = new java.util.ArrayList<>(locks().removeStale());
+    java.util.Set<String> busy = new java.util.HashSet<>();
+    for (TaskLocks.Live l : locks().live()) {
+      busy.add(l.stage() + "/" + l.key());
+    }
+    Path staging = root.resolve(".staging");
+    if (Files.isDirectory(staging)) {
+      try (Stream<Path> s = Files.list(staging)) {
+        for (Path p : s.toList()) {
+          if (busy.stream().noneMatch(b -> p.getFileName().toString().startsWith(stagingPrefix(b)))) {
             FileTrees.deleteTree(p);
             removed.add(p);
           }
+        }
+      }
+    }
+    Path trash = root.resolve(".trash");
+    if (Files.isDirectory(trash)) {
+      try (Stream<Path> s = Files.list(trash)) {
+        for (Path p : s.toList()) {
+          FileTrees.deleteTree(p);
+          removed.add(p);
         }
       }
     }
@@ -162,7 +182,10 @@ public final class ArtifactStore {
         for (Path stage : stages.toList()) {
           try (Stream<Path> keys = Files.list(stage)) {
             for (Path key : keys.toList()) {
-              if (find(stage.getFileName().toString(), key.getFileName().toString()).isPresent()) {
+              String s = stage.getFileName().toString();
+              String k = key.getFileName().toString();
+              // a forced rerun trains into the work folder of a committed model: spare it while it runs
+              if (!busy.contains(s + "/" + k) && find(s, k).isPresent()) {
                 FileTrees.deleteTree(key);
                 removed.add(key);
               }
@@ -172,6 +195,48 @@ public final class ArtifactStore {
       }
     }
     return removed;
+  }
+
+  /** @return how {@link #begin} names the staging folders of "stage/key" */
+  private static String stagingPrefix(String stageAndKey) {
+    int slash = stageAndKey.indexOf('/');
+    return stageAndKey.substring(0, slash) + "-" + CacheKey.shortForm(stageAndKey.substring(slash + 1)) + "-";
+  }
+
+  /** One artifact folder and what checking it found. */
+  public record Checked(String stage, String key, Path dir, Lookup result) {}
+
+  /**
+   * Checks every artifact folder of the store against its manifest, including folders whose
+   * manifest is missing or unreadable (those are {@link Corrupt}, never skipped).
+   *
+   * @return one entry per folder, stage by stage
+   */
+  public List<Checked> checkAll() throws IOException {
+    List<Checked> out = new java.util.ArrayList<>();
+    for (Path dir : artifactFolders()) {
+      String stage = dir.getParent().getFileName().toString();
+      String key = dir.getFileName().toString();
+      out.add(new Checked(stage, key, dir, lookup(stage, key)));
+    }
+    return out;
+  }
+
+  /** @return {@code <root>/<stage>/<key>/} for every stage folder (not the dot-folders) and key */
+  private List<Path> artifactFolders() throws IOException {
+    List<Path> out = new java.util.ArrayList<>();
+    if (!Files.isDirectory(root)) {
+      return out;
+    }
+    try (Stream<Path> stages = Files.list(root)) {
+      for (Path stage : stages.filter(p -> !p.getFileName().toString().startsWith(".") && Files.isDirectory(p))
+          .sorted().toList()) {
+        try (Stream<Path> keys = Files.list(stage)) {
+          keys.filter(Files::isDirectory).sorted().forEach(out::add);
+        }
+      }
+    }
+    return out;
   }
 
   /** @return the manifest of a committed artifact */
@@ -192,7 +257,7 @@ public final class ArtifactStore {
             try {
               out.add(readManifest(k));
             } catch (IOException e) {
-              // listed by `drelu cache verify`, skipped here
+              // reported by `drelu cache verify` (checkAll), skipped here
             }
           }
         }
@@ -204,12 +269,15 @@ public final class ArtifactStore {
   private static Manifest readManifest(Path dir) throws IOException {
     Path file = dir.resolve(MANIFEST);
     if (!Files.isRegularFile(file)) {
-      throw new CorruptArtifactException(dir + ": no " + MANIFEST);
+      throw new CorruptArtifactException(dir + ": no " + MANIFEST + " (the folder was not written by a commit, "
+          + "or its manifest was deleted)");
     }
     try {
       return Json.CANONICAL.readValue(file.toFile(), Manifest.class);
     } catch (IOException e) {
-      throw new CorruptArtifactException(file + ": unreadable manifest: " + e.getMessage());
+      // Jackson's message continues with the source location on later lines
+      String why = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName());
+      throw new CorruptArtifactException(file + ": unreadable manifest: " + why);
     }
   }
 
@@ -240,15 +308,7 @@ public final class ArtifactStore {
   }
 
   static String sha256(Path file) throws IOException {
-    MessageDigest d = CacheKey.digest();
-    byte[] buffer = new byte[1 << 16];
-    try (InputStream in = Files.newInputStream(file)) {
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        d.update(buffer, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(d.digest());
+    return DurableFiles.sha256(file);
   }
 
   private static void move(Path from, Path to) throws IOException {

@@ -69,7 +69,7 @@ class KillResumeTest {
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
-  /** @return the checkpoint's state file, once the first epoch's checkpoint exists */
+  /** @return the checkpoint pointer, once the first epoch's checkpoint is committed */
   private static Path waitForCheckpoint(Path store, Process p) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
     while (System.nanoTime() < deadline) {
@@ -77,7 +77,7 @@ class KillResumeTest {
       Path work = store.resolve(".work/train");
       if (Files.isDirectory(work)) {
         try (Stream<Path> keys = Files.list(work)) {
-          Optional<Path> state = keys.map(k -> k.resolve("checkpoint/state.json")).filter(Files::exists).findFirst();
+          Optional<Path> state = keys.map(k -> k.resolve("LATEST")).filter(Files::exists).findFirst();
           if (state.isPresent()) {
             return state.get();
           }
