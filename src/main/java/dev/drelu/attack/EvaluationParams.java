@@ -1,31 +1,51 @@
 package dev.drelu.attack;
 
 import dev.drelu.core.Checks;
+import dev.drelu.data.ImageDataset;
 import java.io.Serializable;
 
 /**
- * How much of the test set to attack and how to split the work.
+ * Which test examples to attack and how to split the work.
  *
- * @param examples attack the first this-many test examples (0 = all)
+ * @param examples attack this many test examples (0 = all): a seeded, class-stratified sample of
+ *     the test split, the same for every model and attack ({@link ImageDataset#sample})
  * @param batchSize examples per attack batch (results do not depend on it)
  * @param shards split the attacked examples into this many contiguous parts, each a separate
  *     pipeline element (results do not depend on it either: randomness is per example)
+ * @param samplingSeed seeds the sample of {@code examples}
  */
-public record EvaluationParams(int examples, int batchSize, int shards) implements Serializable {
+public record EvaluationParams(int examples, int batchSize, int shards, long samplingSeed) implements Serializable {
+  /** What {@link #sample} does, as recorded in manifests and MLflow ({@code evaluation.sampling}). */
+  public static final String SAMPLING = "stratified by class";
+
   public EvaluationParams {
     Checks.atLeast("examples", examples, 0);
     Checks.atLeast("batch-size", batchSize, 1);
     Checks.atLeast("shards", shards, 1);
   }
 
-  /** One shard. */
+  /** One shard, sampling seed 0. */
   public EvaluationParams(int examples, int batchSize) {
-    this(examples, batchSize, 1);
+    this(examples, batchSize, 1, 0);
   }
 
   /** Everything, 256 at a time, one shard. */
   public static EvaluationParams defaults() {
-    return new EvaluationParams(0, 256, 1);
+    return new EvaluationParams(0, 256, 1, 0);
+  }
+
+  /**
+   * @return how the examples are chosen: part of the stage parameters, so it shows in every
+   *     manifest and MLflow run ({@code evaluation.sampling})
+   */
+  @com.fasterxml.jackson.annotation.JsonProperty("sampling")
+  public String sampling() {
+    return examples == 0 ? "all" : SAMPLING + ", seed " + samplingSeed;
+  }
+
+  /** @return the examples to attack, in test-split order */
+  public ImageDataset sample(ImageDataset test) {
+    return test.sample(examples, samplingSeed);
   }
 
   /**

@@ -152,11 +152,12 @@ public final class DatasetPreparer {
     ImageDataset validation = trainPool.select(v.second());
     if (p.trainLimit() > 0 && p.trainLimit() < train.size()) {
       int keepVal = Math.max(1, (int) Math.round(p.trainLimit() * p.validationFraction() / (1 - p.validationFraction())));
-      train = train.head(p.trainLimit());
-      validation = validation.head(keepVal);
+      // stratified, not the first rows: sources such as the npm digits are stored class by class
+      train = train.sample(p.trainLimit(), p.splitSeed() + 2);
+      validation = validation.sample(keepVal, p.splitSeed() + 3);
     }
     if (p.testLimit() > 0) {
-      test = test.head(p.testLimit());
+      test = test.sample(p.testLimit(), p.splitSeed() + 4);
     }
     return new PreparedData(train, validation, test, generated(p, train));
   }

@@ -153,11 +153,14 @@ public final class ImageDataset {
     return adopt(p, l, idx, channels, height, width, numClasses);
   }
 
-  /** @return the first {@code count} images (all if fewer) */
-  public ImageDataset head(int count) {
-    int[] rows = new int[Math.min(count, size())];
-    Arrays.setAll(rows, i -> i);
-    return select(rows);
+  /**
+   * @param count how many images to keep (0, or at least the size: all of them)
+   * @param seed the sampling seed
+   * @return a seeded, class-stratified sample in the dataset's order ({@link StratifiedSample}),
+   *     never simply the first {@code count}, which in a class-ordered file are a few classes
+   */
+  public ImageDataset sample(int count, long seed) {
+    return select(StratifiedSample.rows(labels, numClasses, count, seed));
   }
 
   @Override

@@ -38,10 +38,9 @@ public final class AttackStage {
     return runner.execute(task, (dir, runId) -> {
       ImageDataset test = datasets.read(
           runner.store().location(Stage.PREPARE.key(), task.datasetKey()).resolve(PrepareStage.TEST));
-      if (task.evaluation().examples() > 0) {
-        test = test.head(task.evaluation().examples());
-      }
-      test = shard(test, task);
+      // the same seeded, class-stratified sample for every model and attack, then this task's part
+      ImageDataset sample = task.evaluation().sample(test);
+      test = shard(sample, task);
       Device device = Devices.resolve(runner.context().device());
       try (Classifier model = load(runner, task.modelKey(), device);
           Classifier source = task.sourceModelKey().equals(task.modelKey()) ? null
@@ -54,6 +53,7 @@ public final class AttackStage {
         Map<String, String> summary = new TreeMap<>();
         summary.put("attack", task.attack().name());
         summary.put("examples", Integer.toString(s.examples()));
+        summary.put("sample_classes", dev.drelu.data.StratifiedSample.classCounts(sample.labels(), sample.numClasses()));
         summary.put("clean_accuracy", Double.toString(s.cleanAccuracy()));
         summary.put("robust_accuracy", Double.toString(s.robustAccuracy()));
         summary.put("zero_gradient_fraction", Double.toString(s.zeroGradientFraction()));

@@ -66,9 +66,7 @@ public final class DiagnoseStage {
   private double probabilityLikeShare(Tasks.Diagnose task, StageRunner runner) throws IOException {
     ImageDataset test = datasets.read(
         runner.store().location(Stage.PREPARE.key(), task.datasetKey()).resolve(PrepareStage.TEST));
-    if (task.examples() > 0) {
-      test = test.head(task.examples());
-    }
+    test = task.evaluation().sample(test); // the examples the attacks saw
     Path dir = runner.store().location(Stage.TRAIN.key(), task.modelKey());
     try (Classifier model = TrainedModels.load(dir, Devices.resolve(runner.context().device()))) {
       return LogitsCheck.probabilityLikeShare(model, test, 256);

@@ -122,6 +122,7 @@ public final class ExperimentRunner {
     p.put("seeds", spec.seeds().toString());
     p.put("attacks", String.join(",", spec.attacks().stream().map(a -> a.name()).toList()));
     p.put("evaluation.examples", Integer.toString(spec.evaluation().examples()));
+    p.put("evaluation.sampling", spec.evaluation().sampling());
     p.put("runner", options.runner().name().toLowerCase(java.util.Locale.ROOT));
     p.put("parallelism", Integer.toString(options.parallelism()));
     p.put("device", options.device());

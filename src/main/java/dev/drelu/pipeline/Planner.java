@@ -75,7 +75,7 @@ public final class Planner {
       }
       attack.addAll(ofModel.values());
       if (spec.diagnostics().enabled() && !ofModel.isEmpty()) {
-        diagnose.add(Tasks.Diagnose.of(t, List.copyOf(ofModel.values()), spec.evaluation().examples()));
+        diagnose.add(Tasks.Diagnose.of(t, List.copyOf(ofModel.values()), spec.evaluation()));
       }
     }
     Map<String, String> labels = new LinkedHashMap<>();

@@ -5,13 +5,17 @@ import dev.drelu.core.Keyed;
 /**
  * The stages in pipeline order. The version is part of every cache key: bump it when a
  * stage's output would change for the same inputs (a fixed bug, a new file format).
+ *
+ * <p>Last bumps: prepare 2 takes class-stratified limits instead of the first rows; train 3, attack 2
+ * and diagnose 2 no longer read constants out of freed memory (Scalars); attack 2 and diagnose 2
+ * evaluate a stratified sample; summarise 2 has one worst case per threat model.
  */
 public enum Stage implements Keyed {
-  PREPARE("prepare", 1),
-  TRAIN("train", 2),
-  ATTACK("attack", 1),
-  DIAGNOSE("diagnose", 1),
-  SUMMARISE("summarise", 1);
+  PREPARE("prepare", 2),
+  TRAIN("train", 3),
+  ATTACK("attack", 2),
+  DIAGNOSE("diagnose", 2),
+  SUMMARISE("summarise", 2);
 
   private final String key;
   private final int version;

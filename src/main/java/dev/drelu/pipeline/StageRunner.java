@@ -98,7 +98,10 @@ public final class StageRunner {
     String runId = startRun(task, false);
     ArtifactStore.Staging staging = store.begin(task.stage().key(), task.key());
     try {
-      Map<String, String> summary = work.run(staging.dir(), runId);
+      Map<String, String> summary = new TreeMap<>(work.run(staging.dir(), runId));
+      if (Reproducibility.applies(task.stage())) {
+        summary.put("reproducibility", Reproducibility.statement(context.device()));
+      }
       ArtifactRef ref = store.commit(staging, task.stage().version(), task.params(), task.inputKeys(), summary);
       logSummary(runId, summary);
       tracker.setTags(runId, Map.of("drelu.artifact", ref.location()));

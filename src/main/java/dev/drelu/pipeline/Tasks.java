@@ -148,7 +148,7 @@ public final class Tasks {
       Map<String, Object> p = new TreeMap<>();
       p.put("attack", asMap(attack));
       // the batch size is left out: per-example results do not depend on it
-      p.put("examples", evaluation.examples());
+      p.put("evaluation", evaluated(evaluation));
       p.put("shard", shard);
       p.put("shards", evaluation.shards());
       // the role (spec attack, sweep point, doubled budget) is left out: the same attack is the same work
@@ -162,10 +162,22 @@ public final class Tasks {
     }
   }
 
+  /**
+   * @return which test examples a task evaluates, as its parameters show it (manifest, MLflow
+   *     {@code evaluation.sampling}); the batch size is left out, results do not depend on it
+   */
+  private static Map<String, Object> evaluated(EvaluationParams evaluation) {
+    Map<String, Object> e = new TreeMap<>();
+    e.put("examples", evaluation.examples());
+    e.put("sampling", evaluation.sampling());
+    return e;
+  }
+
   /** Run the gradient-masking checks on one model's attack results. */
   public record Diagnose(String key, String modelKey, String datasetKey, String modelLabel, List<String> attackKeys,
-      Map<String, Diagnostics.Role> roles, Map<String, AttackParams> attacks, int examples) implements StageTask {
-    static Diagnose of(Train model, List<Attack> tasks, int examples) {
+      Map<String, Diagnostics.Role> roles, Map<String, AttackParams> attacks, EvaluationParams evaluation)
+      implements StageTask {
+    static Diagnose of(Train model, List<Attack> tasks, EvaluationParams evaluation) {
       List<String> keys = tasks.stream().map(Attack::key).toList();
       Map<String, Diagnostics.Role> roles = new TreeMap<>();
       Map<String, AttackParams> attacks = new TreeMap<>();
@@ -173,9 +185,9 @@ public final class Tasks {
         roles.put(a.key(), a.role());
         attacks.put(a.key(), a.attack());
       });
-      Diagnose draft = new Diagnose("", model.key(), model.datasetKey(), model.label(), keys, roles, attacks, examples);
+      Diagnose draft = new Diagnose("", model.key(), model.datasetKey(), model.label(), keys, roles, attacks, evaluation);
       return new Diagnose(keyOf(Stage.DIAGNOSE, draft.params(), draft.inputKeys()), model.key(), model.datasetKey(),
-          model.label(), keys, roles, attacks, examples);
+          model.label(), keys, roles, attacks, evaluation);
     }
 
     public Diagnose {
@@ -197,7 +209,7 @@ public final class Tasks {
     @Override
     public Map<String, Object> params() {
       Map<String, Object> p = new TreeMap<>();
-      p.put("examples", examples);
+      p.put("evaluation", evaluated(evaluation));
       Map<String, String> r = new TreeMap<>();
       roles.forEach((k, v) -> r.put(k, v.name()));
       p.put("roles", r);

@@ -52,7 +52,7 @@ public final class SpecLoader {
   static final List<String> ATTACK_KEYS = List.of("name", "method", "norm", "epsilon", "steps", "step-size",
       "random-start", "restarts", "rho", "momentum", "targets", "confidence", "binary-search-steps",
       "learning-rate", "initial-const", "queries", "p-init", "all-positions", "straight-through", "source", "seed");
-  static final List<String> EVALUATION_KEYS = List.of("examples", "batch-size", "shards");
+  static final List<String> EVALUATION_KEYS = List.of("examples", "batch-size", "shards", "sampling-seed");
   /** The model keys that size a network, in the order a too-big network is reported at the first present. */
   static final List<String> SIZE_KEYS = List.of("hidden", "head-units", "input-conv-filters", "width", "depth");
 
@@ -183,7 +183,7 @@ public final class SpecLoader {
     if (ev != null) {
       ev.rejectUnknownKeys(EVALUATION_KEYS);
       evaluation = construct(ev, () -> new EvaluationParams(ev.integer("examples", 0), ev.integer("batch-size", 256),
-          ev.integer("shards", 1)));
+          ev.integer("shards", 1), ev.longValue("sampling-seed", 0)));
     }
     SweepParams sweep = null;
     YamlMap sw = root.map("sweep");
