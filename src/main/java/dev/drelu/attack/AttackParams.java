@@ -187,6 +187,12 @@ public record AttackParams(
     return (epsilon > 0 ? b.stepSize(stepSize * e / epsilon) : b.defaultStepSize()).build();
   }
 
+  /** @return the norm ball this attack stays in: its worst case is taken with attacks of the same one */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public ThreatModel threatModel() {
+    return new ThreatModel(norm, epsilon);
+  }
+
   public AttackParams withName(String n) {
     return toBuilder().name(n).build();
   }

@@ -48,8 +48,9 @@ final class RunCommand implements Callable<Integer> {
   static int report(ExperimentResult r, String trackingOffCause, PrintWriter out) {
     out.println();
     if (r.table() != null) {
-      out.println("Accuracy (%) on " + r.table().rows().size() + " model(s); worst-case = per example over all attacks;"
-          + " zero-grad = test inputs whose input gradient is exactly 0:");
+      out.println("Accuracy (%) on " + r.table().rows().size() + " model(s); worst <threat model> = correct under"
+          + " every attack of that threat model, per example; zero-grad = test inputs whose input gradient is"
+          + " exactly 0:");
       out.println();
       out.print(r.table().toMarkdown());
       out.println();

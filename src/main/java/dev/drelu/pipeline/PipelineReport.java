@@ -71,8 +71,11 @@ final class PipelineReport {
           rows.add(new AccuracyTable.Row(arch, method, attack, acc, seed));
         }
       }
-      if (!Double.isNaN(r.worstCase())) {
-        rows.add(new AccuracyTable.Row(arch, method, "worst-case", r.worstCase(), seed));
+      for (String threat : table.threatModels()) {
+        Double worst = r.worstCase().get(threat);
+        if (worst != null) {
+          rows.add(new AccuracyTable.Row(arch, method, SummaryTable.worstColumn(threat), worst, seed));
+        }
       }
       input.addHistory(TrainingHistory.read(r.model(), modelDir.resolve(TrainStage.HISTORY)));
       if (card.model().activation() == ActivationKind.DRELU && !Double.isNaN(r.clean())) {
@@ -90,6 +93,10 @@ final class PipelineReport {
         }
       }
       addMasking(input, r, d);
+      if (r.atChance()) {
+        input.addMasking(new MaskingDiagnostic(r.model(), "at-chance", r.clean(),
+            "clean accuracy is at chance (" + r.chance() + "): its robust accuracies mean nothing"));
+      }
     }
     if (rows.isEmpty()) {
       Files.writeString(dir.resolve(STATISTICS), trained == 0

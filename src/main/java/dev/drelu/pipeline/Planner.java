@@ -81,8 +81,10 @@ public final class Planner {
     Map<String, String> labels = new LinkedHashMap<>();
     train.forEach(t -> labels.put(t.key(), t.label()));
     attack.forEach(a -> labels.put(a.key(), a.attack().name()));
+    Map<String, AttackParams> attacksByName = new LinkedHashMap<>();
+    spec.attacks().forEach(a -> attacksByName.put(a.name(), a));
     Tasks.Summarise summarise = Tasks.Summarise.of(spec.name(), train.stream().map(Tasks.Train::key).toList(),
-        mainAttackKeys, diagnose.stream().map(Tasks.Diagnose::key).toList(), labels);
+        mainAttackKeys, diagnose.stream().map(Tasks.Diagnose::key).toList(), labels, attacksByName);
     // twins are trained like the spec's models but are not rows of the summary
     List<Tasks.Train> allTraining = new ArrayList<>(naturals);
     allTraining.addAll(train);

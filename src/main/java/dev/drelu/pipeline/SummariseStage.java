@@ -1,6 +1,8 @@
 package dev.drelu.pipeline;
 
+import dev.drelu.attack.AttackMethod;
 import dev.drelu.attack.AttackOutcome;
+import dev.drelu.attack.AttackParams;
 import dev.drelu.data.ArrowTables;
 import dev.drelu.store.ArtifactRef;
 import dev.drelu.store.Json;
@@ -43,8 +45,11 @@ public final class SummariseStage {
         String prefix = r.model().replace(' ', '_') + ".";
         summary.put(prefix + "clean", Double.toString(r.clean()));
         r.accuracy().forEach((a, v) -> summary.put(prefix + a, Double.toString(v)));
-        if (!Double.isNaN(r.worstCase())) {
-          summary.put(prefix + "worst_case", Double.toString(r.worstCase()));
+        r.worstCase().forEach((t, v) -> summary.put(prefix + "worst_" + t.toLowerCase(java.util.Locale.ROOT)
+            .replace(' ', '_'), Double.toString(v)));
+        r.medianL2().forEach((a, v) -> summary.put(prefix + a + "_median_l2", Double.toString(v)));
+        if (r.atChance()) {
+          summary.put(prefix + "at_chance", "yes");
         }
       }
       return summary;
@@ -81,46 +86,56 @@ public final class SummariseStage {
         attackNames.add(outcome.attack());
       }
     }
-    Map<String, List<AttackOutcome>> byModel = new LinkedHashMap<>();
-    shards.forEach((model, byAttack) ->
-        byAttack.values().forEach(parts -> byModel.computeIfAbsent(model, k -> new ArrayList<>()).add(AttackOutcome.concat(parts))));
+    // one worst case per threat model, in the order the spec first uses each
+    Map<String, String> threatOf = new LinkedHashMap<>();
+    List<String> minimumDistance = new ArrayList<>();
+    for (String name : attackNames) {
+      AttackParams a = task.attacks().get(name);
+      threatOf.put(name, a.threatModel().label());
+      if (a.method() == AttackMethod.CW_L2) {
+        minimumDistance.add(name);
+      }
+    }
+    List<String> threatModels = threatOf.values().stream().distinct().toList();
     List<SummaryTable.Row> rows = new ArrayList<>();
     for (String modelKey : task.modelKeys()) {
       Manifest model = readManifest(runner, Stage.TRAIN, modelKey);
-      List<AttackOutcome> outcomes = byModel.getOrDefault(modelKey, List.of());
+      int classes = TrainedModels.card(runner.store().location(Stage.TRAIN.key(), modelKey)).input().numClasses();
+      Map<String, AttackOutcome> outcomes = new LinkedHashMap<>();
+      shards.getOrDefault(modelKey, Map.of()).forEach((name, parts) -> outcomes.put(name, AttackOutcome.concat(parts)));
       Map<String, Double> accuracy = new TreeMap<>();
+      Map<String, Double> medianL2 = new TreeMap<>();
       double clean = Double.NaN;
       double zeroGrad = Double.NaN;
-      for (AttackOutcome o : outcomes) {
+      int examples = 0;
+      for (AttackOutcome o : outcomes.values()) {
         accuracy.put(o.attack(), o.summary().robustAccuracy());
         clean = o.summary().cleanAccuracy();
         zeroGrad = o.summary().zeroGradientFraction();
+        examples = o.size();
+        if (minimumDistance.contains(o.attack())) {
+          medianL2.put(o.attack(), RobustnessMeasures.medianL2OfBroken(o));
+        }
       }
+      Map<String, Double> worst = new TreeMap<>();
+      for (String threat : threatModels) {
+        List<AttackOutcome> within = outcomes.values().stream()
+            .filter(o -> threat.equals(threatOf.get(o.attack()))).toList();
+        if (!within.isEmpty()) {
+          worst.put(threat, RobustnessMeasures.worstCase(within));
+        }
+      }
+      dev.drelu.attack.Diagnostics.Report d = diagnoses.get(modelKey);
       rows.add(new SummaryTable.Row(task.labels().getOrDefault(modelKey, modelKey), modelKey,
-          number(model.summary(), "best_val_accuracy"), clean, accuracy, worstCase(outcomes), zeroGrad,
-          number(model.summary(), "cap_mean"), masking(diagnoses.get(modelKey)),
-          diagnoses.containsKey(modelKey) ? diagnoses.get(modelKey).evidence() : ""));
+          number(model.summary(), "best_val_accuracy"), clean, accuracy, worst, medianL2, zeroGrad,
+          number(model.summary(), "cap_mean"), masking(d), d != null ? d.evidence() : "", 1.0 / classes,
+          RobustnessMeasures.atChance(clean, examples, classes)));
     }
-    return new SummaryTable(attackNames, rows);
+    return new SummaryTable(attackNames, threatModels, minimumDistance, rows);
   }
 
   private static String masking(dev.drelu.attack.Diagnostics.Report r) {
     return r == null ? "-" : r.maskingSuspected() ? "yes" : "no";
-  }
-
-  /** @return the share of examples correct clean and under every attack (joined on example index) */
-  static double worstCase(List<AttackOutcome> outcomes) {
-    if (outcomes.isEmpty()) {
-      return Double.NaN;
-    }
-    Map<Integer, Boolean> robust = new TreeMap<>();
-    for (AttackOutcome o : outcomes) {
-      for (int i = 0; i < o.size(); i++) {
-        boolean ok = o.cleanPrediction()[i] == o.label()[i] && o.adversarialPrediction()[i] == o.label()[i];
-        robust.merge(o.index()[i], ok, Boolean::logicalAnd);
-      }
-    }
-    return robust.values().stream().filter(b -> b).count() / (double) robust.size();
   }
 
   private static Manifest readManifest(StageRunner runner, Stage stage, String key) throws IOException {

@@ -7,14 +7,21 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The pipeline's result table: one row per trained model, accuracy clean, under each attack, and
- * under the per-example worst case over all attacks, with the masking signs beside them.
+ * The pipeline's result table: one row per trained model, accuracy clean and under each attack,
+ * the per-example worst case within each threat model, and the masking signs beside them.
  *
  * @param attacks attack names, in column order
+ * @param threatModels the threat models present ("Linf 0.1"), in order of first appearance: one
+ *     worst-case column each
+ * @param minimumDistance the minimum-distance attacks (CW-L2): each also gets a column with the
+ *     median L2 distance of the examples it broke
  */
-public record SummaryTable(List<String> attacks, List<Row> rows) implements Serializable {
+public record SummaryTable(List<String> attacks, List<String> threatModels, List<String> minimumDistance,
+    List<Row> rows) implements Serializable {
   public SummaryTable {
     attacks = List.copyOf(attacks);
+    threatModels = List.copyOf(threatModels);
+    minimumDistance = List.copyOf(minimumDistance);
     rows = List.copyOf(rows);
   }
 
@@ -22,33 +29,62 @@ public record SummaryTable(List<String> attacks, List<Row> rows) implements Seri
    * One model.
    *
    * @param accuracy by attack name (absent if the attack did not run)
-   * @param worstCase share correct under clean and every attack (NaN without attacks)
+   * @param worstCase by threat model: share correct clean and under every attack of that threat
+   *     model, joined per example
+   * @param medianL2 by minimum-distance attack: median L2 distance of the examples it broke (NaN
+   *     when it broke none)
    * @param zeroGradientFraction share of test inputs with an exactly zero input gradient
    * @param capMean mean learned cap (NaN without D-ReLU)
    * @param masking "yes" when the diagnostics suspect gradient masking, "no", or "-" when not run
    * @param evidence the failed checks, or ""
+   * @param chance the accuracy of guessing, 1 / classes
+   * @param atChance true when the clean accuracy is not significantly above chance: robust
+   *     accuracies of such a model mean nothing and are not shown
    */
   public record Row(String model, String modelKey, double validationAccuracy, double clean,
-      Map<String, Double> accuracy, double worstCase, double zeroGradientFraction, double capMean,
-      String masking, String evidence)
+      Map<String, Double> accuracy, Map<String, Double> worstCase, Map<String, Double> medianL2,
+      double zeroGradientFraction, double capMean, String masking, String evidence, double chance, boolean atChance)
       implements Serializable {
     public Row {
       accuracy = Map.copyOf(accuracy);
+      worstCase = Map.copyOf(worstCase);
+      medianL2 = Map.copyOf(medianL2);
     }
+  }
+
+  /** What a robust cell of a model at chance shows instead of a number. */
+  static final String AT_CHANCE = "chance";
+
+  /** @return the worst-case column's name for a threat model, e.g. "worst Linf 0.1" */
+  static String worstColumn(String threatModel) {
+    return "worst " + threatModel;
+  }
+
+  /** @return the median-distance column's name for a minimum-distance attack, e.g. "cw-l2 med L2" */
+  static String medianColumn(String attack) {
+    return attack + " med L2";
   }
 
   /** @return a Markdown table, accuracies in percent */
   public String toMarkdown() {
     List<String> header = new ArrayList<>(List.of("model", "val", "clean"));
     header.addAll(attacks);
-    header.addAll(List.of("worst-case", "zero-grad", "cap mean", "masking?"));
+    minimumDistance.forEach(a -> header.add(medianColumn(a)));
+    threatModels.forEach(t -> header.add(worstColumn(t)));
+    header.addAll(List.of("zero-grad", "cap mean", "masking?"));
     List<List<String>> cells = new ArrayList<>();
     for (Row r : rows) {
       List<String> c = new ArrayList<>(List.of(r.model(), pct(r.validationAccuracy()), pct(r.clean())));
       for (String a : attacks) {
-        c.add(pct(r.accuracy().getOrDefault(a, Double.NaN)));
+        c.add(robust(r, pct(r.accuracy().getOrDefault(a, Double.NaN))));
       }
-      c.add(pct(r.worstCase()));
+      for (String a : minimumDistance) {
+        Double d = r.medianL2().get(a);
+        c.add(robust(r, d == null || Double.isNaN(d) ? "-" : String.format(Locale.ROOT, "%.3f", d)));
+      }
+      for (String t : threatModels) {
+        c.add(robust(r, pct(r.worstCase().getOrDefault(t, Double.NaN))));
+      }
       c.add(pct(r.zeroGradientFraction()));
       c.add(Double.isNaN(r.capMean()) ? "-" : String.format(Locale.ROOT, "%.3f", r.capMean()));
       c.add(r.masking());
@@ -72,10 +108,22 @@ public record SummaryTable(List<String> attacks, List<Row> rows) implements Seri
     return out.toString();
   }
 
-  /** @return one line per model the diagnostics flag, with the evidence; empty when none is */
+  private static String robust(Row r, String value) {
+    return r.atChance() && !"-".equals(value) ? AT_CHANCE : value;
+  }
+
+  /**
+   * @return one line per model the diagnostics flag, with the evidence, and one per model at
+   *     chance; empty when there are none
+   */
   public String evidence() {
     StringBuilder out = new StringBuilder();
     for (Row r : rows) {
+      if (r.atChance()) {
+        out.append(r.model()).append(": clean accuracy ").append(pct(r.clean())).append("% is at chance (")
+            .append(pct(r.chance())).append("% by guessing): its robust accuracies mean nothing and show as '")
+            .append(AT_CHANCE).append("'; train it longer or check its data\n");
+      }
       if ("yes".equals(r.masking())) {
         out.append(r.model()).append(": possible gradient masking: ").append(r.evidence()).append('\n');
       }
@@ -83,18 +131,41 @@ public record SummaryTable(List<String> attacks, List<Row> rows) implements Seri
     return out.toString();
   }
 
-  /** @return long CSV: model, metric, accuracy (the format `drelu stats` will read) */
+  /**
+   * @return long CSV: model, metric, value, flags. Metrics are "clean", attack names and "worst
+   *     &lt;threat model&gt;" (accuracies as fractions) and "&lt;attack&gt; med L2" (a distance);
+   *     flags carry "masking" and "at-chance" with every number of such a model, so no number
+   *     travels without its warning
+   */
   public String toCsv() {
-    StringBuilder out = new StringBuilder("model,metric,accuracy\n");
+    StringBuilder out = new StringBuilder("model,metric,value,flags\n");
     for (Row r : rows) {
-      out.append(r.model()).append(",clean,").append(r.clean()).append('\n');
+      List<String> flags = new ArrayList<>();
+      if ("yes".equals(r.masking())) {
+        flags.add("masking");
+      }
+      if (r.atChance()) {
+        flags.add("at-chance");
+      }
+      String f = String.join(";", flags);
+      out.append(r.model()).append(",clean,").append(r.clean()).append(',').append(f).append('\n');
       for (String a : attacks) {
         if (r.accuracy().containsKey(a)) {
-          out.append(r.model()).append(',').append(a).append(',').append(r.accuracy().get(a)).append('\n');
+          out.append(r.model()).append(',').append(a).append(',').append(r.accuracy().get(a)).append(',').append(f)
+              .append('\n');
         }
       }
-      if (!Double.isNaN(r.worstCase())) {
-        out.append(r.model()).append(",worst-case,").append(r.worstCase()).append('\n');
+      for (String a : minimumDistance) {
+        if (r.medianL2().containsKey(a)) {
+          out.append(r.model()).append(',').append(medianColumn(a)).append(',').append(r.medianL2().get(a))
+              .append(',').append(f).append('\n');
+        }
+      }
+      for (String t : threatModels) {
+        if (r.worstCase().containsKey(t)) {
+          out.append(r.model()).append(',').append(worstColumn(t)).append(',').append(r.worstCase().get(t))
+              .append(',').append(f).append('\n');
+        }
       }
     }
     return out.toString();

@@ -227,12 +227,16 @@ public final class Tasks {
 
   /** Combine every model's training and attack results into the pipeline's table. */
   public record Summarise(String key, String pipeline, List<String> modelKeys, List<String> attackKeys,
-      List<String> diagnoseKeys, Map<String, String> labels) implements StageTask {
+      List<String> diagnoseKeys, Map<String, String> labels, Map<String, AttackParams> attacks) implements StageTask {
+    /**
+     * @param attacks the spec's attacks by name: their threat models decide which attacks share a
+     *     worst case (the attack keys already hold them, so they add nothing to this key)
+     */
     static Summarise of(String pipeline, List<String> modelKeys, List<String> attackKeys, List<String> diagnoseKeys,
-        Map<String, String> labels) {
-      Summarise draft = new Summarise("", pipeline, modelKeys, attackKeys, diagnoseKeys, labels);
+        Map<String, String> labels, Map<String, AttackParams> attacks) {
+      Summarise draft = new Summarise("", pipeline, modelKeys, attackKeys, diagnoseKeys, labels, attacks);
       return new Summarise(keyOf(Stage.SUMMARISE, draft.params(), draft.inputKeys()), pipeline, modelKeys,
-          attackKeys, diagnoseKeys, labels);
+          attackKeys, diagnoseKeys, labels, attacks);
     }
 
     public Summarise {
@@ -240,6 +244,7 @@ public final class Tasks {
       attackKeys = List.copyOf(attackKeys);
       diagnoseKeys = List.copyOf(diagnoseKeys);
       labels = Map.copyOf(labels);
+      attacks = Map.copyOf(attacks);
     }
 
     @Override

@@ -118,7 +118,13 @@ public final class TrainStage {
           Progress.say(label, "resuming after epoch " + completed + " from " + work);
         }
       };
-      TrainingOutcome outcome = new Trainer(params, Objective.of(params)).train(model, train, mix, validation, work, listener);
+      TrainingOutcome outcome;
+      try {
+        outcome = new Trainer(params, Objective.of(params)).train(model, train, mix, validation, work, listener);
+      } catch (dev.drelu.train.TrainingDivergedException e) {
+        // name the model: a pipeline trains many, and this one's table row would mean nothing
+        throw new dev.drelu.train.TrainingDivergedException(task.label() + ": " + e.getMessage());
+      }
       model.save(dir.resolve(PARAMS));
       ModelCard card = new ModelCard(ModelCard.FORMAT_VERSION, task.entry().name(), task.entry().model(), shape,
           params, outcome.bestEpoch(), outcome.history().size(), outcome.stoppedEarly(),

@@ -83,9 +83,10 @@ public final class Trainer {
             valLoss, val[0], val[1], penalty, state.schedule().learningRate(),
             caps.mean(), caps.min(), caps.max(), realRatio, (System.nanoTime() - started) / 1e9);
         double monitored = params.monitor() == TrainingParams.Monitor.CE ? val[0] : valLoss;
-        if (!Double.isFinite(monitored)) {
-          throw new TrainingDivergedException("validation loss is " + monitored + " after epoch " + epoch
-              + "; lower learning-rate or lambda (the last good checkpoint is kept in " + workDir + ")");
+        if (!Double.isFinite(monitored) || exploded(val[0], model)) {
+          throw new TrainingDivergedException("training diverged: validation cross-entropy is " + val[0]
+              + " after epoch " + epoch + "; " + explosionHint(model, state.schedule().learningRate())
+              + " (the last good checkpoint is kept in " + workDir + ")");
         }
         boolean newBest = state.schedule().isNewBest(monitored);
         state = state.next(metrics, state.schedule().after(epoch, monitored, params));
@@ -122,9 +123,9 @@ public final class Trainer {
           NDArray total = r.loss().add(model.capPenalty(batch).mul(scalar(x, params.lambda())));
           loss = total.getFloat();
           ce = r.loss().getFloat();
-          if (!Float.isFinite(loss)) {
-            throw new TrainingDivergedException("training loss is " + loss + " at epoch " + epoch
-                + ", batch " + (b + 1) + "; lower learning-rate or lambda");
+          if (!Float.isFinite(loss) || exploded(ce, model)) {
+            throw new TrainingDivergedException("training diverged: the loss is " + loss + " (data term " + ce
+                + ") at epoch " + epoch + ", batch " + (b + 1) + "; " + explosionHint(model, schedule.learningRate()));
           }
           correct += Losses.correct(r.cleanLogits(), y).sum().getLong();
           autograd.backward(total);
@@ -136,6 +137,28 @@ public final class Trainer {
       listener.onBatch(epoch, b + 1, batches);
     }
     return new double[] {lossSum / data.size(), ceSum / data.size(), (double) correct / data.size()};
+  }
+
+  /**
+   * The data loss of a model that has stopped learning and started exploding: far above what
+   * even a confidently wrong classifier reaches. Guessing costs ln(classes) (2.3 for 10), so 100
+   * times that is never the loss of a sane run, while a learning rate of 1e6 sends it to 1e30
+   * without ever making it infinite. The D-ReLU penalty is left out: lambda 100 with caps at
+   * 100 legitimately weighs 1e8 at the start.
+   */
+  static boolean exploded(double dataLoss, Classifier model) {
+    return !Double.isFinite(dataLoss) || dataLoss > EXPLOSION_FACTOR * chanceLoss(model);
+  }
+
+  static final double EXPLOSION_FACTOR = 100;
+
+  private static double chanceLoss(Classifier model) {
+    return Math.log(model.input().numClasses());
+  }
+
+  private static String explosionHint(Classifier model, double learningRate) {
+    return String.format(java.util.Locale.ROOT, "guessing would cost %.2f and the limit is %.0f; lower"
+        + " learning-rate (now %s) or lambda", chanceLoss(model), EXPLOSION_FACTOR * chanceLoss(model), learningRate);
   }
 
   /** @return mean cross-entropy and accuracy in evaluation mode */

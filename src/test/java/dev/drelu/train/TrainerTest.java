@@ -114,6 +114,29 @@ class TrainerTest {
   }
 
   @Test
+  void aLossThatExplodesButStaysFiniteStopsTrainingSayingWhatToLower(@TempDir Path dir) throws Exception {
+    // Adam at 1e6 moves every weight by about 1e6 a step: the logits and the loss reach 1e10 and
+    // beyond without becoming infinite, and the model ends at chance
+    TrainingParams wild = new TrainingParams(3, 32, 1e6, 0.0, 0.5, 5, 10, TrainingParams.Monitor.TOTAL, 0, 7);
+    try (Classifier model = Classifier.create(ToyData.dense(ActivationKind.RELU, 2.0), ToyData.SHAPE, 3, Device.cpu())) {
+      TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+          () -> new Trainer(wild, Objective.NATURAL).train(model, TRAIN, VAL, dir, TrainingListener.NONE));
+      assertTrue(e.getMessage().startsWith("training diverged") && e.getMessage().contains("epoch 1")
+          && e.getMessage().contains("lower learning-rate (now 1000000.0)"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aSaneRunStaysFarBelowTheExplosionLimit(@TempDir Path dir) throws Exception {
+    try (Classifier model = Classifier.create(ToyData.dense(ActivationKind.RELU, 2.0), ToyData.SHAPE, 3, Device.cpu())) {
+      TrainingOutcome out = new Trainer(params(3), Objective.NATURAL).train(model, TRAIN, VAL, dir, TrainingListener.NONE);
+      for (EpochMetrics m : out.history()) {
+        assertTrue(m.trainCrossEntropy() < Trainer.EXPLOSION_FACTOR * Math.log(2) / 10, "epoch " + m.epoch());
+      }
+    }
+  }
+
+  @Test
   void earlyStoppingFiresAndKeepsTheBestEpoch(@TempDir Path dir) throws Exception {
     // patience 1: the first epoch that does not improve validation loss ends training
     TrainingParams p = new TrainingParams(200, 32, 5e-2, 0.0, 0.5, 1, 1, TrainingParams.Monitor.TOTAL, 0, 7);

@@ -1,0 +1,80 @@
+package dev.drelu.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.drelu.attack.AttackOutcome;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SummaryTableTest {
+  /** Four examples, all correct clean; {@code broken} marks the ones the attack fooled. */
+  private static AttackOutcome outcome(String name, boolean[] broken, double[] l2) {
+    int n = broken.length;
+    int[] index = new int[n];
+    int[] label = new int[n];
+    int[] adv = new int[n];
+    for (int i = 0; i < n; i++) {
+      index[i] = i;
+      adv[i] = broken[i] ? 1 : 0;
+    }
+    return new AttackOutcome(name, index, label, label.clone(), adv, new double[n], l2, new int[n], new int[n], 1);
+  }
+
+  @Test
+  void aWorstCaseNeverMixesThreatModels() {
+    AttackOutcome fgsm = outcome("fgsm", new boolean[] {true, false, false, false}, new double[4]);
+    AttackOutcome pgd = outcome("pgd", new boolean[] {false, true, false, false}, new double[4]);
+    AttackOutcome unbounded = outcome("cw-l2", new boolean[] {true, true, true, true}, new double[] {1, 2, 3, 9});
+    // Linf 0.1: fgsm and pgd together break examples 0 and 1 of 4
+    assertEquals(0.5, RobustnessMeasures.worstCase(List.of(fgsm, pgd)), 1e-12);
+    // what the old single column gave: the loose L2 bound drags everything to zero
+    assertEquals(0.0, RobustnessMeasures.worstCase(List.of(fgsm, pgd, unbounded)), 1e-12);
+  }
+
+  @Test
+  void theMedianDistanceCountsOnlyTheExamplesTheAttackBroke() {
+    AttackOutcome cw = outcome("cw-l2", new boolean[] {true, false, true, true}, new double[] {0.5, 0.0, 2.0, 1.0});
+    assertEquals(1.0, RobustnessMeasures.medianL2OfBroken(cw), 1e-12);
+    AttackOutcome even = outcome("cw-l2", new boolean[] {true, true, false, false}, new double[] {1.0, 2.0, 0, 0});
+    assertEquals(1.5, RobustnessMeasures.medianL2OfBroken(even), 1e-12);
+    assertTrue(Double.isNaN(RobustnessMeasures.medianL2OfBroken(outcome("cw-l2", new boolean[2], new double[2]))));
+  }
+
+  @Test
+  void aModelIsAtChanceUntilItsCleanAccuracyIsSignificantlyAboveGuessing() {
+    // 500 examples, 10 classes: the 1% one-sided limit is 10% + 2.33 x 1.34% = 13.1%
+    assertTrue(RobustnessMeasures.atChance(0.129, 500, 10));
+    assertFalse(RobustnessMeasures.atChance(0.14, 500, 10));
+    assertTrue(RobustnessMeasures.atChance(0.55, 40, 2));
+    assertFalse(RobustnessMeasures.atChance(0.9, 40, 2));
+    assertFalse(RobustnessMeasures.atChance(Double.NaN, 500, 10), "no clean accuracy, no verdict");
+  }
+
+  @Test
+  void theTableHasAWorstColumnPerThreatModelAMedianColumnAndHidesTheRobustCellsOfAModelAtChance() {
+    SummaryTable.Row good = new SummaryTable.Row("dense-relu s1", "k1", 0.95, 0.97,
+        Map.of("fgsm", 0.2, "cw", 0.0), Map.of("Linf 0.1", 0.2, "L2 18", 0.0), Map.of("cw", 1.25),
+        0.0, Double.NaN, "no", "", 0.1, false);
+    SummaryTable.Row dead = new SummaryTable.Row("dense-wild s1", "k2", 0.12, 0.11,
+        Map.of("fgsm", 0.99, "cw", 0.98), Map.of("Linf 0.1", 0.99, "L2 18", 0.98), Map.of("cw", 7.0),
+        0.0, Double.NaN, "no", "", 0.1, true);
+    SummaryTable t = new SummaryTable(List.of("fgsm", "cw"), List.of("Linf 0.1", "L2 18"), List.of("cw"),
+        List.of(good, dead));
+    String md = t.toMarkdown();
+    String header = md.lines().findFirst().orElseThrow();
+    assertTrue(header.contains("| worst Linf 0.1 |") && header.contains("| worst L2 18 |")
+        && header.contains("| cw med L2 |"), header);
+    String goodLine = md.lines().filter(l -> l.startsWith("| dense-relu")).findFirst().orElseThrow();
+    assertTrue(goodLine.contains("| 20.00 ") && goodLine.contains("| 1.250 "), goodLine);
+    String deadLine = md.lines().filter(l -> l.startsWith("| dense-wild")).findFirst().orElseThrow();
+    assertFalse(deadLine.contains("99.00") || deadLine.contains("98.00") || deadLine.contains("7.000"), deadLine);
+    assertEquals(5, deadLine.split("\\| chance ", -1).length - 1, "fgsm, cw, the median and both worst cases: " + deadLine);
+    assertTrue(deadLine.contains("| 11.00 "), "the clean accuracy stays: " + deadLine);
+    assertTrue(t.evidence().startsWith("dense-wild s1: clean accuracy 11.00% is at chance (10.00% by guessing)"),
+        t.evidence());
+    assertTrue(t.toCsv().contains("dense-wild s1,fgsm,0.99,at-chance"), t.toCsv());
+  }
+}
