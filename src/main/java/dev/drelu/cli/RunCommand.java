@@ -71,7 +71,7 @@ final class RunCommand implements Callable<Integer> {
     if (r.tracking().warning() != null) {
       out.println("WARNING: " + r.tracking().warning());
     }
-    out.printf("Finished in %.1f s (%s).%n", r.seconds(), r.plan().tally("computed"));
+    out.printf("Finished in %.1f s (%s).%n", r.seconds(), r.tally());
     out.flush();
     return 0;
   }

@@ -50,13 +50,16 @@ public final class ExperimentRunner {
       tracker.logParams(parent, parentParams(spec, options));
       RunContext context = new RunContext(store.root().toString(), options.tracking(), spec.experiment(), parent,
           options.cache(), options.device());
+      ExecutionCounts counts;
       try {
         Pipeline pipeline = Pipeline.create(beamOptions(options));
         ExperimentPipeline.build(pipeline, plan, context);
-        PipelineResult.State state = pipeline.run().waitUntilFinish();
+        PipelineResult result = pipeline.run();
+        PipelineResult.State state = result.waitUntilFinish();
         if (state != PipelineResult.State.DONE) {
           throw new IllegalStateException("the pipeline ended in state " + state);
         }
+        counts = ExecutionCounts.of(result);
       } catch (Exception | Error e) {
         tracker.setTags(parent, Map.of("drelu.error", String.valueOf(rootCause(e).getMessage())));
         tracker.endRun(parent, RunOutcome.FAILED);
@@ -72,7 +75,7 @@ public final class ExperimentRunner {
       }
       tracker.endRun(parent, RunOutcome.FINISHED);
       TrackingOutcome tracking = TrackingOutcome.of(options.tracking(), tracker.status(), tracker.runUrl(parent));
-      return new ExperimentResult(plan, summary, table, tracking, (System.nanoTime() - started) / 1e9);
+      return new ExperimentResult(plan, summary, table, tracking, counts, (System.nanoTime() - started) / 1e9);
     }
   }
 

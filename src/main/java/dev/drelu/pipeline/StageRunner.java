@@ -1,6 +1,8 @@
 package dev.drelu.pipeline;
 
 import dev.drelu.core.CodeVersion;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
 import dev.drelu.core.Progress;
 import dev.drelu.store.ArtifactRef;
 import dev.drelu.store.ArtifactStore;
@@ -83,7 +85,16 @@ public final class StageRunner {
     }
   }
 
+  /**
+   * What this execution really did, counted where it happened: the plan can only guess, since a
+   * run on a shared store may find that another run committed a task while it waited.
+   */
+  private static final Counter COMPUTED = Metrics.counter(ExecutionCounts.NAMESPACE, ExecutionCounts.COMPUTED);
+
+  private static final Counter REUSED = Metrics.counter(ExecutionCounts.NAMESPACE, ExecutionCounts.REUSED);
+
   private ArtifactRef reuse(StageTask task, ArtifactStore.Hit hit, String label, String what) {
+    REUSED.inc();
     String runId = startRun(task, true);
     logSummary(runId, hit.ref().summary());
     tracker.endRun(runId, RunOutcome.FINISHED);
@@ -103,6 +114,7 @@ public final class StageRunner {
         summary.put("reproducibility", Reproducibility.statement(context.device()));
       }
       ArtifactRef ref = store.commit(staging, task.stage().version(), task.params(), task.inputKeys(), summary);
+      COMPUTED.inc();
       logSummary(runId, summary);
       tracker.setTags(runId, Map.of("drelu.artifact", ref.location()));
       tracker.endRun(runId, RunOutcome.FINISHED);

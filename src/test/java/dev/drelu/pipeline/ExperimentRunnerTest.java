@@ -54,7 +54,9 @@ class ExperimentRunnerTest {
     assertEquals(10, direct.plan().toCompute());
     assertEquals(2, direct.table().rows().size());
     assertEquals(List.of("fgsm", "pgd"), direct.table().attacks());
-    assertTrue(direct.table().rows().get(0).clean() > 0.5, "clean accuracy " + direct.table().rows().get(0).clean());
+    // ten digits, 300 training images, two epochs: well above chance (10%), far from trained
+    assertTrue(direct.table().rows().get(0).clean() > 0.3 && !direct.table().rows().get(0).atChance(),
+        "clean accuracy " + direct.table().rows().get(0).clean());
     assertEquals(TrackingOutcome.Kind.LOGGED, direct.tracking().kind());
     assertTrue(direct.tracking().warning() == null, direct.tracking().warning());
 

@@ -34,7 +34,7 @@ class WorstCaseTest {
   void attacksOfOtherBoundsNeverEnterAWorstCase(@TempDir Path dir) throws Exception {
     String extra = """
           - {name: pgd-big, method: pgd, epsilon: 0.5, steps: 5}
-          - {name: cw, method: cw-l2, epsilon: 18, steps: 20, binary-search-steps: 2, initial-const: 1}
+          - {name: cw, method: cw-l2, epsilon: 18, steps: 30, binary-search-steps: 2, initial-const: 10, learning-rate: 0.1}
         """;
     ExperimentResult r = ExperimentRunner.run(SpecLoader.load(TinyPipeline.write(dir, "x", 2, 1, extra)),
         options(dir.resolve("store")));
@@ -62,9 +62,11 @@ class WorstCaseTest {
   @Test
   void aDivergingModelStopsThePipelineNamingItAndCommitsNothing(@TempDir Path dir) throws Exception {
     Path file = TinyPipeline.write(dir, "x", 2);
-    Files.writeString(file, Files.readString(file).replace("batch-size: 32", "batch-size: 32\n  learning-rate: 1.0e6"));
-    Exception e = assertThrows(Exception.class,
-        () -> ExperimentRunner.run(SpecLoader.load(file), options(dir.resolve("store"))));
+    Files.writeString(file, Files.readString(file).replace("learning-rate: 0.01", "learning-rate: 1.0e6"));
+    // one task at a time: no other training is still writing when the run has failed
+    RunOptions one = new RunOptions(RunOptions.Runner.DIRECT, 1, dir.resolve("store"), TrackingConfig.disabled(),
+        CacheControl.reuse(), "cpu");
+    Exception e = assertThrows(Exception.class, () -> ExperimentRunner.run(SpecLoader.load(file), one));
     Throwable root = e;
     while (root.getCause() != null && !(root instanceof dev.drelu.train.TrainingDivergedException)) {
       root = root.getCause();
