@@ -98,9 +98,11 @@ public final class NpzReader {
    * @param numClasses every label must be in [0, numClasses)
    * @param imageKey name of the image array (member {@code imageKey + ".npy"}): uint8, (N, H, W, C)
    * @param labelKey name of the label array: integers of 1, 2, 4 or 8 bytes, shape (N,)
-   * @param limit read only the first {@code limit} images (0 = all); generated sets can hold
-   *     millions of images, more than fit in memory as floats
-   * @return min(N, limit) x C x H x W pixels scaled by /255, example indices 0..N-1
+   * @param limit keep only {@code limit} images (0 = all), a class-stratified sample with seed 0
+   *     ({@link StratifiedSample}), never simply the first ones: generated sets can hold millions
+   *     of images, more than fit in memory as floats, and are often written class by class
+   * @return min(N, limit) x C x H x W pixels scaled by /255; example indices are the images'
+   *     positions in the file
    * @throws DatasetFormatException if the file is not a zip, a key is missing, a member has a bad
    *     magic or header, Fortran order, an unsupported dtype, the wrong rank, a truncated body or
    *     trailing bytes, if the image and label counts differ, or a label is out of range; the
@@ -154,17 +156,22 @@ public final class NpzReader {
           throw new DatasetFormatException(file, imageWhere + ": shape " + ih.shapeText() + " holds more than "
               + (Integer.MAX_VALUE - 8) / imageSize + " images, more than fit in memory here; set a limit");
         }
-        int[] labelValues = readLabels(labels, file, labelWhere, lh.dtype(), (int) n, numClasses);
-        float[] pixels = readPixels(images, file, imageWhere, (int) n, h, w, c);
+        if (count > Integer.MAX_VALUE - 8) {
+          throw new DatasetFormatException(file, labelWhere + ": shape " + lh.shapeText() + " holds more labels"
+              + " than drelu can index");
+        }
+        int[] allLabels = readLabels(labels, file, labelWhere, lh.dtype(), (int) count, numClasses);
+        trailing(labels, file, labelWhere, lh);
+        int[] rows = StratifiedSample.rows(allLabels, numClasses, (int) n, 0);
+        float[] pixels = readPixels(images, file, imageWhere, rows, (int) count, h, w, c);
         if (n == count) {
           trailing(images, file, imageWhere, ih);
-          trailing(labels, file, labelWhere, lh);
         }
-        int[] indices = new int[(int) n];
-        for (int i = 0; i < n; i++) {
-          indices[i] = i;
+        int[] labelValues = new int[rows.length];
+        for (int k = 0; k < rows.length; k++) {
+          labelValues[k] = allLabels[rows[k]];
         }
-        return ImageDataset.adopt(pixels, labelValues, indices, c, h, w, numClasses);
+        return ImageDataset.adopt(pixels, labelValues, rows, c, h, w, numClasses);
       } catch (ZipException | java.io.EOFException e) {
         // a corrupt deflate stream (np.savez_compressed members) surfaces here: ZipException for bad
         // data, EOFException ("Unexpected end of ZLIB input stream") for a member cut short
@@ -320,20 +327,28 @@ public final class NpzReader {
     return labels;
   }
 
-  /** Reads n images of H x W x C bytes and reorders them to C x H x W floats. */
-  private static float[] readPixels(InputStream in, Path file, String member, int n, int h, int w, int c)
-      throws IOException {
+  /**
+   * Reads the images at {@code rows} (ascending) of {@code count} images of H x W x C bytes,
+   * stopping after the last one, and reorders them to C x H x W floats.
+   */
+  private static float[] readPixels(InputStream in, Path file, String member, int[] rows, int count, int h, int w,
+      int c) throws IOException {
     int imageSize = h * w * c;
-    float[] pixels = new float[n * imageSize];
+    float[] pixels = new float[rows.length * imageSize];
     byte[] image = new byte[imageSize];
     int plane = h * w;
-    for (int i = 0; i < n; i++) {
+    int next = 0;
+    for (int i = 0; next < rows.length; i++) {
       int got = in.readNBytes(image, 0, imageSize);
       if (got < imageSize) {
-        throw new DatasetFormatException(file, member + ": truncated: expected " + (long) n * imageSize
-            + " bytes for " + n + " images of " + h + "x" + w + "x" + c + ", got " + ((long) i * imageSize + got) + GET_AGAIN);
+        throw new DatasetFormatException(file, member + ": truncated: expected " + (long) count * imageSize
+            + " bytes for " + count + " images of " + h + "x" + w + "x" + c + ", got " + ((long) i * imageSize + got)
+            + GET_AGAIN);
       }
-      int base = i * imageSize;
+      if (i != rows[next]) {
+        continue; // not in the sample
+      }
+      int base = next++ * imageSize;
       for (int y = 0; y < h; y++) {
         for (int x = 0; x < w; x++) {
           int src = (y * w + x) * c;

@@ -175,10 +175,18 @@ class NpzReaderTest {
   }
 
   @Test
-  void limitReadsOnlyTheFirstImages() throws IOException {
-    ImageDataset d = NpzReader.read(npz(images(), labels("<i8", 5, 6, 7)), 10, "image", "label", 2);
-    assertChannelFirst(d, 2);
-    assertArrayEquals(new int[] {5, 6}, d.labels());
+  void limitTakesAClassStratifiedSampleNotTheFirstImages() throws IOException {
+    // written class by class, as generated sets often are: the first two images are both class 0
+    ImageDataset d = NpzReader.read(npz(images(), labels("<i8", 0, 0, 1)), 10, "image", "label", 2);
+    assertEquals(2, d.size());
+    assertArrayEquals(new int[] {0, 1}, d.labels());
+    assertEquals(2, d.index(1), "the class-1 image is the file's third");
+    float[] pixels = d.pixels();
+    int plane = H * W;
+    for (int c = 0; c < C; c++) {
+      // image 1 of the sample is the file's image 2; channel-first, (y, x) = (1, 0)
+      assertEquals(value(2, 1, 0, c) / 255f, pixels[C * plane + c * plane + W], 1e-7f, "channel " + c);
+    }
   }
 
   @Test
