@@ -1,6 +1,6 @@
 package dev.drelu.report;
 
-import dev.drelu.stats.AccuracyCsv;
+import dev.drelu.stats.CsvWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -42,21 +42,20 @@ public final class PaperTableWriter {
 
   /** @return long CSV: one line per cell, accuracy and std in %, with rank and best */
   public static String csv(PaperTable t) {
-    StringBuilder out = new StringBuilder("architecture,method,metric,accuracy_pct,std_pct,seeds,rank,best\n");
+    List<List<String>> rows = new ArrayList<>();
     for (PaperTable.Line l : t.lines()) {
       for (int i = 0; i < t.metrics().size(); i++) {
         PaperTable.Cell c = l.cells().get(i);
-        if (c == null) {
-          continue;
+        if (c != null) {
+          rows.add(List.of(l.architecture(), l.method(), t.metrics().get(i), pct(c.mean()), pct(c.std()),
+              Integer.toString(c.seeds()), rank(c.rank()), Boolean.toString(c.best())));
         }
-        out.append(AccuracyCsv.quote(l.architecture())).append(',').append(AccuracyCsv.quote(l.method())).append(',')
-            .append(AccuracyCsv.quote(t.metrics().get(i))).append(',').append(pct(c.mean())).append(',')
-            .append(pct(c.std())).append(',').append(c.seeds()).append(',').append(rank(c.rank())).append(',')
-            .append(c.best()).append('\n');
       }
     }
-    return out.toString();
+    return CsvWriter.write(
+        List.of("architecture", "method", "metric", "accuracy_pct", "std_pct", "seeds", "rank", "best"), rows);
   }
+
 
   /** @return an HTML {@code <table>} (a fragment, escaped), architectures as row groups */
   public static String html(PaperTable t) {
