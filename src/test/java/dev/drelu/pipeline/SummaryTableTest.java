@@ -10,6 +10,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SummaryTableTest {
+  static final SummaryTable.Row GOOD = new SummaryTable.Row("dense-relu s1", "k1", 0.95, 0.97,
+      Map.of("fgsm", 0.2, "cw", 0.0), Map.of("Linf 0.1", 0.2, "L2 18", 0.0), Map.of("cw", 1.25),
+      0.0, Double.NaN, "no", "", 0.1, false);
+  /** At chance: its robust cells are hidden. */
+  static final SummaryTable.Row DEAD = new SummaryTable.Row("dense-wild s1", "k2", 0.12, 0.11,
+      Map.of("fgsm", 0.99, "cw", 0.98), Map.of("Linf 0.1", 0.99, "L2 18", 0.98), Map.of("cw", 7.0),
+      0.0, Double.NaN, "no", "", 0.1, true);
+
   /** Four examples, all correct clean; {@code broken} marks the ones the attack fooled. */
   private static AttackOutcome outcome(String name, boolean[] broken, double[] l2) {
     int n = broken.length;
@@ -55,14 +63,8 @@ class SummaryTableTest {
 
   @Test
   void theTableHasAWorstColumnPerThreatModelAMedianColumnAndHidesTheRobustCellsOfAModelAtChance() {
-    SummaryTable.Row good = new SummaryTable.Row("dense-relu s1", "k1", 0.95, 0.97,
-        Map.of("fgsm", 0.2, "cw", 0.0), Map.of("Linf 0.1", 0.2, "L2 18", 0.0), Map.of("cw", 1.25),
-        0.0, Double.NaN, "no", "", 0.1, false);
-    SummaryTable.Row dead = new SummaryTable.Row("dense-wild s1", "k2", 0.12, 0.11,
-        Map.of("fgsm", 0.99, "cw", 0.98), Map.of("Linf 0.1", 0.99, "L2 18", 0.98), Map.of("cw", 7.0),
-        0.0, Double.NaN, "no", "", 0.1, true);
     SummaryTable t = new SummaryTable(List.of("fgsm", "cw"), List.of("Linf 0.1", "L2 18"), List.of("cw"),
-        List.of(good, dead));
+        List.of(GOOD, DEAD));
     String md = t.toMarkdown();
     String header = md.lines().findFirst().orElseThrow();
     assertTrue(header.contains("| worst Linf 0.1 |") && header.contains("| worst L2 18 |")
@@ -80,16 +82,10 @@ class SummaryTableTest {
 
   @Test
   void markdownAndCsvInFull() {
-    SummaryTable.Row good = new SummaryTable.Row("dense-relu s1", "k1", 0.95, 0.97,
-        Map.of("fgsm", 0.2, "cw", 0.0), Map.of("Linf 0.1", 0.2, "L2 18", 0.0), Map.of("cw", 1.25),
-        0.0, Double.NaN, "no", "", 0.1, false);
-    SummaryTable.Row dead = new SummaryTable.Row("dense-wild s1", "k2", 0.12, 0.11,
-        Map.of("fgsm", 0.99, "cw", 0.98), Map.of("Linf 0.1", 0.99, "L2 18", 0.98), Map.of("cw", 7.0),
-        0.0, Double.NaN, "no", "", 0.1, true);
     SummaryTable.Row masked = new SummaryTable.Row("cnn-drelu s2", "k3", 0.9, 0.91,
         Map.of("fgsm", 0.5), Map.of("Linf 0.1", 0.45), Map.of(), 0.218, 1.1, "yes", "zero-grad", 0.1, false);
     SummaryTable t = new SummaryTable(List.of("fgsm", "cw"), List.of("Linf 0.1", "L2 18"), List.of("cw"),
-        List.of(good, dead, masked));
+        List.of(GOOD, DEAD, masked));
     assertEquals("""
         | model         | val   | clean | fgsm   | cw     | cw med L2 | worst Linf 0.1 | worst L2 18 | zero-grad | cap mean | masking? |
         |---------------|-------|-------|--------|--------|-----------|----------------|-------------|-----------|----------|----------|
