@@ -15,8 +15,8 @@ import java.util.Map;
  * <h2>Format</h2>
  * <ul>
  *   <li>UTF-8 text, comma-separated, a header line first. Fields may be quoted with {@code "}
- *       (a doubled {@code ""} inside quotes is one quote). Blank lines and lines starting with
- *       {@code #} are ignored.
+ *       (a doubled {@code ""} inside quotes is one quote); a quoted field may hold commas and
+ *       line breaks. Blank lines and lines starting with {@code #} are ignored.
  *   <li>Required columns, in any order, names case-insensitive: {@code architecture},
  *       {@code method}, {@code metric}, {@code accuracy}. Optional: {@code seed}. Other columns
  *       are ignored.
