@@ -1,5 +1,8 @@
 package dev.drelu.pipeline;
 
+import dev.drelu.report.MarkdownTable;
+import dev.drelu.report.TextTable;
+import dev.drelu.stats.CsvWriter;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,22 +93,9 @@ public record SummaryTable(List<String> attacks, List<String> threatModels, List
       c.add(r.masking());
       cells.add(c);
     }
-    int[] width = new int[header.size()];
-    for (int i = 0; i < header.size(); i++) {
-      width[i] = header.get(i).length();
-      for (List<String> c : cells) {
-        width[i] = Math.max(width[i], c.get(i).length());
-      }
-    }
-    StringBuilder out = new StringBuilder();
-    line(out, header, width);
-    out.append('|');
-    for (int w : width) {
-      out.append("-".repeat(w + 2)).append('|');
-    }
-    out.append('\n');
-    cells.forEach(c -> line(out, c, width));
-    return out.toString();
+    // one line per model, padded so that it reads as plain text in a terminal too
+    return MarkdownTable.padded(new TextTable("summary", header.stream().map(TextTable.Column::left).toList(),
+        cells.stream().map(TextTable.Row::of).toList(), false));
   }
 
   private static String robust(Row r, String value) {
@@ -138,7 +128,7 @@ public record SummaryTable(List<String> attacks, List<String> threatModels, List
    *     travels without its warning
    */
   public String toCsv() {
-    StringBuilder out = new StringBuilder("model,metric,value,flags\n");
+    List<List<String>> lines = new ArrayList<>();
     for (Row r : rows) {
       List<String> flags = new ArrayList<>();
       if ("yes".equals(r.masking())) {
@@ -148,35 +138,24 @@ public record SummaryTable(List<String> attacks, List<String> threatModels, List
         flags.add("at-chance");
       }
       String f = String.join(";", flags);
-      out.append(r.model()).append(",clean,").append(r.clean()).append(',').append(f).append('\n');
+      lines.add(List.of(r.model(), "clean", Double.toString(r.clean()), f));
       for (String a : attacks) {
         if (r.accuracy().containsKey(a)) {
-          out.append(r.model()).append(',').append(a).append(',').append(r.accuracy().get(a)).append(',').append(f)
-              .append('\n');
+          lines.add(List.of(r.model(), a, Double.toString(r.accuracy().get(a)), f));
         }
       }
       for (String a : minimumDistance) {
         if (r.medianL2().containsKey(a)) {
-          out.append(r.model()).append(',').append(medianColumn(a)).append(',').append(r.medianL2().get(a))
-              .append(',').append(f).append('\n');
+          lines.add(List.of(r.model(), medianColumn(a), Double.toString(r.medianL2().get(a)), f));
         }
       }
       for (String t : threatModels) {
         if (r.worstCase().containsKey(t)) {
-          out.append(r.model()).append(',').append(worstColumn(t)).append(',').append(r.worstCase().get(t))
-              .append(',').append(f).append('\n');
+          lines.add(List.of(r.model(), worstColumn(t), Double.toString(r.worstCase().get(t)), f));
         }
       }
     }
-    return out.toString();
-  }
-
-  private static void line(StringBuilder out, List<String> cells, int[] width) {
-    out.append('|');
-    for (int i = 0; i < cells.size(); i++) {
-      out.append(' ').append(String.format("%-" + width[i] + "s", cells.get(i))).append(" |");
-    }
-    out.append('\n');
+    return CsvWriter.write(List.of("model", "metric", "value", "flags"), lines);
   }
 
   private static String pct(double v) {

@@ -13,6 +13,7 @@ import dev.drelu.nn.ModelSpec;
 import dev.drelu.nn.TorchScriptClassifier;
 import dev.drelu.nn.TorchScriptFile;
 import dev.drelu.store.ArtifactRef;
+import dev.drelu.stats.CsvWriter;
 import dev.drelu.store.Json;
 import dev.drelu.tracking.MetricPoint;
 import dev.drelu.train.EpochMetrics;
@@ -201,18 +202,18 @@ public final class TrainStage {
     return d.isEmpty() ? Map.of() : Map.of("drelu.departures_from_paper", String.join("; ", d));
   }
 
+  /** @return one line per epoch, the columns those of the first epoch (later gaps print NaN) */
   static String historyCsv(List<EpochMetrics> history) {
-    StringBuilder out = new StringBuilder();
     List<String> columns = new ArrayList<>(history.get(0).asMap().keySet());
-    out.append("epoch,").append(String.join(",", columns)).append('\n');
+    List<String> header = new ArrayList<>(List.of("epoch"));
+    header.addAll(columns);
+    List<List<String>> rows = new ArrayList<>();
     for (EpochMetrics m : history) {
       Map<String, Double> values = m.asMap();
-      out.append(m.epoch());
-      for (String c : columns) {
-        out.append(',').append(values.getOrDefault(c, Double.NaN));
-      }
-      out.append('\n');
+      List<String> row = new ArrayList<>(List.of(Integer.toString(m.epoch())));
+      columns.forEach(c -> row.add(Double.toString(values.getOrDefault(c, Double.NaN))));
+      rows.add(row);
     }
-    return out.toString();
+    return CsvWriter.write(header, rows);
   }
 }

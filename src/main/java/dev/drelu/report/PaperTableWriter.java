@@ -1,109 +1,91 @@
 package dev.drelu.report;
 
-import dev.drelu.stats.AccuracyCsv;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Writes a {@link PaperTable} as Markdown, CSV, HTML or LaTeX. Accuracies are in %, two
- * decimals; "± std" appears when some cell averages several seeds; the rank within the
- * architecture follows in parentheses; the best is bold (Markdown {@code **}, HTML
- * {@code <strong>}, LaTeX {@code \textbf}) or, in CSV, flagged in a {@code best} column.
+ * Writes a {@link PaperTable} as Markdown, CSV, HTML or LaTeX, by way of a {@link TextTable}.
+ * Accuracies are in %, two decimals; "± std" appears when some cell averages several seeds; the
+ * rank within the architecture follows in parentheses; the best is bold (Markdown {@code **},
+ * HTML {@code <strong>}, LaTeX {@code \textbf}). CSV is long instead, one line per cell, with the
+ * numbers in their own columns and the best flagged in a {@code best} column, for spreadsheets.
  */
 public final class PaperTableWriter {
   private PaperTableWriter() {}
 
   /** @return the table in {@code format} */
   public static String write(PaperTable table, TableFormat format) {
-    return switch (format) {
-      case MARKDOWN -> markdown(table);
-      case CSV -> csv(table);
-      case HTML -> html(table);
-      case LATEX -> latex(table);
-    };
+    return format.render(switch (format) {
+      case CSV -> longTable(table);
+      // a paper's LaTeX header is capitalised
+      case LATEX -> wideTable(table, "Architecture", "Method");
+      case MARKDOWN, HTML -> wideTable(table, "architecture", "method");
+    });
   }
 
   /** @return a Markdown table */
   public static String markdown(PaperTable t) {
-    StringBuilder out = new StringBuilder("| architecture | method |");
-    t.metrics().forEach(m -> out.append(' ').append(md(m)).append(" |"));
-    out.append("\n|---|---|").append("---:|".repeat(t.metrics().size())).append('\n');
-    for (PaperTable.Line l : t.lines()) {
-      out.append("| ").append(md(l.architecture())).append(" | ").append(md(l.method())).append(" |");
-      for (PaperTable.Cell c : l.cells()) {
-        String text = text(c, t.hasSeeds(), "±");
-        out.append(' ').append(c != null && c.best() ? "**" + text + "**" : text).append(" |");
-      }
-      out.append('\n');
-    }
-    return out.toString();
+    return write(t, TableFormat.MARKDOWN);
   }
 
   /** @return long CSV: one line per cell, accuracy and std in %, with rank and best */
   public static String csv(PaperTable t) {
-    StringBuilder out = new StringBuilder("architecture,method,metric,accuracy_pct,std_pct,seeds,rank,best\n");
-    for (PaperTable.Line l : t.lines()) {
-      for (int i = 0; i < t.metrics().size(); i++) {
-        PaperTable.Cell c = l.cells().get(i);
-        if (c == null) {
-          continue;
-        }
-        out.append(AccuracyCsv.quote(l.architecture())).append(',').append(AccuracyCsv.quote(l.method())).append(',')
-            .append(AccuracyCsv.quote(t.metrics().get(i))).append(',').append(pct(c.mean())).append(',')
-            .append(pct(c.std())).append(',').append(c.seeds()).append(',').append(rank(c.rank())).append(',')
-            .append(c.best()).append('\n');
-      }
-    }
-    return out.toString();
+    return write(t, TableFormat.CSV);
   }
 
-  /** @return an HTML {@code <table>} (a fragment, escaped), architectures as row groups */
+  /** @return an HTML {@code <table>} (a fragment, escaped) */
   public static String html(PaperTable t) {
-    StringBuilder out = new StringBuilder("<table class=\"accuracy\">\n<thead><tr><th>architecture</th><th>method</th>");
-    t.metrics().forEach(m -> out.append("<th>").append(Html.escape(m)).append("</th>"));
-    out.append("</tr></thead>\n<tbody>\n");
-    for (PaperTable.Line l : t.lines()) {
-      out.append("<tr><td>").append(Html.escape(l.architecture())).append("</td><td>")
-          .append(Html.escape(l.method())).append("</td>");
-      for (PaperTable.Cell c : l.cells()) {
-        String text = Html.escape(text(c, t.hasSeeds(), "±"));
-        out.append(c != null && c.best() ? "<td class=\"best\"><strong>" + text + "</strong></td>" : "<td>" + text + "</td>");
-      }
-      out.append("</tr>\n");
-    }
-    return out.append("</tbody>\n</table>\n").toString();
+    return write(t, TableFormat.HTML);
   }
 
   /** @return a LaTeX tabular (booktabs rules), a midrule between architectures */
   public static String latex(PaperTable t) {
-    StringBuilder out = new StringBuilder("\\begin{tabular}{ll").append("r".repeat(t.metrics().size()))
-        .append("}\n\\toprule\nArchitecture & Method");
-    t.metrics().forEach(m -> out.append(" & ").append(tex(m)));
-    out.append(" \\\\\n\\midrule\n");
-    String previous = null;
-    for (PaperTable.Line l : t.lines()) {
-      if (previous != null && !previous.equals(l.architecture())) {
-        out.append("\\midrule\n");
-      }
-      out.append(l.architecture().equals(previous) ? "" : tex(l.architecture())).append(" & ").append(tex(l.method()));
-      for (PaperTable.Cell c : l.cells()) {
-        String text = text(c, t.hasSeeds(), "$\\pm$");
-        out.append(" & ").append(c != null && c.best() ? "\\textbf{" + text + "}" : text);
-      }
-      out.append(" \\\\\n");
-      previous = l.architecture();
-    }
-    return out.append("\\bottomrule\n\\end{tabular}\n").toString();
+    return write(t, TableFormat.LATEX);
   }
 
-  private static String text(PaperTable.Cell c, boolean withStd, String plusMinus) {
+  /** @return one row per architecture and method, one column per metric, architectures grouped */
+  static TextTable wideTable(PaperTable t, String architecture, String method) {
+    List<TextTable.Column> columns = new ArrayList<>(List.of(TextTable.Column.left(architecture),
+        TextTable.Column.left(method)));
+    t.metrics().forEach(m -> columns.add(TextTable.Column.right(m)));
+    List<TextTable.Row> rows = new ArrayList<>();
+    for (PaperTable.Line l : t.lines()) {
+      List<TextTable.Cell> cells = new ArrayList<>(List.of(TextTable.Cell.of(l.architecture()),
+          TextTable.Cell.of(l.method())));
+      for (PaperTable.Cell c : l.cells()) {
+        cells.add(new TextTable.Cell(text(c, t.hasSeeds()), c != null && c.best()));
+      }
+      rows.add(new TextTable.Row(cells, false));
+    }
+    return new TextTable("accuracy", columns, rows, true);
+  }
+
+  /** @return one row per cell that has a value */
+  static TextTable longTable(PaperTable t) {
+    List<TextTable.Column> columns = new ArrayList<>();
+    List.of("architecture", "method", "metric").forEach(n -> columns.add(TextTable.Column.left(n)));
+    List.of("accuracy_pct", "std_pct", "seeds", "rank", "best").forEach(n -> columns.add(TextTable.Column.right(n)));
+    List<TextTable.Row> rows = new ArrayList<>();
+    for (PaperTable.Line l : t.lines()) {
+      for (int i = 0; i < t.metrics().size(); i++) {
+        PaperTable.Cell c = l.cells().get(i);
+        if (c != null) {
+          rows.add(TextTable.Row.of(List.of(l.architecture(), l.method(), t.metrics().get(i), pct(c.mean()),
+              pct(c.std()), Integer.toString(c.seeds()), rank(c.rank()), Boolean.toString(c.best()))));
+        }
+      }
+    }
+    return new TextTable("accuracy-long", columns, rows, false);
+  }
+
+  private static String text(PaperTable.Cell c, boolean withStd) {
     if (c == null) {
       return "-";
     }
     List<String> parts = new ArrayList<>(List.of(pct(c.mean())));
     if (withStd) {
-      parts.add(plusMinus + " " + pct(c.std()));
+      parts.add("± " + pct(c.std()));
     }
     parts.add("(" + rank(c.rank()) + ")");
     return String.join(" ", parts);
@@ -115,23 +97,5 @@ public final class PaperTableWriter {
 
   static String rank(double rank) {
     return rank == Math.rint(rank) ? Integer.toString((int) rank) : String.format(Locale.ROOT, "%.1f", rank);
-  }
-
-  private static String md(String s) {
-    return s.replace("|", "\\|");
-  }
-
-  static String tex(String s) {
-    StringBuilder out = new StringBuilder();
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '\\' -> out.append("\\textbackslash{}");
-        case '&', '%', '$', '#', '_', '{', '}' -> out.append('\\').append(c);
-        case '~' -> out.append("\\textasciitilde{}");
-        case '^' -> out.append("\\textasciicircum{}");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
   }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * Writes the report of one pipeline execution into a folder: {@code index.html}, the figures
@@ -95,14 +96,11 @@ public final class ReportWriter {
     }
     if (!input.masking().isEmpty()) {
       page.section("masking", "Gradient-masking diagnostics");
-      page.raw("<table class=\"masking\">\n<thead><tr><th>model</th><th>diagnostic</th><th>value</th><th>flag</th>"
-          + "</tr></thead>\n<tbody>\n");
-      for (MaskingDiagnostic m : input.masking()) {
-        page.raw("<tr" + (m.flag().isEmpty() ? "" : " class=\"flagged\"") + "><td>" + Html.escape(m.model())
-            + "</td><td>" + Html.escape(m.metric()) + "</td><td>" + Html.escape(value(m.value())) + "</td><td>"
-            + Html.escape(m.flag()) + "</td></tr>\n");
-      }
-      page.raw("</tbody>\n</table>\n");
+      List<TextTable.Row> rows = input.masking().stream().map(m -> new TextTable.Row(Stream.of(m.model(), m.metric(),
+          value(m.value()), m.flag()).map(TextTable.Cell::of).toList(), !m.flag().isEmpty())).toList();
+      page.raw(HtmlTable.render(new TextTable("masking", List.of(TextTable.Column.left("model"),
+          TextTable.Column.left("diagnostic"), TextTable.Column.right("value"), TextTable.Column.left("flag")), rows,
+          false)));
     }
     if (!input.runs().isEmpty()) {
       page.section("runs", "MLflow runs");

@@ -1,6 +1,7 @@
 package dev.drelu.report;
 
 import dev.drelu.stats.AccuracyCsv;
+import dev.drelu.stats.CsvLines;
 import dev.drelu.stats.TableFormatException;
 import java.io.IOException;
 import java.io.Serializable;
@@ -80,55 +81,35 @@ public record SweepTable(String parameter, List<Point> points) implements Serial
     if (!Files.isRegularFile(file)) {
       throw new TableFormatException(List.of(file + ": no such file"));
     }
-    String[] lines = Files.readString(file, StandardCharsets.UTF_8).split("\r?\n", -1);
+    CsvLines.Records records = CsvLines.read(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+    List<CsvLines.Line> lines = records.lines();
     List<String> required = List.of("architecture", "method", "metric", parameter.toLowerCase(Locale.ROOT), "accuracy");
-    Map<String, Integer> column = null;
+    if (lines.isEmpty()) {
+      throw new TableFormatException(records.problems().isEmpty()
+          ? List.of(file + ": the file is empty; expected a header with " + String.join(", ", required))
+          : records.problems());
+    }
+    CsvLines.Header header = new CsvLines.Header(lines.get(0));
+    List<String> missing = header.missing(required);
+    if (!missing.isEmpty()) {
+      throw new TableFormatException(List.of(file + ":" + header.line().number() + ": header must have the column(s) "
+          + String.join(", ", missing) + " (required: " + String.join(", ", required) + "; optional: seed), but was: "
+          + header.text()));
+    }
     List<String> problems = new ArrayList<>();
     List<double[]> values = new ArrayList<>();
     List<List<String>> labels = new ArrayList<>();
-    for (int i = 0; i < lines.length; i++) {
-      if (lines[i].isBlank() || lines[i].stripLeading().startsWith("#")) {
-        continue;
-      }
-      String where = file + ":" + (i + 1) + ": ";
-      List<String> f;
+    for (CsvLines.Line line : lines.subList(1, lines.size())) {
+      List<String> cells = required.stream().map(name -> line.field(header.column(name))).toList();
       try {
-        f = AccuracyCsv.split(lines[i]);
-      } catch (IllegalArgumentException e) {
-        problems.add(where + e.getMessage());
-        continue;
-      }
-      if (column == null) {
-        column = new HashMap<>();
-        for (int c = 0; c < f.size(); c++) {
-          column.putIfAbsent(f.get(c).strip().toLowerCase(Locale.ROOT), c);
-        }
-        List<String> missing = new ArrayList<>(required);
-        missing.removeAll(column.keySet());
-        if (!missing.isEmpty()) {
-          throw new TableFormatException(List.of(where + "header must have the column(s) " + String.join(", ", missing)
-              + " (required: " + String.join(", ", required) + "; optional: seed), but was: " + lines[i].strip()));
-        }
-        continue;
-      }
-      List<String> cells = new ArrayList<>();
-      for (String name : required) {
-        int c = column.get(name);
-        cells.add(c < f.size() ? f.get(c).strip() : "");
-      }
-      try {
-        double x = Double.parseDouble(cells.get(3));
-        double a = Double.parseDouble(cells.get(4));
-        values.add(new double[] {x, a});
-        Integer s = column.get("seed");
-        labels.add(List.of(cells.get(0), cells.get(1), cells.get(2), s != null && s < f.size() ? f.get(s).strip() : ""));
+        values.add(new double[] {Double.parseDouble(cells.get(3)), Double.parseDouble(cells.get(4))});
+        labels.add(List.of(cells.get(0), cells.get(1), cells.get(2), line.field(header.column("seed"))));
       } catch (NumberFormatException e) {
-        problems.add(where + parameter + " and accuracy must be numbers, but were: " + cells.get(3) + ", " + cells.get(4));
+        problems.add(file + ":" + line.number() + ": " + parameter + " and accuracy must be numbers, but were: "
+            + cells.get(3) + ", " + cells.get(4));
       }
     }
-    if (column == null) {
-      throw new TableFormatException(List.of(file + ": the file is empty; expected a header with " + String.join(", ", required)));
-    }
+    problems.addAll(records.problems());
     boolean percent = values.stream().anyMatch(v -> v[1] > 1);
     List<Point> points = new ArrayList<>();
     for (int i = 0; i < values.size(); i++) {

@@ -1,8 +1,9 @@
 package dev.drelu.report;
 
+import dev.drelu.stats.CsvWriter;
 import java.util.Locale;
 
-/** The formats a {@link PaperTable} is written in, with their file extensions. */
+/** The formats a {@link TextTable} (such as the {@link PaperTable}) is written in, with their file extensions. */
 public enum TableFormat {
   MARKDOWN("md"),
   CSV("csv"),
@@ -18,6 +19,16 @@ public enum TableFormat {
   /** @return the file extension, without a dot */
   public String extension() {
     return extension;
+  }
+
+  /** @return {@code table} in this format */
+  public String render(TextTable table) {
+    return switch (this) {
+      case MARKDOWN -> MarkdownTable.render(table);
+      case CSV -> CsvWriter.write(table.header(), table.texts());
+      case HTML -> HtmlTable.render(table);
+      case LATEX -> LatexTable.render(table);
+    };
   }
 
   /** @return the format named {@code name} (case-insensitive; "md" and "tex" accepted) */

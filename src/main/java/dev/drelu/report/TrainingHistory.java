@@ -1,6 +1,6 @@
 package dev.drelu.report;
 
-import dev.drelu.stats.AccuracyCsv;
+import dev.drelu.stats.CsvLines;
 import dev.drelu.stats.TableFormatException;
 import java.io.IOException;
 import java.io.Serializable;
@@ -52,38 +52,42 @@ public record TrainingHistory(String model, List<Integer> epochs, Map<String, Li
     if (!Files.isRegularFile(file)) {
       throw new TableFormatException(List.of(file + ": no such file"));
     }
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    if (lines.isEmpty() || !lines.get(0).strip().startsWith("epoch")) {
-      throw new TableFormatException(List.of(file + ":1: header must start with the column epoch, but was: "
-          + (lines.isEmpty() ? "(empty file)" : lines.get(0))));
+    CsvLines.Records records = CsvLines.read(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+    List<CsvLines.Line> lines = records.lines();
+    if (lines.isEmpty() && !records.problems().isEmpty()) {
+      throw new TableFormatException(records.problems());
     }
-    List<String> header = AccuracyCsv.split(lines.get(0)).stream().map(String::strip).toList();
+    if (lines.isEmpty() || !lines.get(0).field(0).equals("epoch")) {
+      throw new TableFormatException(List.of(file + ":" + (lines.isEmpty() ? 1 : lines.get(0).number())
+          + ": header must start with the column epoch, but was: "
+          + (lines.isEmpty() ? "(empty file)" : new CsvLines.Header(lines.get(0)).text())));
+    }
+    CsvLines.Line header = lines.get(0);
+    List<String> problems = new ArrayList<>();
     List<Integer> epochs = new ArrayList<>();
     Map<String, List<Double>> columns = new LinkedHashMap<>();
-    header.subList(1, header.size()).forEach(h -> columns.put(h, new ArrayList<>()));
-    List<String> problems = new ArrayList<>();
-    for (int i = 1; i < lines.size(); i++) {
-      if (lines.get(i).isBlank()) {
-        continue;
-      }
-      List<String> f = AccuracyCsv.split(lines.get(i));
-      String where = file + ":" + (i + 1) + ": ";
+    for (int c = 1; c < header.fields().size(); c++) {
+      columns.put(header.field(c), new ArrayList<>());
+    }
+    for (CsvLines.Line line : lines.subList(1, lines.size())) {
+      String where = file + ":" + line.number() + ": ";
       try {
-        epochs.add(Integer.parseInt(f.get(0).strip()));
+        epochs.add(Integer.parseInt(line.field(0)));
       } catch (NumberFormatException e) {
-        problems.add(where + "epoch must be an integer, but was: " + f.get(0));
+        problems.add(where + "epoch must be an integer, but was: " + line.field(0));
         continue;
       }
-      for (int c = 1; c < header.size(); c++) {
-        String v = c < f.size() ? f.get(c).strip() : "";
+      for (int c = 1; c < header.fields().size(); c++) {
+        String v = line.field(c);
         try {
-          columns.get(header.get(c)).add(v.isEmpty() ? Double.NaN : Double.parseDouble(v));
+          columns.get(header.field(c)).add(v.isEmpty() ? Double.NaN : Double.parseDouble(v));
         } catch (NumberFormatException e) {
-          problems.add(where + header.get(c) + " must be a number, but was: " + v);
-          columns.get(header.get(c)).add(Double.NaN);
+          problems.add(where + header.field(c) + " must be a number, but was: " + v);
+          columns.get(header.field(c)).add(Double.NaN);
         }
       }
     }
+    problems.addAll(records.problems());
     if (!problems.isEmpty()) {
       throw new TableFormatException(problems);
     }

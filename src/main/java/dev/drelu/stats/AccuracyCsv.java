@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -16,8 +15,8 @@ import java.util.Map;
  * <h2>Format</h2>
  * <ul>
  *   <li>UTF-8 text, comma-separated, a header line first. Fields may be quoted with {@code "}
- *       (a doubled {@code ""} inside quotes is one quote). Blank lines and lines starting with
- *       {@code #} are ignored.
+ *       (a doubled {@code ""} inside quotes is one quote); a quoted field may hold commas and
+ *       line breaks. Blank lines and lines starting with {@code #} are ignored.
  *   <li>Required columns, in any order, names case-insensitive: {@code architecture},
  *       {@code method}, {@code metric}, {@code accuracy}. Optional: {@code seed}. Other columns
  *       are ignored.
@@ -36,7 +35,8 @@ import java.util.Map;
  * dense,relu,pgd,0.102,1
  * dense,drelu,pgd,0.313,1
  * </pre>
- * Every problem is reported at once, each as {@code file:line: what is wrong}.
+ * Every problem is reported at once, each as {@code file:line: what is wrong}; a quoted field
+ * may span lines (see {@link CsvLines}), its record is then named by the line it starts on.
  */
 public final class AccuracyCsv {
   static final List<String> REQUIRED = List.of("architecture", "method", "metric", "accuracy");
@@ -62,55 +62,33 @@ public final class AccuracyCsv {
    * @throws TableFormatException listing every problem with source and line
    */
   public static AccuracyTable parse(String text, String source) {
-    List<String> problems = new ArrayList<>();
-    String[] lines = text.split("\r?\n", -1);
-    int headerLine = -1;
-    Map<String, Integer> column = new HashMap<>();
+    CsvLines.Records records = CsvLines.read(text, source);
+    List<CsvLines.Line> lines = records.lines();
+    if (lines.isEmpty()) {
+      throw new TableFormatException(records.problems().isEmpty() ? List.of(source
+          + ": the file is empty; expected a header with " + String.join(", ", REQUIRED)) : records.problems());
+    }
+    CsvLines.Header header = new CsvLines.Header(lines.get(0));
+    int headerLine = header.line().number();
+    List<String> missing = header.missing(REQUIRED);
+    if (!missing.isEmpty()) {
+      String hint = header.column("model") >= 0 && missing.contains("architecture")
+          ? "; a 'model' column is not enough: split each model name into architecture and method" : "";
+      throw new TableFormatException(List.of(source + ":" + headerLine + ": header must have the column(s) "
+          + String.join(", ", missing) + " (required: " + String.join(", ", REQUIRED) + "; optional: seed), "
+          + "but was: " + header.text() + hint));
+    }
     record Parsed(int line, String architecture, String method, String metric, double value, String seed) {}
     List<Parsed> parsed = new ArrayList<>();
-    for (int i = 0; i < lines.length; i++) {
-      String line = lines[i];
-      if (line.isBlank() || line.stripLeading().startsWith("#")) {
-        continue;
-      }
-      int number = i + 1;
-      List<String> fields;
-      try {
-        fields = split(line);
-      } catch (IllegalArgumentException e) {
-        problems.add(source + ":" + number + ": " + e.getMessage());
-        continue;
-      }
-      if (headerLine < 0) {
-        headerLine = number;
-        for (int c = 0; c < fields.size(); c++) {
-          column.putIfAbsent(fields.get(c).strip().toLowerCase(Locale.ROOT), c);
-        }
-        List<String> missing = REQUIRED.stream().filter(r -> !column.containsKey(r)).toList();
-        if (!missing.isEmpty()) {
-          String hint = column.containsKey("model") && missing.contains("architecture")
-              ? "; a 'model' column is not enough: split each model name into architecture and method" : "";
-          throw new TableFormatException(List.of(source + ":" + number + ": header must have the column(s) "
-              + String.join(", ", missing) + " (required: " + String.join(", ", REQUIRED) + "; optional: seed), "
-              + "but was: " + line.strip() + hint));
-        }
-        continue;
-      }
-      String architecture = field(fields, column.get("architecture"));
-      String method = field(fields, column.get("method"));
-      String metric = field(fields, column.get("metric"));
-      String value = field(fields, column.get("accuracy"));
-      String seed = column.containsKey("seed") ? field(fields, column.get("seed")) : "";
-      List<String> empty = new ArrayList<>();
-      for (String name : REQUIRED) {
-        if (field(fields, column.get(name)).isEmpty()) {
-          empty.add(name);
-        }
-      }
+    List<String> problems = new ArrayList<>();
+    for (CsvLines.Line line : lines.subList(1, lines.size())) {
+      int number = line.number();
+      String value = line.field(header.column("accuracy"));
+      List<String> empty = REQUIRED.stream().filter(name -> line.field(header.column(name)).isEmpty()).toList();
       if (!empty.isEmpty()) {
         problems.add(source + ":" + number + ": " + String.join(", ", empty) + " must not be empty"
-            + (fields.size() < column.size() ? " (the line has " + fields.size() + " field(s), the header "
-            + column.size() + ")" : ""));
+            + (line.fields().size() < header.size() ? " (the line has " + line.fields().size()
+            + " field(s), the header " + header.size() + ")" : ""));
         continue;
       }
       double v;
@@ -124,12 +102,10 @@ public final class AccuracyCsv {
         problems.add(source + ":" + number + ": accuracy must be in [0, 1] or [0, 100] (%), but was: " + value);
         continue;
       }
-      parsed.add(new Parsed(number, architecture, method, metric, v, seed));
+      parsed.add(new Parsed(number, line.field(header.column("architecture")), line.field(header.column("method")),
+          line.field(header.column("metric")), v, line.field(header.column("seed"))));
     }
-    if (headerLine < 0) {
-      throw new TableFormatException(List.of(source + ": the file is empty; expected a header with "
-          + String.join(", ", REQUIRED)));
-    }
+    problems.addAll(records.problems());
     if (parsed.isEmpty() && problems.isEmpty()) {
       problems.add(source + ":" + headerLine + ": the table has a header but no rows");
     }
@@ -184,59 +160,8 @@ public final class AccuracyCsv {
 
   /** @return the table as long CSV (fractions), readable by {@link #parse} */
   public static String write(AccuracyTable table) {
-    StringBuilder out = new StringBuilder("architecture,method,metric,accuracy,seed\n");
-    for (AccuracyTable.Row r : table.rows()) {
-      out.append(quote(r.architecture())).append(',').append(quote(r.method())).append(',')
-          .append(quote(r.metric())).append(',').append(r.accuracy()).append(',').append(quote(r.seed())).append('\n');
-    }
-    return out.toString();
-  }
-
-  /** @return the field quoted when it holds a comma, quote or line break (RFC 4180) */
-  public static String quote(String field) {
-    if (field.contains(",") || field.contains("\"") || field.contains("\n") || field.contains("\r")) {
-      return '"' + field.replace("\"", "\"\"") + '"';
-    }
-    return field;
-  }
-
-  private static String field(List<String> fields, int index) {
-    return index < fields.size() ? fields.get(index).strip() : "";
-  }
-
-  /**
-   * @param line one CSV line
-   * @return its fields, split on commas outside quotes, quotes removed
-   * @throws IllegalArgumentException if a quoted field is not closed
-   */
-  public static List<String> split(String line) {
-    List<String> out = new ArrayList<>();
-    StringBuilder current = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quoted) {
-        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          current.append('"');
-          i++;
-        } else if (c == '"') {
-          quoted = false;
-        } else {
-          current.append(c);
-        }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == ',') {
-        out.add(current.toString());
-        current.setLength(0);
-      } else {
-        current.append(c);
-      }
-    }
-    if (quoted) {
-      throw new IllegalArgumentException("a quoted field is not closed");
-    }
-    out.add(current.toString());
-    return out;
+    return CsvWriter.write(List.of("architecture", "method", "metric", "accuracy", "seed"), table.rows().stream()
+        .map(r -> List.of(r.architecture(), r.method(), r.metric(), Double.toString(r.accuracy()), r.seed()))
+        .toList());
   }
 }

@@ -82,6 +82,70 @@ class PaperTableTest {
   }
 
   @Test
+  void everyFormatInFull() {
+    PaperTable t = PaperTable.of(SEEDS);
+    assertEquals("""
+        | architecture | method | clean | pgd |
+        |---|---|---:|---:|
+        | dense | relu | 91.00 ± 1.41 (2) | **10.00 ± 0.00 (1.5)** |
+        | dense | d_relu & co | **96.00 ± 1.41 (1)** | **10.00 ± 0.00 (1.5)** |
+        | cnn | relu | **99.00 ± 0.00 (1)** | - |
+        | cnn | d_relu & co | 98.00 ± 0.00 (2) | - |
+        """, PaperTableWriter.write(t, TableFormat.MARKDOWN));
+    assertEquals("""
+        <table class="accuracy">
+        <thead><tr><th>architecture</th><th>method</th><th>clean</th><th>pgd</th></tr></thead>
+        <tbody>
+        <tr><td>dense</td><td>relu</td><td>91.00 ± 1.41 (2)</td><td class="best"><strong>10.00 ± 0.00 (1.5)</strong></td></tr>
+        <tr><td>dense</td><td>d_relu &amp; co</td><td class="best"><strong>96.00 ± 1.41 (1)</strong></td>\
+        <td class="best"><strong>10.00 ± 0.00 (1.5)</strong></td></tr>
+        <tr><td>cnn</td><td>relu</td><td class="best"><strong>99.00 ± 0.00 (1)</strong></td><td>-</td></tr>
+        <tr><td>cnn</td><td>d_relu &amp; co</td><td>98.00 ± 0.00 (2)</td><td>-</td></tr>
+        </tbody>
+        </table>
+        """, PaperTableWriter.write(t, TableFormat.HTML));
+    assertEquals("""
+        \\begin{tabular}{llrr}
+        \\toprule
+        Architecture & Method & clean & pgd \\\\
+        \\midrule
+        dense & relu & 91.00 $\\pm$ 1.41 (2) & \\textbf{10.00 $\\pm$ 0.00 (1.5)} \\\\
+         & d\\_relu \\& co & \\textbf{96.00 $\\pm$ 1.41 (1)} & \\textbf{10.00 $\\pm$ 0.00 (1.5)} \\\\
+        \\midrule
+        cnn & relu & \\textbf{99.00 $\\pm$ 0.00 (1)} & - \\\\
+         & d\\_relu \\& co & 98.00 $\\pm$ 0.00 (2) & - \\\\
+        \\bottomrule
+        \\end{tabular}
+        """, PaperTableWriter.write(t, TableFormat.LATEX));
+  }
+
+  /** Names come from users' tables: each format must keep them as text, not markup or extra columns. */
+  @Test
+  void namesWithMarkupQuotesCommasAndBarsStayText() {
+    PaperTable t = PaperTable.of(AccuracyCsv.parse("""
+        architecture,method,metric,accuracy
+        "<b>&""q","x,1",clean,0.25
+        "<b>&""q",y|z,clean,0.5
+        """, "weird.csv"));
+    assertEquals("""
+        <table class="accuracy">
+        <thead><tr><th>architecture</th><th>method</th><th>clean</th></tr></thead>
+        <tbody>
+        <tr><td>&lt;b&gt;&amp;&quot;q</td><td>x,1</td><td>25.00 (2)</td></tr>
+        <tr><td>&lt;b&gt;&amp;&quot;q</td><td>y|z</td><td class="best"><strong>50.00 (1)</strong></td></tr>
+        </tbody>
+        </table>
+        """, PaperTableWriter.html(t));
+    assertEquals("""
+        architecture,method,metric,accuracy_pct,std_pct,seeds,rank,best
+        "<b>&""q","x,1",clean,25.00,0.00,1,2,false
+        "<b>&""q",y|z,clean,50.00,0.00,1,1,true
+        """, PaperTableWriter.csv(t));
+    assertTrue(PaperTableWriter.markdown(t).contains("| <b>&\"q | y\\|z | **50.00 (1)** |"), PaperTableWriter.markdown(t));
+    assertTrue(PaperTableWriter.latex(t).contains("<b>\\&\"q & x,1 & 25.00 (2) \\\\\n & y|z &"), PaperTableWriter.latex(t));
+  }
+
+  @Test
   void withoutSeedsNoStdIsShown() throws Exception {
     String md = PaperTableWriter.markdown(PaperTable.of(QuickstartFixture.table()));
     assertTrue(md.contains("| dense | drelu-quick | **96.70 (1)** | **52.80 (1)** | **31.30 (1)** | **16.30 (1)** |"), md);

@@ -88,6 +88,19 @@ class ReportWriterTest {
   }
 
   @Test
+  void namesWithMarkupAreEscapedInEveryTableOfThePage() throws Exception {
+    AccuracyTable t = AccuracyCsv.parse("architecture,method,metric,accuracy\n"
+        + "\"<i>a & \"\"b\"\"\",x,clean,0.5\n\"<i>a & \"\"b\"\"\",y,clean,0.4\n", "t.csv");
+    Report report = ReportWriter.write(ReportInput.builder().setTitle("t").setPipeline("p").setTable(t)
+        .addMasking(new MaskingDiagnostic("<i>a & \"b\" x", "zero-grad (%)", 1.0, "<b>flag</b>")).build(), dir);
+    String html = Files.readString(report.index());
+    assertTrue(html.contains("<tr><td>&lt;i&gt;a &amp; &quot;b&quot;</td><td>x</td>"), html);
+    assertTrue(html.contains("<tr class=\"flagged\"><td>&lt;i&gt;a &amp; &quot;b&quot; x</td><td>zero-grad (%)</td>"
+        + "<td>1.000</td><td>&lt;b&gt;flag&lt;/b&gt;</td></tr>"), html);
+    assertFalse(html.contains("<i>") || html.contains("<b>"), html);
+  }
+
+  @Test
   void theBuilderNamesWhatIsMissing() {
     var e = assertThrows(IllegalArgumentException.class, () -> ReportInput.builder().setTitle("t").build());
     assertEquals("a report needs pipeline (setPipeline), accuracy table (setTable)", e.getMessage());

@@ -69,7 +69,8 @@ class AccuracyCsvTest {
         "t.csv:2: accuracy must be a number, but was: abc",
         "t.csv:3: accuracy must be in [0, 1] or [0, 100] (%), but was: 120",
         "t.csv:4: accuracy must not be empty (the line has 3 field(s), the header 4)",
-        "t.csv:5: a quoted field is not closed"), e.problems());
+        "t.csv:5: a quoted field is not closed, so it runs to the end of the file; add the closing \" "
+            + "(a quote inside a quoted field is written \"\")"), e.problems());
   }
 
   @Test
@@ -92,5 +93,46 @@ class AccuracyCsvTest {
   void emptyFilesAndHeaderOnlyFilesAreRefused() {
     assertTrue(bad("").getMessage().contains("t.csv: the file is empty"));
     assertTrue(bad("architecture,method,metric,accuracy\n").getMessage().contains("t.csv:1: the table has a header but no rows"));
+  }
+
+  @Test
+  void quotedFieldsMayHoldLineBreaksQuotesAndCommasAndLinesCountFromWhereARecordStarts() {
+    String text = "# exported from a spreadsheet\r\n"
+        + "architecture,method,metric,accuracy,note\r\n"
+        + "dense,\"relu\nwith a break\",clean,0.5,\"a note\r\nover \"\"two\"\" lines, with a comma\"\r\n"
+        + "\r\n"
+        + "dense,drelu,clean,0.7,\n"
+        + "#dense,drelu,clean,0.7 commented out\n"
+        + "  # indented comment\n"
+        + "dense,\"relu\nwith a break\",pgd,0.1,\n"
+        + "dense,drelu,pgd,oops,\n";
+    var e = assertThrows(TableFormatException.class, () -> AccuracyCsv.parse(text, "t.csv"));
+    assertEquals(List.of("t.csv:12: accuracy must be a number, but was: oops"), e.problems());
+    AccuracyTable t = AccuracyCsv.parse(text.replace("oops", "0.3"), "t.csv");
+    assertEquals(List.of("relu\nwith a break", "drelu"), t.methods());
+    assertEquals(4, t.rows().size());
+  }
+
+  @Test
+  void anUnclosedQuoteIsNamedAtTheLineItOpensOnAfterEarlierProblems() {
+    var e = bad("architecture,method,metric,accuracy\na,x,clean,abc\n# \"comment\na,\"y,clean,0.5\na,x,pgd,0.1\n");
+    assertEquals(List.of("t.csv:2: accuracy must be a number, but was: abc",
+        "t.csv:4: a quoted field is not closed, so it runs to the end of the file; add the closing \" "
+            + "(a quote inside a quoted field is written \"\")"), e.problems());
+  }
+
+  @Test
+  void writeQuotesWhatNeedsItAndReadsBackNamesWithLineBreaksQuotesAndComments() {
+    AccuracyTable t = new AccuracyTable(List.of(
+        new AccuracyTable.Row("#conv", "say \"hi\"\nthen, go", "clean", 0.25, ""),
+        new AccuracyTable.Row("#conv", "plain", "clean", 0.5, "")));
+    String csv = AccuracyCsv.write(t);
+    assertEquals("""
+        architecture,method,metric,accuracy,seed
+        "#conv","say ""hi""
+        then, go",clean,0.25,
+        "#conv",plain,clean,0.5,
+        """, csv);
+    assertEquals(t, AccuracyCsv.parse(csv, "again"));
   }
 }
