@@ -1,15 +1,12 @@
 package dev.drelu.data;
 
 import dev.drelu.core.DreluHome;
+import dev.drelu.core.Sha256;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -91,28 +88,22 @@ public final class DatasetPreparer {
    * @return the hex digest
    */
   public static String fingerprint(DatasetParams p) throws IOException {
-    MessageDigest d;
-    try {
-      d = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    byte[] buffer = new byte[1 << 16];
+    List<Path> files = sourceFiles(p);
+    return digest(p, files);
+  }
+
+  private static String digest(DatasetParams p, List<Path> files) throws IOException {
+    Sha256.Digest d = Sha256.digest();
     Path dir = sourceFolder(p);
-    for (Path f : sourceFiles(p)) {
+    for (Path f : files) {
       if (p.source() == DatasetParams.Source.TINY_IMAGENET && f.startsWith(dir)) {
         // '/'-separated on every platform, and 0-terminated so name and content cannot run together
         d.update(dir.relativize(f).toString().replace('\\', '/').getBytes(StandardCharsets.UTF_8));
         d.update((byte) 0);
       }
-      try (InputStream in = Files.newInputStream(f)) {
-        int n;
-        while ((n = in.read(buffer)) > 0) {
-          d.update(buffer, 0, n);
-        }
-      }
+      d.update(f);
     }
-    return HexFormat.of().formatHex(d.digest());
+    return d.hex();
   }
 
   /** Reads and splits the source. */

@@ -2,6 +2,7 @@ package dev.drelu.store;
 
 import dev.drelu.core.CodeVersion;
 import dev.drelu.core.FileTrees;
+import dev.drelu.core.Sha256;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -308,7 +309,7 @@ public final class ArtifactStore {
   }
 
   static String sha256(Path file) throws IOException {
-    return DurableFiles.sha256(file);
+    return Sha256.of(file);
   }
 
   private static void move(Path from, Path to) throws IOException {
