@@ -1,5 +1,6 @@
 package dev.drelu.data;
 
+import dev.drelu.core.DigestCache;
 import dev.drelu.core.DreluHome;
 import dev.drelu.core.Sha256;
 import java.io.IOException;
@@ -83,14 +84,26 @@ public final class DatasetPreparer {
    * sha256 over the source files' contents, in {@link #sourceFiles} order. For TinyImageNet each
    * file's path relative to the folder goes in before its bytes, because there the train labels are
    * folder names: moving an image to another class must change the fingerprint. The other sources
-   * hash contents only, as they always have, so their cache keys stay valid.
+   * hash contents only, as they always have, so their cache keys stay valid. Reads every file.
    *
    * @return the hex digest
    */
   public static String fingerprint(DatasetParams p) throws IOException {
-    List<Path> files = sourceFiles(p);
-    return digest(p, files);
+    return fingerprint(p, DigestCache.NONE);
   }
+
+  /**
+   * {@link #fingerprint(DatasetParams)}, remembered in {@code cache} while the source files keep
+   * their size, modification time and identity, so a plan does not re-read a large dataset.
+   */
+  public static String fingerprint(DatasetParams p, DigestCache cache) throws IOException {
+    List<Path> files = sourceFiles(p);
+    // the recipe names the source kind: TinyImageNet hashes names too, the others contents only
+    return cache.digest(FINGERPRINT_RECIPE + p.source().key(), files, () -> digest(p, files));
+  }
+
+  /** Bump when {@link #digest} changes what it hashes (that also changes every prepare key). */
+  private static final String FINGERPRINT_RECIPE = "dataset-fingerprint-v1/";
 
   private static String digest(DatasetParams p, List<Path> files) throws IOException {
     Sha256.Digest d = Sha256.digest();
