@@ -35,7 +35,8 @@ final class CacheCommand {
   }
 
   @Command(name = "verify", mixinStandardHelpOptions = true,
-      description = "Check every artifact's files against its manifest (sha256).")
+      description = "Check every artifact's files against its manifest (sha256), reading every file: "
+          + "unlike a run's look-up, it trusts no remembered hash.")
   static final class Verify implements Callable<Integer> {
     @Mixin StoreOption store = new StoreOption();
 
@@ -63,7 +64,8 @@ final class CacheCommand {
 
   @Command(name = "gc", mixinStandardHelpOptions = true,
       description = "Remove leftovers no run reads again (staging, trash, checkpoints of committed models, "
-          + "locks of exited runs). Run it when no pipeline is using the store.")
+          + "locks of exited runs, remembered hashes of removed artifacts). Run it when no pipeline is using "
+          + "the store.")
   static final class Gc implements Callable<Integer> {
     @Mixin StoreOption store = new StoreOption();
 
@@ -74,7 +76,7 @@ final class CacheCommand {
       PrintWriter out = command.commandLine().getOut();
       var removed = new ArtifactStore(store.path()).collectGarbage();
       removed.forEach(p -> out.println("removed " + p));
-      out.println(removed.size() + " folder(s) and stale lock(s) removed.");
+      out.println(removed.size() + " folder(s), stale lock(s) and hash record(s) removed.");
       out.flush();
       return 0;
     }

@@ -1,15 +1,13 @@
 package dev.drelu.data;
 
+import dev.drelu.core.DigestCache;
 import dev.drelu.core.DreluHome;
+import dev.drelu.core.Sha256;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -86,33 +84,39 @@ public final class DatasetPreparer {
    * sha256 over the source files' contents, in {@link #sourceFiles} order. For TinyImageNet each
    * file's path relative to the folder goes in before its bytes, because there the train labels are
    * folder names: moving an image to another class must change the fingerprint. The other sources
-   * hash contents only, as they always have, so their cache keys stay valid.
+   * hash contents only, as they always have, so their cache keys stay valid. Reads every file.
    *
    * @return the hex digest
    */
   public static String fingerprint(DatasetParams p) throws IOException {
-    MessageDigest d;
-    try {
-      d = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    byte[] buffer = new byte[1 << 16];
+    return fingerprint(p, DigestCache.NONE);
+  }
+
+  /**
+   * {@link #fingerprint(DatasetParams)}, remembered in {@code cache} while the source files keep
+   * their size, modification time and identity, so a plan does not re-read a large dataset.
+   */
+  public static String fingerprint(DatasetParams p, DigestCache cache) throws IOException {
+    List<Path> files = sourceFiles(p);
+    // the recipe names the source kind: TinyImageNet hashes names too, the others contents only
+    return cache.digest(FINGERPRINT_RECIPE + p.source().key(), files, () -> digest(p, files));
+  }
+
+  /** Bump when {@link #digest} changes what it hashes (that also changes every prepare key). */
+  private static final String FINGERPRINT_RECIPE = "dataset-fingerprint-v1/";
+
+  private static String digest(DatasetParams p, List<Path> files) throws IOException {
+    Sha256.Digest d = Sha256.digest();
     Path dir = sourceFolder(p);
-    for (Path f : sourceFiles(p)) {
+    for (Path f : files) {
       if (p.source() == DatasetParams.Source.TINY_IMAGENET && f.startsWith(dir)) {
         // '/'-separated on every platform, and 0-terminated so name and content cannot run together
         d.update(dir.relativize(f).toString().replace('\\', '/').getBytes(StandardCharsets.UTF_8));
         d.update((byte) 0);
       }
-      try (InputStream in = Files.newInputStream(f)) {
-        int n;
-        while ((n = in.read(buffer)) > 0) {
-          d.update(buffer, 0, n);
-        }
-      }
+      d.update(f);
     }
-    return HexFormat.of().formatHex(d.digest());
+    return d.hex();
   }
 
   /** Reads and splits the source. */

@@ -30,7 +30,7 @@ public final class Planner {
    *     that differ only in name, or a seed listed twice): they would compute one artifact twice
    */
   public static Plan plan(PipelineSpec spec, ArtifactStore store, CacheControl cache) throws IOException {
-    Tasks.Prepare prepare = Tasks.Prepare.of(spec.dataset(), DatasetPreparer.fingerprint(spec.dataset()));
+    Tasks.Prepare prepare = Tasks.Prepare.of(spec.dataset(), DatasetPreparer.fingerprint(spec.dataset(), store.hashes()));
     List<Tasks.Train> train = new ArrayList<>();
     List<Tasks.Train> naturals = new ArrayList<>(); // the models AT continues, when no spec model is one
     for (ModelEntry m : spec.models()) {

@@ -2,6 +2,7 @@ package dev.drelu.store;
 
 import dev.drelu.core.CodeVersion;
 import dev.drelu.core.FileTrees;
+import dev.drelu.core.Sha256;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -25,10 +26,18 @@ public final class ArtifactStore {
   public static final String MANIFEST = "manifest.json";
 
   private final Path root;
+  private final VerifiedHashes hashes;
 
   /** @param root the store's folder; created if missing */
   public ArtifactStore(Path root) {
     this.root = root.toAbsolutePath().normalize();
+    this.hashes = new VerifiedHashes(this.root.resolve(".hashes"));
+  }
+
+  /** Uses {@code hashes} for the remembered sha256 (tests count the files it reads). */
+  ArtifactStore(Path root, VerifiedHashes hashes) {
+    this.root = root.toAbsolutePath().normalize();
+    this.hashes = hashes;
   }
 
   public Path root() {
@@ -43,6 +52,14 @@ public final class ArtifactStore {
   /** @return a stage's folder for unfinished work (checkpoints) for this key */
   public Path workDir(String stage, String key) {
     return root.resolve(".work").resolve(stage).resolve(key);
+  }
+
+  /**
+   * @return the sha256 this store remembers for unchanged files, of its artifacts and of the
+   *     dataset fingerprint (a {@link dev.drelu.core.DigestCache})
+   */
+  public VerifiedHashes hashes() {
+    return hashes;
   }
 
   /** @return the per-task locks that keep two runs from computing the same artifact at once */
@@ -63,16 +80,25 @@ public final class ArtifactStore {
   public record Corrupt(String reason) implements Lookup {}
 
   /**
-   * Looks an artifact up and checks every file's size and sha256 against its manifest.
+   * Looks an artifact up and checks every file's size and sha256 against its manifest. A file
+   * whose sha256 this store read before and whose {@link FileStamp} (size, mtime, ctime, inode)
+   * is unchanged since is not read again: see {@link VerifiedHashes} for what that trusts.
    */
   public Lookup lookup(String stage, String key) {
+    return lookup(stage, key, false);
+  }
+
+  /**
+   * @param readAll read every file, trusting no remembered hash ({@code drelu cache verify})
+   */
+  private Lookup lookup(String stage, String key, boolean readAll) {
     Path dir = location(stage, key);
     if (!Files.isDirectory(dir)) {
       return new Miss();
     }
     try {
       Manifest m = readManifest(dir);
-      verify(dir, m);
+      verify(dir, m, hashes.artifact(stage, key), readAll);
       return new Hit(new ArtifactRef(stage, key, dir.toString(), m.summary()), m);
     } catch (IOException e) {
       return new Corrupt(e.getMessage());
@@ -108,7 +134,7 @@ public final class ArtifactStore {
     try (Stream<Path> walk = Files.walk(staging.dir())) {
       for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
         String rel = staging.dir().relativize(f).toString().replace(java.io.File.separatorChar, '/');
-        files.put(rel, new Manifest.FileEntry(sha256(f), Files.size(f)));
+        files.put(rel, new Manifest.FileEntry(Sha256.of(f), Files.size(f)));
       }
     }
     Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, staging.stage(), stageVersion, staging.key(),
@@ -125,6 +151,8 @@ public final class ArtifactStore {
     } else {
       move(staging.dir(), target);
     }
+    // what was remembered described the replaced copy; its stamps would not match anyway
+    hashes.forget(staging.stage(), staging.key());
     // Its unfinished work (checkpoints) is obsolete now. Deleted here, under the task's lock,
     // so that a run that waited for this one never deletes it at the same time.
     FileTrees.deleteTree(workDir(staging.stage(), staging.key()));
@@ -143,7 +171,8 @@ public final class ArtifactStore {
   /**
    * Removes what no run will read again: staging folders of failed or killed runs, replaced
    * artifacts waiting in the trash, checkpoints of trainings whose model is committed (a killed
-   * forced rerun leaves those), and stale task locks (of exited processes on this host).
+   * forced rerun leaves those), stale task locks (of exited processes on this host), and
+   * remembered hashes of artifacts that are gone.
    * Staging folders and checkpoints of tasks whose lock a live run holds are kept; other
    * staging folders are not told apart from a running pipeline's, so run it when the store is
    * idle.
@@ -194,6 +223,7 @@ public final class ArtifactStore {
         }
       }
     }
+    removed.addAll(hashes.removeStale((stage, key) -> Files.isDirectory(location(stage, key))));
     return removed;
   }
 
@@ -208,7 +238,9 @@ public final class ArtifactStore {
 
   /**
    * Checks every artifact folder of the store against its manifest, including folders whose
-   * manifest is missing or unreadable (those are {@link Corrupt}, never skipped).
+   * manifest is missing or unreadable (those are {@link Corrupt}, never skipped). Reads every
+   * file: no remembered hash is trusted here, so this finds a changed byte even where the
+   * file's stamp did not change.
    *
    * @return one entry per folder, stage by stage
    */
@@ -217,7 +249,7 @@ public final class ArtifactStore {
     for (Path dir : artifactFolders()) {
       String stage = dir.getParent().getFileName().toString();
       String key = dir.getFileName().toString();
-      out.add(new Checked(stage, key, dir, lookup(stage, key)));
+      out.add(new Checked(stage, key, dir, lookup(stage, key, true)));
     }
     return out;
   }
@@ -281,20 +313,29 @@ public final class ArtifactStore {
     }
   }
 
-  private static void verify(Path dir, Manifest m) throws IOException {
-    for (Map.Entry<String, Manifest.FileEntry> e : m.files().entrySet()) {
-      Path f = dir.resolve(e.getKey());
-      if (!Files.isRegularFile(f)) {
-        throw new CorruptArtifactException(f + ": listed in the manifest but missing");
+  private static void verify(Path dir, Manifest m, VerifiedHashes.Artifact known, boolean readAll)
+      throws IOException {
+    try {
+      for (Map.Entry<String, Manifest.FileEntry> e : m.files().entrySet()) {
+        Path f = dir.resolve(e.getKey());
+        if (!Files.isRegularFile(f)) {
+          throw new CorruptArtifactException(f + ": listed in the manifest but missing");
+        }
+        FileStamp stamp = FileStamp.of(f);
+        if (stamp.size() != e.getValue().bytes()) {
+          throw new CorruptArtifactException(f + ": expected " + e.getValue().bytes() + " bytes, got " + stamp.size());
+        }
+        String sha = readAll
+            ? known.read(e.getKey(), f, stamp)
+            : known.sha256(e.getKey(), f, stamp, e.getValue().sha256());
+        if (!sha.equals(e.getValue().sha256())) {
+          throw new CorruptArtifactException(f + ": expected sha256 " + e.getValue().sha256() + ", got " + sha);
+        }
       }
-      long size = Files.size(f);
-      if (size != e.getValue().bytes()) {
-        throw new CorruptArtifactException(f + ": expected " + e.getValue().bytes() + " bytes, got " + size);
-      }
-      String sha = sha256(f);
-      if (!sha.equals(e.getValue().sha256())) {
-        throw new CorruptArtifactException(f + ": expected sha256 " + e.getValue().sha256() + ", got " + sha);
-      }
+    } finally {
+      // also after a corrupt file: the hashes read before it stay true, and a corrupt file's
+      // real hash is remembered, which a later look-up never mistakes for the manifest's
+      known.save();
     }
   }
 
@@ -305,10 +346,6 @@ public final class ArtifactStore {
     p.put("java", System.getProperty("java.version"));
     p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     return p;
-  }
-
-  static String sha256(Path file) throws IOException {
-    return DurableFiles.sha256(file);
   }
 
   private static void move(Path from, Path to) throws IOException {

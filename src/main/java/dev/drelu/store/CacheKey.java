@@ -1,9 +1,6 @@
 package dev.drelu.store;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.drelu.core.Sha256;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,20 +25,7 @@ public final class CacheKey {
     content.put("version", stageVersion);
     content.put("params", params);
     content.put("inputs", inputKeys.stream().sorted().toList());
-    return sha256(Json.canonical(content).getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** @return the sha256 of {@code bytes} as lower-case hex */
-  public static String sha256(byte[] bytes) {
-    return HexFormat.of().formatHex(digest().digest(bytes));
-  }
-
-  static MessageDigest digest() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JVM has no SHA-256", e);
-    }
+    return Sha256.of(Json.canonical(content));
   }
 
   /** @return the first 12 characters, for humans */

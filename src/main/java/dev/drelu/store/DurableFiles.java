@@ -1,14 +1,12 @@
 package dev.drelu.store;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -76,18 +74,5 @@ public final class DurableFiles {
       throw new IOException("cannot rename " + from + " to " + to + " atomically: drelu needs a file system with "
           + "atomic renames (a local disk or a POSIX shared file system)", e);
     }
-  }
-
-  /** @return the sha256 of a file's content, as lower-case hex */
-  public static String sha256(Path file) throws IOException {
-    MessageDigest d = CacheKey.digest();
-    byte[] buffer = new byte[1 << 16];
-    try (InputStream in = Files.newInputStream(file)) {
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        d.update(buffer, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(d.digest());
   }
 }

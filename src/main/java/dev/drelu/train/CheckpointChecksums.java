@@ -1,5 +1,6 @@
 package dev.drelu.train;
 
+import dev.drelu.core.Sha256;
 import dev.drelu.store.DurableFiles;
 import dev.drelu.store.Json;
 import java.io.IOException;
@@ -34,7 +35,7 @@ record CheckpointChecksums(int formatVersion, int epoch, Map<String, FileEntry> 
     Map<String, FileEntry> files = new TreeMap<>();
     for (String name : names) {
       Path f = dir.resolve(name);
-      files.put(name, new FileEntry(DurableFiles.sha256(f), Files.size(f)));
+      files.put(name, new FileEntry(Sha256.of(f), Files.size(f)));
     }
     return new CheckpointChecksums(FORMAT_VERSION, epoch, files);
   }
@@ -94,7 +95,7 @@ record CheckpointChecksums(int formatVersion, int epoch, Map<String, FileEntry> 
         throw new BadCheckpointException(f + ": truncated or grown: expected " + expected.bytes()
             + " bytes, found " + size);
       }
-      String sha = DurableFiles.sha256(f);
+      String sha = Sha256.of(f);
       if (!sha.equals(expected.sha256())) {
         throw new BadCheckpointException(f + ": content changed: expected sha256 " + expected.sha256()
             + ", found " + sha);

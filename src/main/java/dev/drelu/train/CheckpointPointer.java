@@ -1,6 +1,6 @@
 package dev.drelu.train;
 
-import dev.drelu.store.CacheKey;
+import dev.drelu.core.Sha256;
 import dev.drelu.store.DurableFiles;
 import dev.drelu.store.Json;
 import java.io.IOException;
@@ -24,7 +24,7 @@ record CheckpointPointer(String folder, String checksums, String sha256) {
   /** @return the pointer to {@code folder}, whose checksums file is already written */
   static CheckpointPointer to(Path folder) throws IOException {
     String name = folder.getFileName().toString();
-    String sums = DurableFiles.sha256(folder.resolve(CheckpointChecksums.FILE));
+    String sums = Sha256.of(folder.resolve(CheckpointChecksums.FILE));
     return new CheckpointPointer(name, sums, selfSum(name, sums));
   }
 
@@ -69,7 +69,7 @@ record CheckpointPointer(String folder, String checksums, String sha256) {
   void matches(Path folder) throws BadCheckpointException {
     Path sums = folder.resolve(CheckpointChecksums.FILE);
     try {
-      if (!DurableFiles.sha256(sums).equals(checksums)) {
+      if (!Sha256.of(sums).equals(checksums)) {
         throw new BadCheckpointException(sums + ": differs from the one " + FILE + " was written for");
       }
     } catch (BadCheckpointException e) {
@@ -80,6 +80,6 @@ record CheckpointPointer(String folder, String checksums, String sha256) {
   }
 
   private static String selfSum(String folder, String checksums) {
-    return CacheKey.sha256((folder + "\n" + checksums).getBytes(StandardCharsets.UTF_8));
+    return Sha256.of((folder + "\n" + checksums).getBytes(StandardCharsets.UTF_8));
   }
 }

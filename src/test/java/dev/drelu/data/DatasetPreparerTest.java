@@ -13,6 +13,7 @@ import dev.drelu.store.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,24 @@ class DatasetPreparerTest {
     assertEquals(fa, DatasetPreparer.fingerprint(params(DatasetParams.Source.CIFAR10, b, 10)));
     Files.write(b.resolve("test_batch.bin"), CifarReaderTest.record(1, 1));
     assertNotEquals(fa, DatasetPreparer.fingerprint(params(DatasetParams.Source.CIFAR10, b, 10)));
+  }
+
+  @Test
+  void aCachedFingerprintIsTheSameDigestAndNamesItsFilesAndRecipe() throws IOException {
+    Path a = cifar10(dir.resolve("a"));
+    DatasetParams p = params(DatasetParams.Source.CIFAR10, a, 10);
+    List<String> recipes = new java.util.ArrayList<>();
+    List<List<Path>> read = new java.util.ArrayList<>();
+    dev.drelu.core.DigestCache recording = (recipe, files, compute) -> {
+      recipes.add(recipe);
+      read.add(files);
+      return compute.get();
+    };
+    assertEquals(DatasetPreparer.fingerprint(p), DatasetPreparer.fingerprint(p, recording));
+    assertEquals(List.of(DatasetPreparer.sourceFiles(p)), read, "every file the digest reads, in order");
+    assertTrue(recipes.get(0).endsWith("/cifar10"), recipes.toString());
+    // what a cache remembers is what the plan gets
+    assertEquals("remembered", DatasetPreparer.fingerprint(p, (recipe, files, compute) -> "remembered"));
   }
 
   @Test

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.drelu.core.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -194,7 +194,7 @@ class ArtifactStoreTest {
 
   @Test
   void formatVersion1ManifestStillLoads() throws IOException {
-    assertEquals(CacheKey.sha256(new byte[] {1, 2, 3}),
+    assertEquals(Sha256.of(new byte[] {1, 2, 3}),
         "039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81", "the golden file hash");
     ArtifactStore store = new ArtifactStore(root);
     Path dir = store.location(STAGE, KEY);
@@ -259,8 +259,8 @@ class ArtifactStoreTest {
     assertEquals(key, CacheKey.of("attack", 1, ba, List.of("k1", "k2")));
     assertEquals(key, CacheKey.of("attack", 1, ab, List.of("k2", "k1")));
     // pinned: the key of a given content must never drift between versions of drelu
-    assertEquals(CacheKey.sha256(("{\"inputs\":[\"k1\",\"k2\"],\"params\":{\"a\":1,\"b\":{\"x\":1.5,\"y\":[1,2]}},"
-        + "\"stage\":\"attack\",\"version\":1}").getBytes(StandardCharsets.UTF_8)), key);
+    assertEquals(Sha256.of("{\"inputs\":[\"k1\",\"k2\"],\"params\":{\"a\":1,\"b\":{\"x\":1.5,\"y\":[1,2]}},"
+        + "\"stage\":\"attack\",\"version\":1}"), key);
   }
 
   @Test
@@ -321,12 +321,8 @@ class ArtifactStoreTest {
     }
   }
 
-  private static String sha256(byte[] bytes) throws IOException {
-    try {
-      return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IOException(e);
-    }
+  private static String sha256(byte[] bytes) {
+    return Sha256.of(bytes);
   }
 
   private static void assertArrayEquals(byte[] expected, byte[] actual) {
