@@ -244,7 +244,8 @@ final class FaultRig {
 
   /**
    * The sha256 of every committed file a rerun must reproduce byte for byte: models, model cards,
-   * diagnostics, summaries and the report's tables. Left out: manifests (they hold the commit time),
+   * diagnostics, summaries and the report's tables. Left out: manifests and their sha256 (they hold
+   * the commit time),
    * Arrow files (their schema metadata is written in hash order), training histories (they hold
    * epoch times) and the plots drawn from them.
    *
@@ -257,7 +258,7 @@ final class FaultRig {
       try (Stream<Path> walk = Files.walk(dir)) {
         for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
           String name = f.getFileName().toString();
-          if (name.equals("manifest.json") || name.endsWith(".arrow") || name.equals("history.csv")
+          if (name.startsWith("manifest.") || name.endsWith(".arrow") || name.equals("history.csv")
               || (f.toString().contains("/plots/") && name.startsWith("training-"))) {
             continue;
           }
