@@ -223,6 +223,7 @@ class BadInputCorpusTest {
     entry.put("bytes", Files.size(arrow));
     entry.put("sha256", FaultRig.sha256(arrow));
     Json.CANONICAL.writerWithDefaultPrettyPrinter().writeValue(prepared.resolve("manifest.json").toFile(), manifest);
+    Files.writeString(prepared.resolve("manifest.sha256"), FaultRig.sha256(prepared.resolve("manifest.json")) + "\n");
     out.add(dataCase("corrupt-arrow-in-store", good, arrow, "train.arrow"));
     return out;
   }
