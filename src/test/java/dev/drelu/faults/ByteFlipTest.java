@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One flipped bit in each kind of stored file (manifests and their sha256 included), then `drelu cache verify` and the same run again:
+ * One flipped bit in each kind of stored file (manifests and their sha256 included), then
+ * `drelu cache verify` and the same run again:
  * verify names the damaged artifact (exit 1), the rerun says the cached copy is corrupt,
  * recomputes it and ends with the reference table, the same models and a clean verify. The same
  * for each file of a training checkpoint: the rerun discards the damaged checkpoint, resumes from

@@ -245,9 +245,8 @@ final class FaultRig {
   /**
    * The sha256 of every committed file a rerun must reproduce byte for byte: models, model cards,
    * diagnostics, summaries and the report's tables. Left out: manifests and their sha256 (they hold
-   * the commit time),
-   * Arrow files (their schema metadata is written in hash order), training histories (they hold
-   * epoch times) and the plots drawn from them.
+   * the commit time), Arrow files (their schema metadata is written in hash order), training
+   * histories (they hold epoch times) and the plots drawn from them.
    *
    * @return "stage/key/file" -> sha256
    */

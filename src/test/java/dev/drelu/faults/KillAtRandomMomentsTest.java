@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>The moments cover start-up and prepare, training and the attacks in turn: kill i waits for
  * its anchor (the process start, a training's first committed checkpoint, the first attack line),
- * then for a seeded random delay (a share of the reference run's wall time). N is {@code -Ddrelu.faults.kills} (default 8), the seed {@code
+ * then for a seeded random delay (a share of the reference run's wall time). N is {@code
+ * -Ddrelu.faults.kills} (default 8), the seed {@code
  * -Ddrelu.faults.seed} (default 9).
  */
 class KillAtRandomMomentsTest {
@@ -67,7 +68,8 @@ class KillAtRandomMomentsTest {
 
       // what a kill leaves committed must be complete (the check `cache verify` makes, in this JVM)
       for (ArtifactStore.Checked c : new ArtifactStore(store).checkAll()) {
-        assertTrue(c.result() instanceof ArtifactStore.Hit, when + " (" + phase + ") left " + c.dir() + ": " + c.result());
+        assertTrue(c.result() instanceof ArtifactStore.Hit,
+            when + " (" + phase + ") left " + c.dir() + ": " + c.result());
       }
 
       FaultRig.Result rerun = FaultRig.runOffline(home, dir.resolve("rerun-" + i + ".log"), spec, store);
@@ -75,8 +77,8 @@ class KillAtRandomMomentsTest {
       if (rerun.log().contains("resuming after epoch")) {
         resumed++;
       }
-      assertEquals(table, FaultRig.table(store), "rerun after " + when + " (" + phase + ") gives another table; logs in "
-          + dir);
+      assertEquals(table, FaultRig.table(store),
+          "rerun after " + when + " (" + phase + ") gives another table; logs in " + dir);
       assertEquals(files, FaultRig.reproducibleFiles(store), "rerun after " + when + " (" + phase + ")");
       identical++;
       FaultRig.Result verify = FaultRig.verify(home, dir.resolve("verify-" + i + ".log"), store);

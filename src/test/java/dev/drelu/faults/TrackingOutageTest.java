@@ -150,7 +150,8 @@ class TrackingOutageTest {
         metrics.put(latest.getKey(), history);
       }
       // the parent run is named after the pipeline and its start time
-      String name = info.getRunName().replaceFirst("^faults \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d$", "faults (parent)");
+      String name = info.getRunName()
+          .replaceFirst("^faults \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d$", "faults (parent)");
       if (out.put(name, new Logged(params, tags, metrics, info.getStatus())) != null) {
         fail(experiment + ": two runs named '" + info.getRunName() + "'");
       }
@@ -161,7 +162,8 @@ class TrackingOutageTest {
   /** Tags that name this execution (run ids, paths, hosts, times) differ between two runs; the rest must not. */
   private static boolean stableTag(String key) {
     return !(key.equals("mlflow.parentRunId") || key.equals("mlflow.runName") || key.startsWith("mlflow.user")
-        || key.equals("mlflow.source.name") || key.equals("drelu.artifact") || key.equals("drelu.localRunId") || key.startsWith("drelu.owner")
+        || key.equals("mlflow.source.name") || key.equals("drelu.artifact") || key.equals("drelu.localRunId")
+        || key.startsWith("drelu.owner")
         || key.contains("host") || key.contains("pid") || key.contains("spec") || key.contains("store")
         || key.contains("time") || key.contains("journal") || key.contains("tracking"));
   }
