@@ -62,7 +62,17 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     List<Throwable> seen = new ArrayList<>();
     for (Throwable t = failure; t != null && !seen.contains(t); t = t.getCause()) {
       seen.add(t);
-      String m = ownMessage(t);
+      String own = ownMessage(t);
+      if (own != null && t instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+        // Jackson puts its source location on a second line: a wrapper that quotes the message
+        // already says where, else the location stays, on the same line
+        String original = j.getOriginalMessage();
+        if (original != null && kept.stream().anyMatch(k -> k.contains(original))) {
+          continue;
+        }
+        own = own.replaceAll("\\s*\\R\\s*", " ");
+      }
+      String m = own;
       if (m == null || kept.stream().anyMatch(k -> k.contains(m))) {
         continue;
       }

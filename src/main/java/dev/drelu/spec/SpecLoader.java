@@ -151,6 +151,7 @@ public final class SpecLoader {
       models = swept;
     }
     List<Long> seeds = new ArrayList<>();
+    int seedErrors = root.errors().count();
     for (long s : root.wholeNumbers("seeds", Long.MIN_VALUE, Long.MAX_VALUE, "seeds are whole numbers")) {
       if (seeds.contains(s)) {
         root.error("seeds", "seed " + s + " is listed twice; each seed trains every model once");
@@ -160,7 +161,8 @@ public final class SpecLoader {
     }
     if (seeds.isEmpty() && !root.has("seeds")) {
       seeds.add(1L);
-    } else if (seeds.isEmpty()) {
+    } else if (seeds.isEmpty() && root.errors().count() == seedErrors) {
+      // not when every listed seed was already reported as invalid: the list is not empty
       root.error("seeds", "must list at least one seed");
     }
 

@@ -25,6 +25,14 @@ public final class ArtifactStore {
   /** The manifest's file name inside every artifact folder. */
   public static final String MANIFEST = "manifest.json";
 
+  /**
+   * The sha256 of {@code manifest.json}, written beside it by every commit: the manifest's summary
+   * is read as results (the table's validation accuracy, say), so a change to it must show as
+   * corruption like a change to any listed file. Artifacts committed before it existed have none
+   * and still load.
+   */
+  public static final String MANIFEST_SHA256 = "manifest.sha256";
+
   private final Path root;
   private final VerifiedHashes hashes;
 
@@ -139,7 +147,10 @@ public final class ArtifactStore {
     }
     Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, staging.stage(), stageVersion, staging.key(),
         new TreeMap<>(params), inputKeys, files, summary, provenance());
-    Json.CANONICAL.writerWithDefaultPrettyPrinter().writeValue(staging.dir().resolve(MANIFEST).toFile(), manifest);
+    Path manifestFile = staging.dir().resolve(MANIFEST);
+    Json.CANONICAL.writerWithDefaultPrettyPrinter().writeValue(manifestFile.toFile(), manifest);
+    Files.writeString(staging.dir().resolve(MANIFEST_SHA256), sha256(manifestFile) + "\n",
+        java.nio.charset.StandardCharsets.US_ASCII);
     Path target = location(staging.stage(), staging.key());
     Files.createDirectories(target.getParent());
     if (Files.exists(target)) {
@@ -304,13 +315,24 @@ public final class ArtifactStore {
       throw new CorruptArtifactException(dir + ": no " + MANIFEST + " (the folder was not written by a commit, "
           + "or its manifest was deleted)");
     }
+    Manifest m;
     try {
-      return Json.CANONICAL.readValue(file.toFile(), Manifest.class);
+      m = Json.CANONICAL.readValue(file.toFile(), Manifest.class);
     } catch (IOException e) {
       // Jackson's message continues with the source location on later lines
       String why = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName());
       throw new CorruptArtifactException(file + ": unreadable manifest: " + why);
     }
+    Path seal = dir.resolve(MANIFEST_SHA256);
+    if (Files.isRegularFile(seal)) {
+      String expected = new String(Files.readAllBytes(seal), java.nio.charset.StandardCharsets.ISO_8859_1).strip();
+      String actual = sha256(file);
+      if (!actual.equals(expected)) {
+        throw new CorruptArtifactException(file + ": expected sha256 " + expected + " (" + MANIFEST_SHA256
+            + "), got " + actual + ": the manifest changed after its commit");
+      }
+    }
+    return m;
   }
 
   private static void verify(Path dir, Manifest m, VerifiedHashes.Artifact known, boolean readAll)
