@@ -149,7 +149,7 @@ public final class ArtifactStore {
         new TreeMap<>(params), inputKeys, files, summary, provenance());
     Path manifestFile = staging.dir().resolve(MANIFEST);
     Json.CANONICAL.writerWithDefaultPrettyPrinter().writeValue(manifestFile.toFile(), manifest);
-    Files.writeString(staging.dir().resolve(MANIFEST_SHA256), sha256(manifestFile) + "\n",
+    Files.writeString(staging.dir().resolve(MANIFEST_SHA256), Sha256.of(manifestFile) + "\n",
         java.nio.charset.StandardCharsets.US_ASCII);
     Path target = location(staging.stage(), staging.key());
     Files.createDirectories(target.getParent());
@@ -326,7 +326,7 @@ public final class ArtifactStore {
     Path seal = dir.resolve(MANIFEST_SHA256);
     if (Files.isRegularFile(seal)) {
       String expected = new String(Files.readAllBytes(seal), java.nio.charset.StandardCharsets.ISO_8859_1).strip();
-      String actual = sha256(file);
+      String actual = Sha256.of(file);
       if (!actual.equals(expected)) {
         throw new CorruptArtifactException(file + ": expected sha256 " + expected + " (" + MANIFEST_SHA256
             + "), got " + actual + ": the manifest changed after its commit");
