@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # The project's test command (README's "test", .ci/run): installs what the tests need on a fresh
 # machine, starts the services they talk to, runs `mvn -B test`, and always stops what it started.
-# Exit code = Maven's.
+# `ci/test.sh --fast` runs only the fast group (test classes without @Slow, see
+# src/test/java/dev/drelu/testing/Slow.java): no MLflow server and no Chromium, since only @Slow
+# classes use them. Every other argument goes to Maven. Exit code = Maven's.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+
+fast=no
+mvn_args=()
+for arg in "$@"; do
+  if [ "$arg" = --fast ]; then fast=yes; else mvn_args+=("$arg"); fi
+done
 
 # ---- tools ------------------------------------------------------------------------------------
 for tool in java mvn npm python3 curl; do
@@ -23,10 +31,13 @@ fi
 # ---- system packages (Debian) -------------------------------------------------------------------
 # The real Fashion-MNIST (60k/10k gzipped IDX files) of dataset-fashion-mnist: FashionMnistTest and
 # the MNIST-table smoke run read it, and fail rather than skip without it. The report test opens
-# the generated HTML report in headless Chromium (package chromium). Installing needs root.
+# the generated HTML report in headless Chromium (package chromium); that test is @Slow, so --fast
+# skips Chromium but keeps Fashion-MNIST (FashionMnistTest is fast). Installing needs root.
 missing=()
 [ -d /usr/share/datasets/fashion-mnist ] || missing+=(dataset-fashion-mnist)
-command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ "$fast" = no ]; then
+  command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || missing+=(chromium)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "ci/test.sh: missing Debian packages ${missing[*]}; as root run: apt-get update && apt-get install -y ${missing[*]}" >&2
@@ -34,6 +45,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
+
+# ---- fast group -----------------------------------------------------------------------------
+# Nothing in the fast group talks to MLflow, so no venv and no server. MLFLOW_TRACKING_URI is
+# dropped so that a fast test that wrongly needs the server fails here instead of passing by luck.
+if [ "$fast" = yes ]; then
+  unset MLFLOW_TRACKING_URI
+  set +e
+  mvn -B test -DexcludedGroups=slow "${mvn_args[@]}"
+  exit $?
 fi
 
 # ---- MLflow tracking server -----------------------------------------------------------------
@@ -71,7 +92,7 @@ fi
 # ---- tests ----------------------------------------------------------------------------------
 # Online: CI on a fresh machine downloads the dependencies from Maven Central.
 set +e
-mvn -B test "$@"
+mvn -B test "${mvn_args[@]}"
 rc=$?
 set -e
 exit "$rc"

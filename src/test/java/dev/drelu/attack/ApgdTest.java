@@ -22,6 +22,7 @@ import dev.drelu.nn.Batches;
 import dev.drelu.nn.Classifier;
 import dev.drelu.nn.InputShape;
 import dev.drelu.nn.Losses;
+import dev.drelu.testing.Slow;
 import dev.drelu.testing.ToyData;
 import dev.drelu.train.Objective;
 import dev.drelu.train.Trainer;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.Test;
  * APGD-CE, APGD-DLR and APGD-T (Croce &amp; Hein 2020) tested by what they must achieve, on a
  * naturally trained model of a 4-class toy task (DLR needs at least 3 logits, targeted DLR 4).
  */
+@Slow
 class ApgdTest {
   private static final InputShape SHAPE = new InputShape(1, 8, 8, 4);
   private static final ImageDataset TEST = quadrants(80, 5, true);

@@ -9,6 +9,7 @@ import ai.djl.Device;
 import dev.drelu.data.ImageDataset;
 import dev.drelu.nn.ActivationKind;
 import dev.drelu.nn.Classifier;
+import dev.drelu.testing.Slow;
 import dev.drelu.testing.ToyData;
 import dev.drelu.train.Objective;
 import dev.drelu.train.Trainer;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Carlini-Wagner L2 tested by what a minimal-distance attack must achieve under drelu's threat-model contract. */
+@Slow
 class CwL2Test {
   private static final ImageDataset TEST = ToyData.halves(96, 5);
   /** Effectively unbounded on 8 x 8 images in [0, 1] (the largest possible L2 distance is 8). */

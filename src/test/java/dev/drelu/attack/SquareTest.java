@@ -18,6 +18,7 @@ import dev.drelu.data.ImageDataset;
 import dev.drelu.nn.ActivationKind;
 import dev.drelu.nn.Batches;
 import dev.drelu.nn.Classifier;
+import dev.drelu.testing.Slow;
 import dev.drelu.testing.ToyData;
 import dev.drelu.train.Objective;
 import dev.drelu.train.Trainer;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Square Attack tested by what a score-based black-box attack must achieve and how it counts. */
+@Slow
 class SquareTest {
   private static final ImageDataset TEST = ToyData.halves(96, 5);
   private static Classifier trained;

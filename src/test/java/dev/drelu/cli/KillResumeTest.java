@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.drelu.testing.Slow;
 import dev.drelu.testing.TinyPipeline;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * kill -9 during training, then the same command again: training resumes from its last
  * checkpoint and the pipeline completes. Runs the real CLI in a child JVM.
  */
+@Slow
 class KillResumeTest {
   private static final String SPEC = """
       name: kill-resume

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.drelu.testing.Slow;
 import dev.drelu.tracking.MlflowHealth;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * fails at once, saying "mlflow-server: ..." on stderr, instead of leaving a server behind. One
  * test starts a real server to show that what the others look for is what a start leaves.
  */
+@Slow
 class LauncherTest {
   private static final Path ROOT = repoRoot();
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.drelu.testing.Slow;
 import dev.drelu.testing.TinyPipeline;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -24,6 +25,7 @@ import picocli.CommandLine;
  * "off"), and under --only the skipped tasks are counted as skipped, not reused. Runs the CLI in
  * this JVM; "server down" is a loopback port where nothing listens, so nothing here needs one.
  */
+@Slow
 class RunMessagesTest {
   @TempDir Path dir;
   private String savedHome;

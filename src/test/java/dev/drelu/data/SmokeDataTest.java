@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.drelu.testing.Slow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The smoke stand-ins are read back by drelu's own readers of the real formats, with the counts,
  * shapes and labels {@link SmokeData} promises, and hold Fashion-MNIST's images.
  */
+@Slow
 class SmokeDataTest {
   @TempDir static Path dir;
   static Path out;

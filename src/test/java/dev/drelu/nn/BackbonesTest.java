@@ -17,6 +17,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.drelu.data.ImageDataset;
 import dev.drelu.store.Json;
+import dev.drelu.testing.Slow;
 import dev.drelu.train.Objective;
 import dev.drelu.train.Trainer;
 import dev.drelu.train.TrainingListener;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The large backbones (ResNet50/101, MobileNetV2, InceptionV3): shapes, sizes, BatchNorm, checkpoints. */
+@Slow
 class BackbonesTest {
   private static final InputShape CIFAR = new InputShape(3, 32, 32, 10);
   private static final InputShape TINY_IMAGENET = new InputShape(3, 64, 64, 200);

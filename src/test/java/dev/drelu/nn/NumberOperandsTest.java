@@ -3,6 +3,7 @@ package dev.drelu.nn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.drelu.testing.Slow;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * allowed (they have no gradient), and so is {@code clip}, whose bounds stay attached to the
  * array's manager until it closes.
  */
+@Slow
 class NumberOperandsTest {
   private static final Pattern CALL =
       Pattern.compile("ai/djl/ndarray/NDArray\\.([a-zA-Z]+):\\(Ljava/lang/Number;");

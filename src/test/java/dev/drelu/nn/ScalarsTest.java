@@ -7,6 +7,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.drelu.testing.GarbageChurn;
+import dev.drelu.testing.Slow;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * collected between the forward and the backward pass. With DJL's {@code x.maximum(0.5f)} this
  * test fails within a few rounds: the gradient masks come out of freed memory.
  */
+@Slow
 class ScalarsTest {
   @Test
   void constantOperandsKeepTheirValueUntilBackwardThroughGarbageCollections() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.drelu.store.ArtifactStore;
 import dev.drelu.store.Json;
 import dev.drelu.store.LockOwner;
+import dev.drelu.testing.Slow;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link TinyStageMain}): the task is computed once, the second process waits for the first,
  * says whom it waits for, and reuses its result; a lock left by a dead process is reclaimed.
  */
+@Slow
 class ConcurrentRunsTest {
   private static final long WAIT_SECONDS = 120;
 

@@ -11,6 +11,7 @@ import dev.drelu.spec.SpecLoader;
 import dev.drelu.store.ArtifactStore;
 import dev.drelu.store.Json;
 import dev.drelu.store.Manifest;
+import dev.drelu.testing.Slow;
 import dev.drelu.testing.TinyPipeline;
 import dev.drelu.tracking.TrackingConfig;
 import java.nio.file.Files;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and attack, and the artifacts say so. The npm digits are stored digit by digit: attacking "the
  * first 30" once meant attacking zeros only.
  */
+@Slow
 class EvaluationSampleTest {
   @BeforeAll
   static void quiet() {

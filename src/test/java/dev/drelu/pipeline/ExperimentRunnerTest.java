@@ -9,6 +9,7 @@ import dev.drelu.core.Progress;
 import dev.drelu.spec.PipelineSpec;
 import dev.drelu.spec.SpecLoader;
 import dev.drelu.testing.KilledRunOwner;
+import dev.drelu.testing.Slow;
 import dev.drelu.testing.TinyPipeline;
 import dev.drelu.tracking.TrackingConfig;
 import dev.drelu.tracking.TrackingOutcome;
@@ -31,6 +32,7 @@ import org.mlflow.tracking.MlflowClient;
  * everything, and the real MLflow server (started by ci/test.sh) holds a parent run per
  * execution and a child run per stage task with params, per-epoch metrics and cache tags.
  */
+@Slow
 class ExperimentRunnerTest {
   private static final String URI = System.getenv("MLFLOW_TRACKING_URI");
 

@@ -15,6 +15,7 @@ import dev.drelu.spec.PipelineSpec;
 import dev.drelu.spec.SpecLoader;
 import dev.drelu.store.ArtifactStore;
 import dev.drelu.testing.ScriptedNets;
+import dev.drelu.testing.Slow;
 import dev.drelu.testing.TinyPipeline;
 import dev.drelu.train.ModelCard;
 import dev.drelu.tracking.TrackingConfig;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * pipeline's own trained dense-relu model, so the two rows of the table must agree: drelu's numbers
  * checked against the same weights from a file.
  */
+@Slow
 class ExternalModelPipelineTest {
   @BeforeAll
   static void quiet() {

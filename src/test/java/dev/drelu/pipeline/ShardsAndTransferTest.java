@@ -11,6 +11,7 @@ import dev.drelu.data.ArrowTables;
 import dev.drelu.spec.PipelineSpec;
 import dev.drelu.spec.SpecLoader;
 import dev.drelu.store.ArtifactStore;
+import dev.drelu.testing.Slow;
 import dev.drelu.testing.TinyPipeline;
 import dev.drelu.tracking.TrackingConfig;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Test-set shards are separate pipeline elements that add up to the unsharded run; transfer attacks use the ReLU twin. */
+@Slow
 class ShardsAndTransferTest {
   @BeforeAll
   static void quiet() {

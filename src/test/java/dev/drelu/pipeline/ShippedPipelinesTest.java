@@ -11,6 +11,7 @@ import dev.drelu.data.SmokeData;
 import dev.drelu.spec.PipelineSpec;
 import dev.drelu.spec.SpecLoader;
 import dev.drelu.store.ArtifactStore;
+import dev.drelu.testing.Slow;
 import dev.drelu.tracking.TrackingConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every shipped pipeline spec plans, and every CPU smoke variant runs end to end. */
+@Slow
 class ShippedPipelinesTest {
   @BeforeAll
   static void quiet() {

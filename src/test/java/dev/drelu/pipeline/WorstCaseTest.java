@@ -9,6 +9,7 @@ import dev.drelu.core.Progress;
 import dev.drelu.data.ArrowTables;
 import dev.drelu.spec.SpecLoader;
 import dev.drelu.store.ArtifactStore;
+import dev.drelu.testing.Slow;
 import dev.drelu.testing.TinyPipeline;
 import dev.drelu.tracking.TrackingConfig;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A pipeline with attacks at three bounds reports one worst case per bound, and CW-L2's median distance. */
+@Slow
 class WorstCaseTest {
   @BeforeAll
   static void quiet() {

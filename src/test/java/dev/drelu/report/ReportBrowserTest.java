@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drelu.testing.Chromium;
+import dev.drelu.testing.Slow;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * true for an image that loaded). Needs {@code chromium} on the PATH or at /usr/bin/chromium;
  * ci/test.sh installs it.
  */
+@Slow
 class ReportBrowserTest {
   @TempDir Path tmp;
 

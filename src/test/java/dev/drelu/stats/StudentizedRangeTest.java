@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.drelu.testing.Slow;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
  * {@code scipy.stats.studentized_range.ppf(1 - alpha, k, df)} and
  * {@code scipy.stats.studentized_range.cdf(q, k, df)}; df = inf uses SciPy's asymptotic form.
  */
+@Slow
 class StudentizedRangeTest {
   private static final double INF = Double.POSITIVE_INFINITY;
 

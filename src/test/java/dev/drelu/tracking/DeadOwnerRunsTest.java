@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drelu.testing.KilledRunOwner;
+import dev.drelu.testing.Slow;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.mlflow.tracking.MlflowClient;
  * with their process's last logged activity as end time; runs of live processes, of other hosts,
  * and runs a pending journal still speaks for stay RUNNING. Against the real test server.
  */
+@Slow
 class DeadOwnerRunsTest {
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.drelu.testing.Slow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.mlflow.tracking.MlflowClient;
  * The server goes away in the middle of a run: the test runs its own server with
  * tracking/mlflow-server.sh, stops it mid-run, starts it again and syncs.
  */
+@Slow
 class ServerDiesMidRunTest {
 
   @Test

@@ -7,6 +7,7 @@ import dev.drelu.data.ImageDataset;
 import dev.drelu.nn.ActivationKind;
 import dev.drelu.nn.Classifier;
 import dev.drelu.testing.GarbageChurn;
+import dev.drelu.testing.Slow;
 import dev.drelu.testing.ToyData;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * read its cap penalty's lambda and its maximum(0) masks out of freed memory and came out
  * different.
  */
+@Slow
 class ReproducibleTrainingTest {
   private static final ImageDataset TRAIN = ToyData.halves(512, 1);
   private static final ImageDataset VAL = ToyData.halves(64, 2);
