@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
+import dev.drelu.testing.Slow;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * exit and one located line (the spec's file:line: key, or the damaged data file), and nothing new
  * is committed, staged or left locked.
  */
+@Slow
 class BadInputCorpusTest {
   @TempDir Path dir;
 

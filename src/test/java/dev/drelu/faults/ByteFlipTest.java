@@ -15,6 +15,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import dev.drelu.testing.Slow;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * for each file of a training checkpoint: the rerun discards the damaged checkpoint, resumes from
  * the one before (or from scratch) and trains the same model.
  */
+@Slow
 class ByteFlipTest {
   @TempDir Path dir;
 

@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import dev.drelu.testing.Slow;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * -Ddrelu.faults.kills} (default 8), the seed {@code
  * -Ddrelu.faults.seed} (default 9).
  */
+@Slow
 class KillAtRandomMomentsTest {
   @TempDir Path dir;
 

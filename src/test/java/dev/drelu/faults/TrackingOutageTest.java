@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mlflow.api.proto.Service.Run;
 import org.mlflow.api.proto.Service.RunInfo;
 import org.mlflow.api.proto.Service.RunStatus;
+import dev.drelu.testing.Slow;
 import org.mlflow.tracking.MlflowClient;
 
 /**
@@ -31,6 +32,7 @@ import org.mlflow.tracking.MlflowClient;
  * <p>The test runs its own server with tracking/mlflow-server.sh under a temp DRELU_HOME on a free
  * port (DRELU_MLFLOW_VENV, as ci/test.sh sets it, saves installing mlflow).
  */
+@Slow
 class TrackingOutageTest {
   private static final Pattern SENT = Pattern.compile("(\\d+) event\\(s\\) sent, (\\d+) run\\(s\\) created");
 

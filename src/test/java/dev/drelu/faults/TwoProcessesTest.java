@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import dev.drelu.testing.Slow;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * computed by exactly one of them (the other says it reused it, after waiting on its lock if it
  * was still running), and the store holds the reference table and passes `cache verify`.
  */
+@Slow
 class TwoProcessesTest {
   /** "[train dense-relu s1] reused ..." (also "reused (committed by another run meanwhile)"). */
   private static final Pattern REUSED = Pattern.compile("^\\[([a-z]+ [^\\]]+)\\] reused .*$", Pattern.MULTILINE);
