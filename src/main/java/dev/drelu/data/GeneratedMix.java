@@ -1,5 +1,6 @@
 package dev.drelu.data;
 
+import dev.drelu.core.Shuffle;
 import java.util.Random;
 
 /**
@@ -127,7 +128,7 @@ public final class GeneratedMix {
     for (int i = 0; i < n; i++) {
       order[i] = i;
     }
-    shuffle(order, random);
+    Shuffle.inPlace(order, random);
     int imageSize = real.imageSize();
     float[] pixels = new float[n * imageSize];
     int[] labels = new int[n];
@@ -179,15 +180,6 @@ public final class GeneratedMix {
       rows[i] = random.nextInt(n);
     }
     return rows;
-  }
-
-  private static void shuffle(int[] a, Random random) {
-    for (int i = a.length - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int tmp = a[i];
-      a[i] = a[j];
-      a[j] = tmp;
-    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.drelu.data;
 
+import dev.drelu.core.Shuffle;
 import dev.drelu.core.Checks;
 import java.util.Arrays;
 import java.util.Random;
@@ -79,13 +80,7 @@ public final class Splits {
     for (int i = 0; i < n; i++) {
       order[i] = i;
     }
-    Random random = new Random(seed);
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int tmp = order[i];
-      order[i] = order[j];
-      order[j] = tmp;
-    }
+    Shuffle.inPlace(order, new Random(seed));
     int secondSize = (int) Math.round(n * secondFraction);
     int[] first = Arrays.copyOfRange(order, 0, n - secondSize);
     int[] second = Arrays.copyOfRange(order, n - secondSize, n);

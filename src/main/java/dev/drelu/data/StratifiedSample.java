@@ -1,5 +1,6 @@
 package dev.drelu.data;
 
+import dev.drelu.core.Shuffle;
 import dev.drelu.core.Checks;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,8 +17,8 @@ import java.util.Random;
  *
  * <p>How: class c, holding n_c of the N positions, gets floor(n * n_c / N) places; the places left
  * over go to the classes with the largest remainders (ties to the lower class). Within a class the
- * positions are shuffled by {@link Random} seeded with (seed, class), written out as in
- * {@link Splits}, so the sample is the same on every JVM. The result is sorted ascending.
+ * positions are shuffled ({@link Shuffle}) by a {@link Random} seeded with (seed, class), so the
+ * sample is the same on every JVM. The result is sorted ascending.
  */
 public final class StratifiedSample {
   private StratifiedSample() {}
@@ -54,7 +55,7 @@ public final class StratifiedSample {
     int k = 0;
     for (int c = 0; c < numClasses; c++) {
       int[] members = byClass.get(c).stream().mapToInt(Integer::intValue).toArray();
-      shuffle(members, new Random(seed * 1_000_003L + c));
+      Shuffle.inPlace(members, new Random(seed * 1_000_003L + c));
       System.arraycopy(members, 0, out, k, quota[c]);
       k += quota[c];
     }
@@ -86,15 +87,6 @@ public final class StratifiedSample {
       given++;
     }
     return quota;
-  }
-
-  private static void shuffle(int[] a, Random random) {
-    for (int i = a.length - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
   }
 
   /** @return "class:count" for each class present, e.g. "0:50 1:57 2:49", to record what was taken */

@@ -1,5 +1,6 @@
 package dev.drelu.train;
 
+import dev.drelu.core.Shuffle;
 import static dev.drelu.nn.Scalars.scalar;
 
 import ai.djl.ndarray.NDArray;
@@ -188,12 +189,7 @@ public final class Trainer {
 
   private static int[] shuffled(int n, Random random) {
     int[] order = Batches.allRows(n);
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
+    Shuffle.inPlace(order, random);
     return order;
   }
 }
