@@ -7,22 +7,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Flatten;
-import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
-import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
-import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * Assembles the Beam graph of a plan: prepare -&gt; train (one element per model x seed) -&gt;
- * attack (one per model x attack) -&gt; summarise. Only task records and artifact refs travel.
+ * attack (one per model x attack) -&gt; diagnose -&gt; summarise, each stage behind an
+ * {@link AfterAll} barrier where its tasks may read any upstream artifact. Only task records and
+ * artifact refs travel.
  */
 final class ExperimentPipeline {
   private ExperimentPipeline() {}
@@ -49,12 +46,7 @@ final class ExperimentPipeline {
         .setCoder(coder(ArtifactRef.class));
     if (!second.isEmpty()) {
       PCollection<ArtifactRef> continued = models
-          .apply("AllFirstModels", WithKeys.<String, ArtifactRef>of("first").withKeyType(TypeDescriptors.strings()))
-          .setCoder(KvCoder.of(StringUtf8Coder.of(), coder(ArtifactRef.class)))
-          .apply("GatherFirstModels", GroupByKey.create())
-          .apply("ExpandContinued", ParDo.of(new StageFns.EmitAllFn<>(new ArrayList<>(second))))
-          .setCoder(coder(Tasks.Train.class))
-          .apply("SpreadContinued", Reshuffle.viaRandomKey())
+          .apply("AfterFirstModels", AfterAll.emit(second, Tasks.Train.class))
           .apply("TrainContinued", ParDo.of(new StageFns.RunStageFn<Tasks.Train>(context, () -> new TrainStage()::run)))
           .setCoder(coder(ArtifactRef.class));
       models = PCollectionList.of(models).and(continued).apply("AllModelsTrained", Flatten.pCollections());
@@ -65,12 +57,7 @@ final class ExperimentPipeline {
     // an attack may read two models (a transfer attack crafts on the ReLU twin): start attacks
     // once every model is trained
     PCollection<ArtifactRef> results = models
-        .apply("AllModels", WithKeys.<String, ArtifactRef>of("models").withKeyType(TypeDescriptors.strings()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), coder(ArtifactRef.class)))
-        .apply("GatherModels", GroupByKey.create())
-        .apply("ExpandAttacks", ParDo.of(new StageFns.EmitAllFn<>(new ArrayList<>(plan.attack()))))
-        .setCoder(coder(Tasks.Attack.class))
-        .apply("SpreadAttacks", Reshuffle.viaRandomKey())
+        .apply("AfterAllModels", AfterAll.emit(plan.attack(), Tasks.Attack.class))
         .apply("RunAttacks", ParDo.of(new StageFns.RunStageFn<Tasks.Attack>(context, () -> new AttackStage()::run)))
         .setCoder(coder(ArtifactRef.class));
     PCollection<ArtifactRef> diagnoses = results;
@@ -80,12 +67,7 @@ final class ExperimentPipeline {
     if (!plan.diagnose().isEmpty()) {
       // a model's checks need all its attacks (and shards): wait for every result, then fan out
       diagnoses = results
-          .apply("AllAttacks", WithKeys.<String, ArtifactRef>of("attacks").withKeyType(TypeDescriptors.strings()))
-          .setCoder(KvCoder.of(StringUtf8Coder.of(), coder(ArtifactRef.class)))
-          .apply("GatherAttacks", GroupByKey.create())
-          .apply("ExpandDiagnoses", ParDo.of(new StageFns.EmitAllFn<>(new ArrayList<>(plan.diagnose()))))
-          .setCoder(coder(Tasks.Diagnose.class))
-          .apply("SpreadDiagnoses", Reshuffle.viaRandomKey())
+          .apply("AfterAllAttacks", AfterAll.emit(plan.diagnose(), Tasks.Diagnose.class))
           .apply("Diagnose", ParDo.of(new StageFns.RunStageFn<Tasks.Diagnose>(context, () -> new DiagnoseStage()::run)))
           .setCoder(coder(ArtifactRef.class));
     }
@@ -94,10 +76,8 @@ final class ExperimentPipeline {
     }
     PCollectionList.of(models).and(results).and(diagnoses)
         .apply("AllResults", Flatten.pCollections())
-        .apply("OneGroup", WithKeys.<String, ArtifactRef>of(plan.spec().name()).withKeyType(TypeDescriptors.strings()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), coder(ArtifactRef.class)))
-        .apply("Gather", GroupByKey.create())
-        .apply("Summarise", ParDo.of(new StageFns.SummariseFn(context, plan.summarise())))
+        .apply("AfterEverything", AfterAll.emit(List.of(plan.summarise()), Tasks.Summarise.class))
+        .apply("Summarise", ParDo.of(new StageFns.RunStageFn<Tasks.Summarise>(context, () -> SummariseStage::run)))
         .setCoder(coder(ArtifactRef.class));
   }
 

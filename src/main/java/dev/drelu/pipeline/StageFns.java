@@ -6,8 +6,6 @@ import dev.drelu.tracking.Tracker;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 
@@ -23,7 +21,6 @@ final class StageFns {
     protected final RunContext context;
     protected transient StageRunner runner;
     private transient Tracker tracker;
-    protected final Counter reused = Metrics.counter(getClass(), "reused");
 
     StageFn(RunContext context) {
       this.context = context;
@@ -48,7 +45,7 @@ final class StageFns {
     ArtifactRef run(T task, StageRunner runner) throws Exception;
   }
 
-  /** Runs one stage's tasks: prepare, train or attack. */
+  /** Runs one stage's tasks: prepare, train, attack, diagnose or summarise. */
   static final class RunStageFn<T extends StageTask> extends StageFn<T, ArtifactRef> {
     private final SerializableSupplier<StageService<T>> services;
     private transient StageService<T> service;
@@ -73,22 +70,6 @@ final class StageFns {
 
   /** A supplier that travels with its DoFn. */
   interface SerializableSupplier<T> extends java.util.function.Supplier<T>, java.io.Serializable {}
-
-  static final class SummariseFn extends StageFn<KV<String, Iterable<ArtifactRef>>, ArtifactRef> {
-    private final Tasks.Summarise task;
-
-    SummariseFn(RunContext context, Tasks.Summarise task) {
-      super(context);
-      this.task = task;
-    }
-
-    @ProcessElement
-    public void process(@Element KV<String, Iterable<ArtifactRef>> upstream, OutputReceiver<ArtifactRef> out)
-        throws Exception {
-      // the upstream refs only order this stage after the others; the task names what to read
-      out.output(SummariseStage.run(task, runner));
-    }
-  }
 
   /** Emits a fixed list of tasks once its (grouped) input has arrived. */
   static final class EmitAllFn<T> extends DoFn<KV<String, Iterable<ArtifactRef>>, T> {
