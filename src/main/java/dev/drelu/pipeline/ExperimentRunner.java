@@ -61,7 +61,7 @@ public final class ExperimentRunner {
         }
         counts = ExecutionCounts.of(result);
       } catch (Exception | Error e) {
-        tracker.setTags(parent, Map.of("drelu.error", String.valueOf(rootCause(e).getMessage())));
+        tracker.setTags(parent, Map.of("drelu.error", dev.drelu.core.ErrorMessages.oneLine(e)));
         tracker.endRun(parent, RunOutcome.FAILED);
         throw e;
       }
@@ -151,13 +151,5 @@ public final class ExperimentRunner {
         yield o;
       }
     };
-  }
-
-  static Throwable rootCause(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t;
   }
 }

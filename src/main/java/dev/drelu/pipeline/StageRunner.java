@@ -121,7 +121,7 @@ public final class StageRunner {
       return ref;
     } catch (Exception | Error e) {
       store.abandon(staging);
-      tracker.setTags(runId, Map.of("drelu.error", String.valueOf(e.getMessage())));
+      tracker.setTags(runId, Map.of("drelu.error", dev.drelu.core.ErrorMessages.oneLine(e)));
       tracker.endRun(runId, RunOutcome.FAILED);
       throw e;
     }

@@ -118,26 +118,28 @@ class ErrorReportingTest {
         + "; delete " + checkpoint.getParent() + " to train from scratch", root);
     Throwable failure = new Pipeline.PipelineExecutionException(new RuntimeException(resume));
 
-    assertEquals(List.of(resume.getMessage()), ErrorHandler.describe(failure));
+    assertEquals(List.of(resume.getMessage()), dev.drelu.core.ErrorMessages.describe(failure));
   }
 
   @Test
   void distinctMessagesAreAllKeptOutermostFirst() {
     IOException root = new IOException("disk quota exceeded");
     IllegalStateException outer = new IllegalStateException("train dense-relu s1 failed", root);
-    assertEquals(List.of("train dense-relu s1 failed", "disk quota exceeded"), ErrorHandler.describe(outer));
+    assertEquals(List.of("train dense-relu s1 failed", "disk quota exceeded"), dev.drelu.core.ErrorMessages.describe(outer));
+    // the MLflow error tags hold the same chain on one line, not the bare root cause
+    assertEquals("train dense-relu s1 failed; caused by: disk quota exceeded", dev.drelu.core.ErrorMessages.oneLine(outer));
   }
 
   @Test
   void aBarePathSaysWhatHappenedToIt() {
     Path missing = dir.resolve("gone.arrow");
     assertEquals(List.of(missing + ": no such file or folder"),
-        ErrorHandler.describe(new java.io.UncheckedIOException(new NoSuchFileException(missing.toString()))));
+        dev.drelu.core.ErrorMessages.describe(new java.io.UncheckedIOException(new NoSuchFileException(missing.toString()))));
   }
 
   @Test
   void noMessageAnywhereGivesTheRootsClassName() {
     assertEquals(List.of("java.lang.NullPointerException"),
-        ErrorHandler.describe(new RuntimeException(new NullPointerException())));
+        dev.drelu.core.ErrorMessages.describe(new RuntimeException(new NullPointerException())));
   }
 }
