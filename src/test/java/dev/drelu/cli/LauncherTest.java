@@ -10,7 +10,6 @@ import dev.drelu.testing.Slow;
 import dev.drelu.tracking.MlflowHealth;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,7 +41,7 @@ class LauncherTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    port = freePort();
+    port = dev.drelu.testing.LocalPorts.free();
     // the MNIST digits are already installed; linking them keeps a wrong data install off the network
     Path deps = ROOT.resolve(".drelu/deps");
     if (Files.exists(deps)) {
@@ -165,11 +164,6 @@ class LauncherTest {
         Files.readString(err, StandardCharsets.UTF_8));
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   private static Path repoRoot() {
     for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {

@@ -8,7 +8,6 @@ import dev.drelu.testing.Slow;
 import dev.drelu.testing.TinyPipeline;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +54,7 @@ class RunMessagesTest {
     assertTrue(line(off, "Report:").endsWith("index.html"), "no MLflow copy is claimed: " + line(off, "Report:"));
     assertTrue(off.contains("(10 of 10 tasks computed, 0 reused)"), off);
 
-    String dead = "http://127.0.0.1:" + freePort();
+    String dead = "http://127.0.0.1:" + dev.drelu.testing.LocalPorts.free();
     String journaled = run(0, "run", spec.toString(), "--store", store.toString(), "--tracking-uri", dead);
     assertFalse(journaled.contains("tracking is off"), journaled);
     String mlflow = line(journaled, "MLflow:");
@@ -118,9 +117,4 @@ class RunMessagesTest {
         .orElseThrow(() -> new AssertionError("no line starting with '" + prefix + "' in:\n" + text));
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mlflow.api.proto.Service.Run;
 import org.mlflow.api.proto.Service.RunInfo;
 import org.mlflow.api.proto.Service.RunStatus;
+import dev.drelu.testing.LocalPorts;
+import dev.drelu.testing.MlflowScriptServer;
 import dev.drelu.testing.Slow;
 import org.mlflow.tracking.MlflowClient;
 
@@ -40,7 +40,7 @@ class TrackingOutageTest {
 
   @Test
   void aServerOutageMidRunLosesAndDoublesNothingAfterSync() throws Exception {
-    Server server = new Server(dir.resolve("mlflow"), freePort());
+    MlflowScriptServer server = new MlflowScriptServer(dir.resolve("mlflow"), LocalPorts.free());
     String outageExperiment = "faults-outage-" + UUID.randomUUID();
     String liveExperiment = "faults-live-" + UUID.randomUUID();
     server.start();
@@ -181,46 +181,6 @@ class TrackingOutageTest {
       assertTrue(p.isAlive(), "the run ended before '" + text + "':\n" + Files.readString(log));
       assertTrue(System.nanoTime() < deadline, "no '" + text + "' within 120 s");
       Thread.sleep(10);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  /** A MLflow server of this test's own, run by tracking/mlflow-server.sh under a temp DRELU_HOME. */
-  private record Server(Path home, int port) {
-    String uri() {
-      return "http://127.0.0.1:" + port;
-    }
-
-    void start() throws Exception {
-      script("start");
-    }
-
-    void stop() throws Exception {
-      script("stop");
-    }
-
-    private void script(String command) throws Exception {
-      Path script = Path.of("tracking/mlflow-server.sh").toAbsolutePath();
-      assertTrue(Files.exists(script), "run the tests from the repository root: no " + script);
-      ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), command).redirectErrorStream(true);
-      pb.environment().put("DRELU_HOME", home.toString());
-      pb.environment().put("DRELU_MLFLOW_PORT", String.valueOf(port));
-      Files.createDirectories(home);
-      Path log = home.resolve("script-" + command + ".log");
-      pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-      Process p = pb.start();
-      if (!p.waitFor(300, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        fail("mlflow-server.sh " + command + " did not finish in 300 s; see " + log);
-      }
-      if (p.exitValue() != 0) {
-        fail("mlflow-server.sh " + command + " exited " + p.exitValue() + ":\n" + Files.readString(log));
-      }
     }
   }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Tag;
  * put {@code @Slow} on the class (not on single methods, so the rule stays per class):
  * <ol>
  *   <li>it needs no server: no MLflow ({@code MLFLOW_TRACKING_URI}, {@code TestServers.sharedUri()}),
- *       no server of its own ({@code TestServers.ScriptServer}, {@code FaultyProxy});</li>
+ *       no server of its own ({@code MlflowScriptServer}, {@code FaultyProxy});</li>
  *   <li>it starts no child process: no {@code java}/{@code ./drelu} launcher, {@code bash} script,
  *       Chromium, {@code KilledRunOwner}. Starting {@code true} only to get the pid of a process
  *       that has exited is allowed: it costs milliseconds and needs nothing installed;</li>

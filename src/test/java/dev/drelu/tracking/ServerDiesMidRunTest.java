@@ -24,7 +24,7 @@ class ServerDiesMidRunTest {
   @Test
   void nothingLoggedBeforeOrAfterTheOutageIsLostOrDoubled() throws Exception {
     Path home = TestServers.tempDir("own-server");
-    TestServers.ScriptServer server = new TestServers.ScriptServer(home, TestServers.freePort());
+    dev.drelu.testing.MlflowScriptServer server = new dev.drelu.testing.MlflowScriptServer(home, TestServers.freePort());
     Path journals = home.resolve("journal");
     String experiment = TestServers.uniqueExperiment("dies");
     Path artifact = Files.writeString(home.resolve("model.json"), "{\"arch\":\"mlp\"}");

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.mlflow.api.proto.Service.Run;
 import org.mlflow.tracking.MlflowClient;
@@ -46,9 +44,7 @@ final class TestServers {
   }
 
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return dev.drelu.testing.LocalPorts.free();
   }
 
   static String uniqueExperiment(String prefix) {
@@ -88,60 +84,6 @@ final class TestServers {
         HttpResponse.BodyHandlers.ofString());
     assertEquals(200, res.statusCode(), "GET artifact " + path + " of run " + runId + ": " + res.body());
     return res.body();
-  }
-
-  /**
-   * A second MLflow server of its own, run by tracking/mlflow-server.sh under a temp DRELU_HOME.
-   * DRELU_MLFLOW_VENV (if set) is passed on so the script reuses an installed venv.
-   */
-  static final class ScriptServer {
-    private final Path home;
-    private final int port;
-
-    ScriptServer(Path home, int port) {
-      this.home = home;
-      this.port = port;
-    }
-
-    String uri() {
-      return "http://127.0.0.1:" + port;
-    }
-
-    void start() throws Exception {
-      run("start");
-    }
-
-    void stop() throws Exception {
-      run("stop");
-    }
-
-    private void run(String command) throws Exception {
-      Path script = repoRoot().resolve("tracking/mlflow-server.sh");
-      ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), command).redirectErrorStream(true);
-      pb.environment().put("DRELU_HOME", home.toString());
-      pb.environment().put("DRELU_MLFLOW_PORT", String.valueOf(port));
-      Path log = home.resolve("script-" + command + ".log");
-      Files.createDirectories(home);
-      pb.redirectOutput(log.toFile());
-      Process p = pb.start();
-      if (!p.waitFor(300, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        fail("mlflow-server.sh " + command + " did not finish in 300 s; see " + log);
-      }
-      if (p.exitValue() != 0) {
-        fail("mlflow-server.sh " + command + " exited " + p.exitValue() + ":\n" + Files.readString(log));
-      }
-    }
-
-    private static Path repoRoot() {
-      Path dir = Path.of("").toAbsolutePath();
-      for (Path d = dir; d != null; d = d.getParent()) {
-        if (Files.exists(d.resolve("tracking/mlflow-server.sh"))) {
-          return d;
-        }
-      }
-      throw new IllegalStateException("tracking/mlflow-server.sh not found above " + dir);
-    }
   }
 
   static List<MetricPoint> steps(String key, double... values) {
