@@ -35,10 +35,9 @@ public record EvaluationParams(int examples, int batchSize, int shards, long sam
   }
 
   /**
-   * @return how the examples are chosen: part of the stage parameters, so it shows in every
-   *     manifest and MLflow run ({@code evaluation.sampling})
+   * @return how the examples are chosen, as the attack and diagnose tasks put it in their
+   *     parameters (so every manifest and MLflow run shows {@code evaluation.sampling})
    */
-  @com.fasterxml.jackson.annotation.JsonProperty("sampling")
   public String sampling() {
     return examples == 0 ? "all" : SAMPLING + ", seed " + samplingSeed;
   }

@@ -76,7 +76,7 @@ final class BenchCommand implements Callable<Integer> {
         .atLeast("--memory-images", memoryImages, 0, "0 skips the memory watch")
         .atLeast("--torch-threads", torchThreads, 1, "PyTorch intra-op threads")
         .throwIfAny(command);
-    System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(torchThreads));
+    System.setProperty(dev.drelu.nn.TorchThreads.PROPERTY, Integer.toString(torchThreads));
     System.setProperty("ai.djl.offline", "true");
     Path specPath = spec != null ? spec
         : Path.of(System.getProperty("drelu.project.root", ".")).resolve("pipelines/quickstart.yaml");

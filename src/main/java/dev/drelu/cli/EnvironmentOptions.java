@@ -96,7 +96,7 @@ final class EnvironmentOptions {
   void applyThreads() {
     Progress.setQuiet(quiet);
     String threads = Integer.toString(torchThreads);
-    System.setProperty("ai.djl.pytorch.num_threads", threads);
+    System.setProperty(dev.drelu.nn.TorchThreads.PROPERTY, threads);
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     System.setProperty("ai.djl.offline", "true");
   }

@@ -12,9 +12,17 @@ import ai.djl.pytorch.jni.JniUtils;
  * in another order and gave (slightly) different weights.
  */
 public final class TorchThreads {
+  /** Where the CLI puts --torch-threads (DJL's own setting). */
+  public static final String PROPERTY = "ai.djl.pytorch.num_threads";
+
   private static final ThreadLocal<Boolean> CONFIGURED = ThreadLocal.withInitial(() -> false);
 
   private TorchThreads() {}
+
+  /** @return the configured PyTorch threads per task (1 when none is set) */
+  public static int configured() {
+    return Integer.getInteger(PROPERTY, 1);
+  }
 
   /** Applies the configured thread count to the current thread, once per thread. */
   public static void ensure() {
@@ -22,7 +30,7 @@ public final class TorchThreads {
       return;
     }
     Engine.getInstance(); // starts the engine (and its own thread setting) first
-    Integer threads = Integer.getInteger("ai.djl.pytorch.num_threads");
+    Integer threads = Integer.getInteger(PROPERTY);
     if (threads != null && threads > 0) {
       JniUtils.setNumThreads(threads);
     }

@@ -21,12 +21,8 @@ final class Reproducibility {
     if (device.isGpu()) {
       return "not bit-reproducible: CUDA kernels on " + device + " may sum in another order on each run";
     }
-    return "bit-identical for this key on cpu with " + torchThreads()
+    return "bit-identical for this key on cpu with " + dev.drelu.nn.TorchThreads.configured()
         + " torch thread(s) per task; another --torch-threads may change the last bits";
-  }
-
-  private static int torchThreads() {
-    return Integer.getInteger("ai.djl.pytorch.num_threads", 1);
   }
 
   /** @return true for the stages whose outputs come out of tensor arithmetic */
