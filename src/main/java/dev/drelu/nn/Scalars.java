@@ -22,11 +22,13 @@ public final class Scalars {
   private Scalars() {}
 
   /**
-   * @param like the array the constant will meet: it takes its manager, data type and device
+   * @param like the array the constant will meet: it takes its manager (and so its device) and data type
    * @param value the constant
    * @return a 0-dimensional array holding {@code value}, its memory owned by libtorch
    */
   public static NDArray scalar(NDArray like, double value) {
-    return like.getManager().full(new Shape(), (float) value, like.getDataType(), like.getDevice());
+    // the manager's own device: DJL's four-argument full() opens a new sub-manager whenever the
+    // device it is given does not equal the manager's by equals(), one per call, never closed
+    return like.getManager().full(new Shape(), (float) value, like.getDataType());
   }
 }
