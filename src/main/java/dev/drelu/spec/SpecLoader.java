@@ -1,11 +1,8 @@
 package dev.drelu.spec;
 
-import dev.drelu.attack.AttackMethod;
 import dev.drelu.attack.AttackParams;
 import dev.drelu.attack.DiagnosticsParams;
 import dev.drelu.attack.SweepParams;
-import dev.drelu.attack.AttackSource;
-import dev.drelu.attack.Norm;
 import dev.drelu.attack.EvaluationParams;
 import dev.drelu.data.DatasetParams;
 import dev.drelu.nn.ActivationKind;
@@ -49,9 +46,6 @@ public final class SpecLoader {
       "training", "torchscript");
   /** The keys a model entry that names a TorchScript file may have: the file holds everything else. */
   static final List<String> EXTERNAL_MODEL_KEYS = List.of("name", "torchscript");
-  static final List<String> ATTACK_KEYS = List.of("name", "method", "norm", "epsilon", "steps", "step-size",
-      "random-start", "restarts", "rho", "momentum", "targets", "confidence", "binary-search-steps",
-      "learning-rate", "initial-const", "queries", "p-init", "all-positions", "straight-through", "source", "seed");
   static final List<String> EVALUATION_KEYS = List.of("examples", "batch-size", "shards", "sampling-seed");
   /** The model keys that size a network, in the order a too-big network is reported at the first present. */
   static final List<String> SIZE_KEYS = List.of("hidden", "head-units", "input-conv-filters", "width", "depth");
@@ -170,7 +164,7 @@ public final class SpecLoader {
     Map<String, String> attackNames = new HashMap<>();
     for (YamlMap.Item item : root.list("attacks")) {
       YamlMap m = resolve(root, item);
-      AttackParams a = m == null ? null : attack(m);
+      AttackParams a = m == null ? null : AttackSpecs.attack(m);
       String first = a == null ? null : attackNames.putIfAbsent(a.name(), item.path());
       if (first != null) {
         errors.add(root.file(), item.line(), item.path(), "attack name '" + a.name() + "' is used twice (also by "
@@ -184,7 +178,7 @@ public final class SpecLoader {
     YamlMap ev = root.map("evaluation");
     if (ev != null) {
       ev.rejectUnknownKeys(EVALUATION_KEYS);
-      evaluation = construct(ev, () -> new EvaluationParams(ev.integer("examples", 0), ev.integer("batch-size", 256),
+      evaluation = RecordChecks.construct(ev, () -> new EvaluationParams(ev.integer("examples", 0), ev.integer("batch-size", 256),
           ev.integer("shards", 1), ev.longValue("sampling-seed", 0)));
     }
     SweepParams sweep = null;
@@ -195,17 +189,17 @@ public final class SpecLoader {
       if (!sw.has("attack")) {
         sw.error("attack", "is required: the attack to run at every bound (a file or a mapping), e.g. APGD-CE");
       } else {
-        swept = section(sw, "attack", SpecLoader::attack);
+        swept = section(sw, "attack", AttackSpecs::attack);
       }
       List<Double> epsilons = sw.numbers("epsilons");
       boolean adaptive = sw.bool("straight-through", true);
       AttackParams finalSwept = swept;
       if (swept != null) {
-        sweep = construct(sw, () -> new SweepParams(finalSwept, epsilons, adaptive));
+        sweep = RecordChecks.construct(sw, () -> new SweepParams(finalSwept, epsilons, adaptive));
         if (sweep != null) {
           for (double e : epsilons) {
             SweepParams checked = sweep;
-            construct(sw, () -> checked.at(e, false)); // every bound must be valid for the attack's norm
+            RecordChecks.construct(sw, () -> checked.at(e, false)); // every bound must be valid for the attack's norm
           }
         }
       }
@@ -279,7 +273,7 @@ public final class SpecLoader {
     String labelKey = m.string("generated-label-key", dev.drelu.data.NpzReader.DEFAULT_LABEL_KEY);
     DatasetParams.Generated generated = null;
     if (generatedPath != null) {
-      generated = construct(m, () -> new DatasetParams.Generated(generatedPath, realRatio, generatedLimit,
+      generated = RecordChecks.construct(m, () -> new DatasetParams.Generated(generatedPath, realRatio, generatedLimit,
           imageKey, labelKey));
     } else {
       for (String key : List.of("real-ratio", "generated-limit", "generated-image-key", "generated-label-key")) {
@@ -291,7 +285,7 @@ public final class SpecLoader {
     DatasetParams.Generated finalGenerated = generated;
     // the record checks the ranges even when the source is missing (it does not depend on it), so
     // every mistake shows up in one pass
-    DatasetParams d = construct(m, () -> new DatasetParams(name, source, finalPath, numClasses, testFraction,
+    DatasetParams d = RecordChecks.construct(m, () -> new DatasetParams(name, source, finalPath, numClasses, testFraction,
         validationFraction, splitSeed, trainLimit, testLimit, finalGenerated));
     return source == null || m.errors().count() != before ? null : d;
   }
@@ -311,7 +305,7 @@ public final class SpecLoader {
       adversarial = adversarial(adv);
     }
     AdversarialTraining finalAdversarial = adversarial;
-    return construct(m, () -> new TrainingParams(m.integer("max-epochs", d.maxEpochs()),
+    return RecordChecks.construct(m, () -> new TrainingParams(m.integer("max-epochs", d.maxEpochs()),
         m.integer("batch-size", d.batchSize()), m.number("learning-rate", d.learningRate()),
         m.number("lambda", d.lambda()), m.number("plateau-factor", d.plateauFactor()),
         m.integer("plateau-patience", d.plateauPatience()),
@@ -335,7 +329,7 @@ public final class SpecLoader {
     double eps = m.number("epsilon", d.epsilon());
     int steps = m.integer("steps", d.steps());
     double step = m.number("step-size", method == AdversarialTraining.Method.AT ? eps / 4 : d.stepSize());
-    return construct(m, () -> new AdversarialTraining(method, eps, steps, step, m.number("beta", d.beta()),
+    return RecordChecks.construct(m, () -> new AdversarialTraining(method, eps, steps, step, m.number("beta", d.beta()),
         m.bool("from-natural", d.fromNatural()), m.integer("epochs", d.epochs())));
   }
 
@@ -398,7 +392,7 @@ public final class SpecLoader {
         : hidden;
     String finalInitFrom = initFrom;
     String finalInitSha = initFromSha256;
-    ModelSpec spec = construct(m, () -> new ModelSpec(arch, finalHidden, headUnits, dropout, activation, placement,
+    ModelSpec spec = RecordChecks.construct(m, () -> new ModelSpec(arch, finalHidden, headUnits, dropout, activation, placement,
         capInit, fixedCap, inputConvFilters, width, depth, finalInitFrom, finalInitSha));
     if (spec == null || training == null || m.errors().count() != before) {
       return null;
@@ -490,104 +484,6 @@ public final class SpecLoader {
    */
   static String labelName(ModelSpec spec) {
     return spec.label().replace("]", "").replaceAll("[/\\[,@]", "-");
-  }
-
-  static AttackParams attack(YamlMap m) {
-    int before = m.errors().count();
-    AttackMethod method = m.has("method") ? m.parsed("method", null, AttackMethod::parse) : null;
-    if (!m.has("method")) {
-      m.error("method", "is required: one of "
-          + java.util.Arrays.stream(AttackMethod.values()).map(AttackMethod::key).toList());
-    }
-    if (!m.has("epsilon")) {
-      m.error("epsilon", "is required (the bound in [0, 1] pixel units; the paper uses Linf 0.1 on MNIST)");
-    }
-    if (method != null) {
-      // each method takes the common keys and its own; a key of another method is a mistake
-      List<String> allowed = new ArrayList<>(AttackParams.COMMON_KEYS);
-      allowed.addAll(AttackParams.applicableKeys(method));
-      for (String key : m.keys()) {
-        if (ATTACK_KEYS.contains(key) && !allowed.contains(key)) {
-          m.error(key, "does not apply to " + method.key() + " (its keys: " + String.join(", ", allowed) + ")");
-        }
-      }
-    }
-    m.rejectUnknownKeys(ATTACK_KEYS);
-    // only what the file sets is passed on: the builder holds the reference defaults. Without a
-    // method, PGD stands in so the other keys are still checked and reported in the same pass.
-    AttackParams.Builder b = AttackParams.builder(method == null ? AttackMethod.PGD : method);
-    set(m, "name", k -> b.name(m.string(k, null)));
-    set(m, "norm", k -> b.norm(m.parsed(k, Norm.LINF, Norm::parse)));
-    set(m, "epsilon", k -> b.epsilon(m.number(k, 0)));
-    set(m, "source", k -> b.source(m.parsed(k, AttackSource.SELF, AttackSource::parse)));
-    set(m, "straight-through", k -> b.straightThrough(m.bool(k, false)));
-    set(m, "seed", k -> b.seed(m.longValue(k, 0)));
-    set(m, "steps", k -> b.steps(m.integer(k, 1)));
-    // unset (the builder's default, 2.5 * eps / steps) unless given as a number; number() reports
-    // anything else, NaN and infinities included, so a mistake never falls back to the default unseen
-    set(m, "step-size", k -> {
-      int reported = m.errors().count();
-      double v = m.number(k, 0);
-      if (m.errors().count() == reported) {
-        b.stepSize(v);
-      }
-    });
-    set(m, "random-start", k -> b.randomStart(m.bool(k, true)));
-    set(m, "restarts", k -> b.restarts(m.integer(k, 1)));
-    set(m, "rho", k -> b.rho(m.number(k, 0.75)));
-    set(m, "momentum", k -> b.momentum(m.number(k, 0.75)));
-    set(m, "targets", k -> b.targets(m.integer(k, 9)));
-    set(m, "confidence", k -> b.confidence(m.number(k, 0)));
-    set(m, "binary-search-steps", k -> b.binarySearchSteps(m.integer(k, 9)));
-    set(m, "learning-rate", k -> b.learningRate(m.number(k, 0.01)));
-    set(m, "initial-const", k -> b.initialConst(m.number(k, 1e-3)));
-    set(m, "queries", k -> b.queries(m.integer(k, 5000)));
-    set(m, "p-init", k -> b.pInit(m.number(k, 0.8)));
-    set(m, "all-positions", k -> b.allPositions(m.bool(k, false)));
-    if (!m.has("epsilon")) {
-      return null;
-    }
-    AttackParams a = construct(m, b::build);
-    if (method == null) {
-      return null;
-    }
-    return m.errors().count() != before ? null : a;
-  }
-
-  private static void set(YamlMap m, String key, java.util.function.Consumer<String> setter) {
-    if (m.has(key)) {
-      setter.accept(key);
-    }
-  }
-
-  /** Runs a record constructor; its message becomes an error at the key it names. */
-  private static <T> T construct(YamlMap m, java.util.function.Supplier<T> constructor) {
-    int before = m.errors().count();
-    T value;
-    try {
-      value = constructor.get();
-    } catch (IllegalArgumentException e) {
-      String msg = e.getMessage();
-      String key = msg.split(" ", 2)[0];
-      if (m.keys().contains(key)) {
-        String rest = msg.substring(key.length()).trim();
-        m.error(key, rest + hintFor(m, key));
-      } else {
-        m.errors().add(m.file(), m.line(), m.path("").replaceAll("\\.$", ""), msg);
-      }
-      return null;
-    }
-    return m.errors().count() == before ? value : null;
-  }
-
-  private static String hintFor(YamlMap m, String key) {
-    double eps = key.equals("epsilon") ? m.number("epsilon", 0) : 0;
-    if (eps > 1 && eps <= 255) {
-      // a bound on the 0..255 pixel scale; negative or larger values get no guess
-      String given = eps == Math.rint(eps) ? String.valueOf((long) eps) : String.valueOf(eps);
-      return String.format(Locale.ROOT, "; inputs are scaled to [0, 1], did you mean %s/255 = %.4f?", given, eps / 255);
-    }
-    return "";
   }
 
   private static String stem(Path file) {
