@@ -1,7 +1,8 @@
 package dev.drelu.testing;
 
-import dev.drelu.testing.TorchScriptFiles.Module;
-import dev.drelu.testing.TorchScriptFiles.Tensor;
+import dev.drelu.export.TorchScriptArchive;
+import dev.drelu.export.TorchScriptArchive.Module;
+import dev.drelu.export.TorchScriptArchive.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +12,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Small classifiers written as TorchScript files (see {@link TorchScriptFiles}), each with an
+ * Small classifiers written as TorchScript files (see {@link TorchScriptArchive}), each with an
  * independent forward pass in plain Java to check what libtorch computes from the same weights.
  */
 public final class ScriptedNets {
@@ -143,12 +144,12 @@ public final class ScriptedNets {
     }
 
     public void write(Path file) throws IOException {
-      TorchScriptFiles.write(file, module());
+      TorchScriptArchive.write(file, module());
     }
 
     /** Writes the module as saved in training mode (dropout active until someone calls eval()). */
     public void writeInTrainingMode(Path file) throws IOException {
-      TorchScriptFiles.write(file, module(), true);
+      TorchScriptArchive.write(file, module(), true);
     }
   }
 
@@ -215,7 +216,7 @@ public final class ScriptedNets {
     }
 
     public void write(Path file) throws IOException {
-      TorchScriptFiles.write(file, module());
+      TorchScriptArchive.write(file, module());
     }
   }
 
