@@ -1,0 +1,287 @@
+package dev.drelu.export;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import dev.drelu.core.Sha256;
+import dev.drelu.nn.ActivationKind;
+import dev.drelu.nn.Architecture;
+import dev.drelu.nn.Autograd;
+import dev.drelu.nn.CapSummary;
+import dev.drelu.nn.CappedRelu;
+import dev.drelu.nn.Classifier;
+import dev.drelu.nn.InputShape;
+import dev.drelu.nn.ModelSpec;
+import dev.drelu.nn.Placement;
+import dev.drelu.nn.TorchScriptClassifier;
+import dev.drelu.nn.TorchScriptFile;
+import dev.drelu.store.Json;
+import dev.drelu.train.ModelCard;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * drelu's Dense and Shallow CNN networks written as TorchScript: libtorch's own loader reads the
+ * file and gives drelu's logits on random images, with the caps where training would have moved
+ * them; the same model gives the same bytes; what cannot be exported says so in one line.
+ */
+class TorchScriptExportTest {
+  private static final InputShape DIGITS = new InputShape(1, 10, 10, 10);
+  private static final InputShape COLOUR = new InputShape(3, 8, 8, 5);
+  private static final int IMAGES = 6;
+
+  /** S-ReLU's fixed cap: low enough that the head's units reach it. */
+  private static final double FIXED_CAP = 0.1;
+
+  private static ModelSpec dense(ActivationKind a) {
+    return new ModelSpec(Architecture.DENSE, List.of(24, 16), 12, 0.3, a, Placement.HEAD, 100, FIXED_CAP, 32);
+  }
+
+  private static ModelSpec cnn(ActivationKind a, Placement p) {
+    return new ModelSpec(Architecture.SHALLOW_CNN, List.of(4, 6), 8, 0.3, a, p, 100, FIXED_CAP, 3);
+  }
+
+  /**
+   * Moves every D-ReLU cap from its initial 100 to where it matters: spread over [-0.1, 0.4], so
+   * some are negative (the cap in use is then max(m, 0) = 0) and most sit below the units' values.
+   */
+  private static void moveCaps(Classifier model) {
+    Random r = new Random(11);
+    for (CappedRelu layer : model.cappedLayers()) {
+      if (layer.isDynamic()) {
+        float[] caps = new float[layer.units()];
+        for (int i = 0; i < caps.length; i++) {
+          caps[i] = (float) (r.nextDouble() * 0.5 - 0.1);
+        }
+        caps[0] = -0.05f;
+        layer.capParameter().getArray().set(FloatBuffer.wrap(caps));
+      }
+    }
+  }
+
+  private static float[] images(InputShape s, long seed) {
+    Random r = new Random(seed);
+    float[] x = new float[IMAGES * s.channels() * s.height() * s.width()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = r.nextFloat();
+    }
+    return x;
+  }
+
+  private static float[] logits(Classifier model, float[] x) {
+    InputShape s = model.input();
+    try (NDManager m = model.manager().newSubManager(); Autograd off = Autograd.off()) {
+      NDArray out = model.forward(m.create(x, new Shape(IMAGES, s.channels(), s.height(), s.width())), false);
+      assertEquals(new Shape(IMAGES, s.numClasses()), out.getShape());
+      return out.toFloatArray();
+    }
+  }
+
+  /**
+   * Exports the model, loads the file with libtorch (drelu's TorchScript reader) and compares
+   * every logit on random images with drelu's forward pass.
+   */
+  private static void assertExportGivesTheSameLogits(Classifier model, Path dir) throws Exception {
+    Path file = dir.resolve("model.pt");
+    TorchScriptExport.Exported exported = TorchScriptExport.write(model, file);
+    assertEquals(Sha256.of(file), exported.sha256());
+    assertTrue(exported.largestLogitDifference() <= 1e-5, "the export's own check: " + exported);
+    float[] x = images(model.input(), 5);
+    float[] expected = logits(model, x);
+    try (Classifier loaded = TorchScriptClassifier.load(file, model.input(), Device.cpu())) {
+      float[] got = logits(loaded, x);
+      for (int i = 0; i < expected.length; i++) {
+        assertEquals(expected[i], got[i], 1e-5, model.spec().label() + " logit " + i);
+      }
+    }
+    try (Stream<Path> left = Files.list(dir)) {
+      assertEquals(List.of(file), left.toList(), "no temporary file is left beside the export");
+    }
+  }
+
+  /** The same weights with every cap at its initial 100, or with plain ReLU for S-ReLU. */
+  private static float[] logitsWithoutBindingCaps(ModelSpec spec, InputShape input, float[] x) {
+    ModelSpec free = spec.activation() == ActivationKind.SRELU ? spec.withActivation(ActivationKind.RELU) : spec;
+    try (Classifier model = Classifier.create(free, input, 3, Device.cpu())) {
+      return logits(model, x);
+    }
+  }
+
+  private static void exportAndCompare(ModelSpec spec, InputShape input, Path dir) throws Exception {
+    try (Classifier model = Classifier.create(spec, input, 3, Device.cpu())) {
+      moveCaps(model);
+      if (spec.activation() != ActivationKind.RELU) {
+        // the caps must change the logits, or a file without them would pass as well
+        float[] x = images(input, 5);
+        float[] capped = logits(model, x);
+        float[] free = logitsWithoutBindingCaps(spec, input, x);
+        double largest = 0;
+        for (int i = 0; i < capped.length; i++) {
+          largest = Math.max(largest, Math.abs(capped[i] - free[i]));
+        }
+        assertTrue(largest > 1e-3, spec.label() + ": the caps bind (logits move by " + largest + ")");
+      }
+      assertExportGivesTheSameLogits(model, dir);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ActivationKind.class)
+  void aDenseNetworkExportsWithTheLogitsDreluComputes(ActivationKind activation, @TempDir Path dir)
+      throws Exception {
+    exportAndCompare(dense(activation), DIGITS, dir);
+  }
+
+  @ParameterizedTest
+  @EnumSource(ActivationKind.class)
+  void aShallowCnnWithACappedHeadExportsWithTheLogitsDreluComputes(ActivationKind activation, @TempDir Path dir)
+      throws Exception {
+    exportAndCompare(cnn(activation, Placement.HEAD), COLOUR, dir);
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = ActivationKind.class, names = {"DRELU", "SRELU"})
+  void aShallowCnnWithACappedInputConvolutionExportsWithTheLogitsDreluComputes(ActivationKind activation,
+      @TempDir Path dir) throws Exception {
+    exportAndCompare(cnn(activation, Placement.INPUT_CONV), COLOUR, dir);
+  }
+
+  @Test
+  void theFileNamesEveryLayerAndKeepsTheCapsAsAParameter() {
+    try (Classifier model = Classifier.create(cnn(ActivationKind.DRELU, Placement.INPUT_CONV), COLOUR, 3,
+        Device.cpu())) {
+      moveCaps(model);
+      TorchScriptArchive.Module root = TorchScriptExport.module(model);
+      assertEquals("__torch__.drelu.ShallowCnn", root.qualifiedClass());
+      assertEquals(List.of("conv1", "drelu1", "conv2", "conv3", "fc1", "fc2"), List.copyOf(root.children().keySet()));
+      TorchScriptArchive.Module drelu = root.children().get("drelu1");
+      assertEquals("__torch__.drelu.nn.DReLU2d", drelu.qualifiedClass(), "per channel after a conv");
+      assertArrayEquals(model.cappedLayers().get(0).capParameter().getArray().toFloatArray(),
+          drelu.parameters().get("cap").values(), "the learned caps, not their initial value");
+      assertTrue(root.forwardBody().stream().anyMatch(l -> l.contains("torch.dropout(") && l.contains("self.training")),
+          "dropout is kept, and off in evaluation mode: " + root.forwardBody());
+    }
+  }
+
+  @Test
+  void theSameModelExportedTwiceGivesTheSameBytes(@TempDir Path dir) throws Exception {
+    Path first = Files.createDirectories(dir.resolve("first")).resolve("model.pt");
+    Path second = Files.createDirectories(dir.resolve("second")).resolve("model.pt");
+    try (Classifier model = Classifier.create(dense(ActivationKind.DRELU), DIGITS, 3, Device.cpu())) {
+      moveCaps(model);
+      String a = TorchScriptExport.write(model, first).sha256();
+      String b = TorchScriptExport.write(model, second).sha256();
+      assertEquals(a, b);
+      assertArrayEquals(Files.readAllBytes(first), Files.readAllBytes(second));
+      // and another model gives other bytes: the hash names the weights
+      model.cappedLayers().get(0).capParameter().getArray().set(FloatBuffer.wrap(new float[12]));
+      assertFalse(a.equals(TorchScriptExport.write(model, second).sha256()));
+    }
+  }
+
+  @Test
+  void theExportsOwnCheckRefusesAFileWhoseLogitsDiffer(@TempDir Path dir) throws Exception {
+    Path other = dir.resolve("other.pt");
+    try (Classifier model = Classifier.create(dense(ActivationKind.DRELU), DIGITS, 3, Device.cpu());
+        Classifier twin = Classifier.create(dense(ActivationKind.DRELU), DIGITS, 4, Device.cpu())) {
+      TorchScriptExport.write(twin, other);
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> ExportCheck.largestLogitDifference(model, other));
+      assertTrue(e.getMessage().startsWith("export check failed for dense/drelu: the TorchScript logits differ from"
+          + " drelu's by "), e.getMessage());
+    }
+  }
+
+  @Test
+  void aTrainArtifactFolderExportsWithTheLogitsOfItsParameters(@TempDir Path dir) throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("train-artifact"));
+    ModelSpec spec = cnn(ActivationKind.DRELU, Placement.HEAD);
+    float[] x = images(COLOUR, 8);
+    float[] expected;
+    try (Classifier model = Classifier.create(spec, COLOUR, 3, Device.cpu())) {
+      moveCaps(model);
+      model.save(folder.resolve(TorchScriptExport.PARAMS));
+      expected = logits(model, x);
+    }
+    writeCard(folder, spec);
+    Path file = Files.createDirectories(dir.resolve("out")).resolve("cnn.pt");
+    TorchScriptExport.write(folder, file);
+    assertTrue(TorchScriptFile.archiveProblem(file) == null);
+    try (Classifier loaded = TorchScriptClassifier.load(file, COLOUR, Device.cpu())) {
+      assertArrayEquals(expected, logits(loaded, x), 1e-5f);
+    }
+  }
+
+  private static void writeCard(Path folder, ModelSpec spec) throws Exception {
+    InputShape input = spec.architecture().isLargeBackbone() ? new InputShape(3, 32, 32, 10) : COLOUR;
+    ModelCard card = new ModelCard(ModelCard.FORMAT_VERSION, "m", spec, input, null, 1, 1, false, 0.5,
+        CapSummary.of(List.of()), "cpu");
+    Json.CANONICAL.writeValue(folder.resolve(TorchScriptExport.CARD).toFile(), card);
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Architecture.class, names = {"RESNET50", "RESNET101", "MOBILENETV2", "INCEPTIONV3"})
+  void aLargeBackboneIsRefusedInOneLineNamingWhatCanBeExported(Architecture a, @TempDir Path dir) throws Exception {
+    writeCard(dir, ModelSpec.backbone(a, ActivationKind.DRELU, 1, 1));
+    Path out = dir.resolve("model.pt");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TorchScriptExport.write(dir, out));
+    assertEquals(a.key() + " models cannot be exported to TorchScript yet; only dense and shallow-cnn models can",
+        e.getMessage());
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
+  void aSmallBackboneClassifierIsRefusedTheSameWay(@TempDir Path dir) {
+    ModelSpec tiny = ModelSpec.backbone(Architecture.MOBILENETV2, ActivationKind.RELU, 0.25, 0.25);
+    try (Classifier model = Classifier.create(tiny, new InputShape(3, 16, 16, 4), 1, Device.cpu())) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> TorchScriptExport.write(model, dir.resolve("m.pt")));
+      assertEquals("mobilenetv2 models cannot be exported to TorchScript yet; only dense and shallow-cnn models can",
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void aNetworkWithoutASpecIsRefused(@TempDir Path dir) {
+    SequentialBlock block = new SequentialBlock().add(Blocks.batchFlattenBlock())
+        .add(Linear.builder().setUnits(10).build());
+    try (Classifier model = Classifier.fromBlock(block, DIGITS, Device.cpu())) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> TorchScriptExport.write(model, dir.resolve("m.pt")));
+      assertTrue(e.getMessage().startsWith("only a network drelu built from a model spec can be exported"),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void aFolderWithoutATrainedModelIsAClearError(@TempDir Path dir) throws Exception {
+    java.io.IOException e = assertThrows(java.io.IOException.class,
+        () -> TorchScriptExport.write(dir, dir.resolve("m.pt")));
+    assertEquals(dir + ": no model.json; give the folder of a trained model (a train artifact)", e.getMessage());
+
+    ModelCard external = ModelCard.external("ext", new TorchScriptFile("x.pt", "0".repeat(64)), DIGITS, "cpu");
+    Json.CANONICAL.writeValue(dir.resolve(TorchScriptExport.CARD).toFile(), external);
+    IllegalArgumentException imported = assertThrows(IllegalArgumentException.class,
+        () -> TorchScriptExport.write(dir, dir.resolve("m.pt")));
+    assertEquals(dir + ": holds an imported TorchScript model, not one drelu trained; its model.pt already is the"
+        + " TorchScript file", imported.getMessage());
+  }
+}
