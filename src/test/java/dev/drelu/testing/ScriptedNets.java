@@ -100,16 +100,6 @@ public final class ScriptedNets {
       return new Mlp(layers);
     }
 
-    /** @return the same network with the first weight changed (another file content) */
-    public Mlp perturbed() {
-      List<Dense> copy = new ArrayList<>(layers);
-      Dense d = copy.get(0);
-      float[] w = d.weight().clone();
-      w[0] += 0.5f;
-      copy.set(0, new Dense(d.in(), d.out(), w, d.bias()));
-      return new Mlp(copy, dropout);
-    }
-
     /** @return logits of one flattened image, computed in double precision */
     public double[] logits(float[] image) {
       double[] x = new double[image.length];
