@@ -13,8 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Writes a drelu-trained classifier as a TorchScript file ({@code torch.jit.load} and drelu's own
@@ -26,12 +26,14 @@ import java.util.stream.Collectors;
  * libtorch and run on a probe batch; only if its logits match drelu's does it take the target's
  * name. The same model always gives the same bytes.
  *
- * <p>Dense and Shallow CNN networks (either placement, any activation) can be exported; the large
- * backbones (BatchNorm, residual and concatenating branches, upsampling) cannot yet.
+ * <p>Dense, Shallow CNN, ResNet-50/101 and MobileNetV2 networks (either placement, any activation)
+ * can be exported; InceptionV3 (concatenated branches, pooling windows and an upsampling that DJL
+ * keeps inside lambdas) cannot yet.
  */
 public final class TorchScriptExport {
   /** The architectures that can be exported. */
-  public static final Set<Architecture> EXPORTABLE = EnumSet.of(Architecture.DENSE, Architecture.SHALLOW_CNN);
+  public static final Set<Architecture> EXPORTABLE = EnumSet.of(Architecture.DENSE, Architecture.SHALLOW_CNN,
+      Architecture.RESNET50, Architecture.RESNET101, Architecture.MOBILENETV2);
 
   /** What {@code model.json} and {@code model.params} are called in a train artifact (see TrainStage). */
   static final String CARD = "model.json";
@@ -104,8 +106,9 @@ public final class TorchScriptExport {
   /**
    * @return the TorchScript module tree of the model (what {@link #write(Classifier, Path)} writes)
    * @throws IllegalArgumentException as {@link #write(Classifier, Path)}
+   * @throws IOException if the model's parameters cannot be read through a temporary file
    */
-  public static Module module(Classifier model) {
+  public static Module module(Classifier model) throws IOException {
     if (model.spec() == null) {
       throw new IllegalArgumentException("only a network drelu built from a model spec can be exported; this one has"
           + " none (an imported TorchScript model already is a TorchScript file)");
@@ -115,6 +118,9 @@ public final class TorchScriptExport {
     String root = switch (a) {
       case DENSE -> "__torch__.drelu.Dense";
       case SHALLOW_CNN -> "__torch__.drelu.ShallowCnn";
+      case RESNET50 -> "__torch__.drelu.ResNet50";
+      case RESNET101 -> "__torch__.drelu.ResNet101";
+      case MOBILENETV2 -> "__torch__.drelu.MobileNetV2";
       default -> throw new IllegalStateException("exportable but without a root class: " + a.key());
     };
     return NetworkTranslation.of(model, root);
@@ -123,8 +129,9 @@ public final class TorchScriptExport {
   /** @throws IllegalArgumentException one line: this architecture cannot be exported yet, these can */
   static void requireExportable(Architecture a) {
     if (!EXPORTABLE.contains(a)) {
+      List<String> can = EXPORTABLE.stream().map(Architecture::key).toList();
       throw new IllegalArgumentException(a.key() + " models cannot be exported to TorchScript yet; only "
-          + EXPORTABLE.stream().map(Architecture::key).collect(Collectors.joining(" and ")) + " models can");
+          + String.join(", ", can.subList(0, can.size() - 1)) + " and " + can.get(can.size() - 1) + " models can");
     }
   }
 }
