@@ -26,56 +26,46 @@ final class Pickler {
   }
 
   Pickler mark() {
-    out.write('(');
-    return this;
+    return op('(');
   }
 
   /** TUPLE: everything since the last mark. */
   Pickler tuple() {
-    out.write('t');
-    return this;
+    return op('t');
   }
 
   Pickler emptyTuple() {
-    out.write(')');
-    return this;
+    return op(')');
   }
 
   Pickler emptyDict() {
-    out.write('}');
-    return this;
+    return op('}');
   }
 
   /** SETITEMS: the key-value pairs since the last mark go into the dict below the mark. */
   Pickler setItems() {
-    out.write('u');
-    return this;
+    return op('u');
   }
 
   Pickler newObj() {
-    out.write(0x81);
-    return this;
+    return op(0x81);
   }
 
   Pickler build() {
-    out.write('b');
-    return this;
+    return op('b');
   }
 
   Pickler reduce() {
-    out.write('R');
-    return this;
+    return op('R');
   }
 
   /** BINPERSID: the tuple on the stack is a persistent id (a storage record of the archive). */
   Pickler persistentId() {
-    out.write('Q');
-    return this;
+    return op('Q');
   }
 
   Pickler bool(boolean b) {
-    out.write(b ? 0x88 : 0x89); // NEWTRUE, NEWFALSE
-    return this;
+    return op(b ? 0x88 : 0x89); // NEWTRUE, NEWFALSE
   }
 
   /** BININT: a signed 32-bit little-endian integer. */
@@ -113,6 +103,12 @@ final class Pickler {
   byte[] finish() {
     out.write('.');
     return out.toByteArray();
+  }
+
+  /** Appends one opcode that takes no argument. */
+  private Pickler op(int opcode) {
+    out.write(opcode);
+    return this;
   }
 
   private void ascii(String s) {
