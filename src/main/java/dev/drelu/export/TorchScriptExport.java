@@ -1,6 +1,7 @@
 package dev.drelu.export;
 
 import ai.djl.Device;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.drelu.core.Sha256;
 import dev.drelu.export.TorchScriptArchive.Module;
 import dev.drelu.nn.Architecture;
@@ -65,7 +66,12 @@ public final class TorchScriptExport {
     if (!Files.isRegularFile(card)) {
       throw new IOException(modelFolder + ": no " + CARD + "; give the folder of a trained model (a train artifact)");
     }
-    ModelCard c = Json.CANONICAL.readValue(card.toFile(), ModelCard.class);
+    ModelCard c;
+    try {
+      c = Json.CANONICAL.readValue(card.toFile(), ModelCard.class);
+    } catch (JsonProcessingException e) {
+      throw new IOException(card + ": not a model card (" + e.getOriginalMessage() + ")", e);
+    }
     if (c.isExternal() || c.model() == null) {
       throw new IllegalArgumentException(modelFolder + ": holds an imported TorchScript model, not one drelu trained;"
           + " its model.pt already is the TorchScript file");
@@ -88,6 +94,10 @@ public final class TorchScriptExport {
    * @throws IOException if the file cannot be written
    */
   public static Exported write(Classifier model, Path out) throws IOException {
+    Path folder = out.toAbsolutePath().getParent();
+    if (!Files.isDirectory(folder)) {
+      throw new IOException(out + ": cannot write there, the folder " + folder + " does not exist");
+    }
     Module root = module(model);
     byte[] bytes = TorchScriptArchive.bytes(TorchScriptArchive.archiveName(out), root, false);
     Path tmp = out.resolveSibling(out.getFileName() + "." + DurableFiles.uniqueSuffix() + ".tmp");
@@ -96,7 +106,7 @@ public final class TorchScriptExport {
       DurableFiles.fsync(tmp);
       double difference = ExportCheck.largestLogitDifference(model, tmp);
       DurableFiles.rename(tmp, out);
-      DurableFiles.fsyncFolder(out.toAbsolutePath().getParent());
+      DurableFiles.fsyncFolder(folder);
       return new Exported(out, Sha256.of(out), difference);
     } finally {
       Files.deleteIfExists(tmp); // gone after the rename; after a failure nothing is left behind

@@ -177,6 +177,16 @@ class TorchScriptExportTest {
   }
 
   @Test
+  void anOutputFolderThatDoesNotExistIsNamed(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("missing/model.pt");
+    try (Classifier model = Classifier.create(dense(ActivationKind.RELU), DIGITS, 3, Device.cpu())) {
+      java.io.IOException e = assertThrows(java.io.IOException.class, () -> TorchScriptExport.write(model, out));
+      assertEquals(out + ": cannot write there, the folder " + dir.resolve("missing") + " does not exist",
+          e.getMessage());
+    }
+  }
+
+  @Test
   void aNetworkWithoutASpecIsRefused(@TempDir Path dir) {
     SequentialBlock block = new SequentialBlock().add(Blocks.batchFlattenBlock())
         .add(Linear.builder().setUnits(10).build());
@@ -193,6 +203,12 @@ class TorchScriptExportTest {
     java.io.IOException e = assertThrows(java.io.IOException.class,
         () -> TorchScriptExport.write(dir, dir.resolve("m.pt")));
     assertEquals(dir + ": no model.json; give the folder of a trained model (a train artifact)", e.getMessage());
+
+    Files.writeString(dir.resolve(TorchScriptExport.CARD), "{\"model\": [");
+    java.io.IOException garbled = assertThrows(java.io.IOException.class,
+        () -> TorchScriptExport.write(dir, dir.resolve("m.pt")));
+    assertTrue(garbled.getMessage().startsWith(dir.resolve("model.json") + ": not a model card ("),
+        garbled.getMessage());
 
     ModelCard external = ModelCard.external("ext", new TorchScriptFile("x.pt", "0".repeat(64)), DIGITS, "cpu");
     Json.CANONICAL.writeValue(dir.resolve(TorchScriptExport.CARD).toFile(), external);
