@@ -64,7 +64,7 @@ public record DatasetParams(
     public Generated {
       Checks.notBlank("generated-path", path);
       if (!(realRatio > 0 && realRatio <= 1)) {
-        throw new IllegalArgumentException("real-ratio must be in (0, 1], but was: " + realRatio
+        throw Checks.invalid("real-ratio", "must be in (0, 1], but was: " + realRatio
             + (realRatio > 1 && realRatio <= 100 ? "; it is a share, did you mean " + realRatio / 100 + "?" : ""));
       }
       Checks.atLeast("generated-limit", limit, 0);
@@ -152,18 +152,29 @@ public record DatasetParams(
     Checks.notBlank("name", name);
     Checks.atLeast("num-classes", numClasses, 2);
     if (!(testFraction > 0 && testFraction < 1)) {
-      throw new IllegalArgumentException("test-fraction must be in (0, 1), but was: " + testFraction);
+      throw Checks.invalid("test-fraction", "must be in (0, 1), but was: " + testFraction);
     }
     if (!(validationFraction > 0 && validationFraction < 1)) {
-      throw new IllegalArgumentException(
-          "validation-fraction must be in (0, 1), but was: " + validationFraction);
+      throw Checks.invalid("validation-fraction", "must be in (0, 1), but was: " + validationFraction);
     }
     Checks.atLeast("train-limit", trainLimit, 0);
     Checks.atLeast("test-limit", testLimit, 0);
     if (source != null && source.fixedClasses() != 0 && numClasses != source.fixedClasses()) {
-      throw new IllegalArgumentException("num-classes must be " + source.fixedClasses() + " for source "
-          + source.key() + ", but was: " + numClasses);
+      throw Checks.invalid("num-classes", "must be " + source.fixedClasses() + " for source " + source.key()
+          + ", but was: " + numClasses);
     }
+  }
+
+  /**
+   * What a spec that writes only its source gets: the source's usual class count, a fifth held out
+   * for testing (where the source has no test split) and a fifth of training for validation (the
+   * paper's split), split seed 0, every image, no generated data.
+   *
+   * @param name the label (a spec's dataset is named after its file)
+   * @param source the source, or null while a spec without one is checked for its other mistakes
+   */
+  public static DatasetParams defaults(String name, Source source) {
+    return new DatasetParams(name, source, null, source == null ? 10 : source.defaultClasses(), 0.2, 0.2, 0, 0, 0);
   }
 
   /**

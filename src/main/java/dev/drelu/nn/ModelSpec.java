@@ -63,46 +63,45 @@ public record ModelSpec(
     depth = depth == null ? DEFAULT_SCALE : depth;
     if (architecture.isLargeBackbone()) {
       if (!hidden.isEmpty()) {
-        throw new IllegalArgumentException("hidden applies only to dense and shallow-cnn, but was: " + hidden
+        throw Checks.invalid("hidden", "applies only to dense and shallow-cnn, but was: " + hidden
             + " for " + architecture.key() + "; leave it out and size the network with width and depth");
       }
     } else {
       if (hidden.size() != 2) {
-        throw new IllegalArgumentException(
-            "hidden must list exactly two layer sizes, but was: " + hidden);
+        throw Checks.invalid("hidden", "must list exactly two layer sizes, but was: " + hidden);
       }
       for (int h : hidden) {
-        Checks.atLeast("hidden layer size", h, 1);
+        if (h < 1) {
+          throw Checks.invalid("hidden", "layer sizes must be at least 1, but was: " + hidden);
+        }
       }
-      if (width != DEFAULT_SCALE) {
-        throw new IllegalArgumentException("width applies only to resnet50, resnet101, mobilenetv2 and inceptionv3,"
-            + " but was: " + width + " for " + architecture.key() + "; size it with hidden");
-      }
-      if (depth != DEFAULT_SCALE) {
-        throw new IllegalArgumentException("depth applies only to resnet50, resnet101, mobilenetv2 and inceptionv3,"
-            + " but was: " + depth + " for " + architecture.key() + "; size it with hidden");
+      for (String key : List.of("width", "depth")) {
+        double scale = key.equals("width") ? width : depth;
+        if (scale != DEFAULT_SCALE) {
+          throw Checks.invalid(key, "applies only to resnet50, resnet101, mobilenetv2 and inceptionv3, but was: "
+              + scale + " for " + architecture.key() + "; size it with hidden");
+        }
       }
     }
     if (!(width > 0 && width <= MAX_SCALE)) {
-      throw new IllegalArgumentException("width must be in (0, " + MAX_SCALE + "], but was: " + width);
+      throw Checks.invalid("width", "must be in (0, " + MAX_SCALE + "], but was: " + width);
     }
     if (!(depth > 0 && depth <= MAX_SCALE)) {
-      throw new IllegalArgumentException("depth must be in (0, " + MAX_SCALE + "], but was: " + depth);
+      throw Checks.invalid("depth", "must be in (0, " + MAX_SCALE + "], but was: " + depth);
     }
     Checks.atLeast("head-units", headUnits, 1);
     if (!(dropout >= 0 && dropout < 1)) {
-      throw new IllegalArgumentException("dropout must be in [0, 1), but was: " + dropout);
+      throw Checks.invalid("dropout", "must be in [0, 1), but was: " + dropout);
     }
     Checks.positive("cap-init", capInit);
     Checks.positive("fixed-cap", fixedCap);
     Checks.atLeast("input-conv-filters", inputConvFilters, 1);
     if (placement == Placement.INPUT_CONV && architecture == Architecture.DENSE) {
-      throw new IllegalArgumentException(
-          "placement input-conv needs a convolutional architecture, but architecture was: "
-              + architecture.key());
+      throw Checks.invalid("placement", "input-conv needs a convolutional architecture, but architecture was: "
+          + architecture.key());
     }
     if (initFrom != null && initFrom.isBlank()) {
-      throw new IllegalArgumentException("init-from must name a parameters file, but was blank");
+      throw Checks.invalid("init-from", "must name a parameters file, but was blank");
     }
   }
 
@@ -122,14 +121,25 @@ public record ModelSpec(
   }
 
   /**
+   * What a spec that writes only the architecture gets: the paper's head (256 units, dropout 0.3,
+   * initial cap 100), ReLU, the published size. The small networks have two hidden layers (dense:
+   * 256 and 128 units; shallow-cnn: 32 and 64 filters); the large backbones none.
+   */
+  public static ModelSpec defaults(Architecture architecture) {
+    List<Integer> hidden = architecture.isLargeBackbone() ? List.of()
+        : architecture == Architecture.DENSE ? List.of(256, 128) : List.of(32, 64);
+    return new ModelSpec(architecture, hidden, 256, 0.3, ActivationKind.RELU, Placement.HEAD, PAPER_CAP_INIT, 1.0, 32,
+        DEFAULT_SCALE, DEFAULT_SCALE, null, null);
+  }
+
+  /**
    * A large backbone ({@link Architecture#isLargeBackbone()}) with the paper's head.
    *
    * @param width channel multiplier, 1.0 = published
    * @param depth blocks-per-stage multiplier, 1.0 = published
    */
   public static ModelSpec backbone(Architecture architecture, ActivationKind activation, double width, double depth) {
-    return new ModelSpec(architecture, List.of(), 256, 0.3, activation, Placement.HEAD, PAPER_CAP_INIT, 1.0, 32,
-        width, depth, null, null);
+    return defaults(architecture).withActivation(activation).withScale(width, depth);
   }
 
   /** @return this spec scaled to {@code width} and {@code depth}; this one is unchanged */

@@ -49,8 +49,25 @@ public record AdversarialTraining(Method method, double epsilon, int steps, doub
     Checks.nonNegative("beta", beta);
     Checks.atLeast("epochs", epochs, 1);
     if (method == Method.TRADES && fromNatural) {
-      throw new IllegalArgumentException("from-natural applies to AT only (the paper trains TRADES from scratch)");
+      throw Checks.invalid("from-natural", "applies to AT only (the paper trains TRADES from scratch)");
     }
+  }
+
+  /** AT's bound when a spec gives none: the paper's Linf 0.1 on MNIST. */
+  public static final double DEFAULT_AT_EPSILON = 0.1;
+
+  /** TRADES' weight of the KL term when a spec gives none. */
+  public static final double DEFAULT_TRADES_BETA = 1.0;
+
+  /**
+   * What a spec that names only the method gets: {@link #at} or {@link #trades} with their defaults.
+   *
+   * @param epsilon for AT, the bound written in the spec (null = {@link #DEFAULT_AT_EPSILON}): AT's step
+   *     is a quarter of its bound, so its default follows the bound given; TRADES ignores it here
+   * @throws IllegalArgumentException naming epsilon if it is out of range
+   */
+  public static AdversarialTraining defaults(Method method, Double epsilon) {
+    return method == Method.AT ? at(epsilon == null ? DEFAULT_AT_EPSILON : epsilon) : trades(DEFAULT_TRADES_BETA);
   }
 
   /** AT as the paper runs it: PGD-10 at {@code epsilon}, step eps/4, from the natural model. */

@@ -1,7 +1,9 @@
 package dev.drelu.train;
 
 import dev.drelu.core.Checks;
+import dev.drelu.core.Keyed;
 import java.io.Serializable;
+import java.util.Locale;
 
 /**
  * How to train: the paper's defaults are in {@link #paper()}.
@@ -44,9 +46,14 @@ public record TrainingParams(
   }
 
   /** Which validation loss the schedule watches. */
-  public enum Monitor {
+  public enum Monitor implements Keyed {
     TOTAL,
-    CE
+    CE;
+
+    @Override
+    public String key() {
+      return name().toLowerCase(Locale.ROOT);
+    }
   }
 
   public TrainingParams {
@@ -55,7 +62,7 @@ public record TrainingParams(
     Checks.positive("learning-rate", learningRate);
     Checks.nonNegative("lambda", lambda);
     if (!(plateauFactor > 0 && plateauFactor < 1)) {
-      throw new IllegalArgumentException("plateau-factor must be in (0, 1), but was: " + plateauFactor);
+      throw Checks.invalid("plateau-factor", "must be in (0, 1), but was: " + plateauFactor);
     }
     Checks.atLeast("plateau-patience", plateauPatience, 1);
     Checks.atLeast("early-stopping-patience", earlyStoppingPatience, 1);
@@ -80,6 +87,18 @@ public record TrainingParams(
   public TrainingParams withMaxEpochs(int e) {
     return new TrainingParams(e, batchSize, learningRate, lambda, plateauFactor,
         plateauPatience, earlyStoppingPatience, monitor, capLearningRate, seed, adversarial);
+  }
+
+  /** @return the same schedule with another balancer (a point of a lambda sweep) */
+  public TrainingParams withLambda(double l) {
+    return new TrainingParams(maxEpochs, batchSize, learningRate, l, plateauFactor,
+        plateauPatience, earlyStoppingPatience, monitor, capLearningRate, seed, adversarial);
+  }
+
+  /** @return the same schedule with another learning rate for the caps (0 = the main one) */
+  public TrainingParams withCapLearningRate(double rate) {
+    return new TrainingParams(maxEpochs, batchSize, learningRate, lambda, plateauFactor,
+        plateauPatience, earlyStoppingPatience, monitor, rate, seed, adversarial);
   }
 
   /** @return the same schedule with another objective (null = natural) */
