@@ -29,9 +29,7 @@ public record ModelEntry(String name, ModelSpec model, TrainingParams training, 
     } else {
       model = model.normalised();
       if (model.activation() != ActivationKind.DRELU) {
-        training = new TrainingParams(training.maxEpochs(), training.batchSize(), training.learningRate(), 0.0,
-            training.plateauFactor(), training.plateauPatience(), training.earlyStoppingPatience(),
-            training.monitor(), 0.0, training.seed(), training.adversarial());
+        training = training.withCapSettings(0, 0);
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.drelu.spec;
 
+import dev.drelu.core.Keyed;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -124,6 +126,13 @@ final class YamlMap {
 
   SpecErrors errors() {
     return errors;
+  }
+
+  /** Reports {@code key} as required, naming the values it takes, unless the mapping has it. */
+  void requireOneOf(String key, Keyed[] values) {
+    if (!has(key)) {
+      error(key, "is required: one of " + String.join(", ", Arrays.stream(values).map(Keyed::key).toList()));
+    }
   }
 
   /** Reports every key not in {@code allowed}, suggesting the nearest allowed one. */

@@ -89,16 +89,14 @@ public record TrainingParams(
         plateauPatience, earlyStoppingPatience, monitor, capLearningRate, seed, adversarial);
   }
 
-  /** @return the same schedule with another balancer (a point of a lambda sweep) */
-  public TrainingParams withLambda(double l) {
+  /**
+   * @param l the balancer
+   * @param capRate the caps' own learning rate (0 = the main one)
+   * @return the same schedule with other cap settings (a point of a lambda sweep; none for a net without caps)
+   */
+  public TrainingParams withCapSettings(double l, double capRate) {
     return new TrainingParams(maxEpochs, batchSize, learningRate, l, plateauFactor,
-        plateauPatience, earlyStoppingPatience, monitor, capLearningRate, seed, adversarial);
-  }
-
-  /** @return the same schedule with another learning rate for the caps (0 = the main one) */
-  public TrainingParams withCapLearningRate(double rate) {
-    return new TrainingParams(maxEpochs, batchSize, learningRate, lambda, plateauFactor,
-        plateauPatience, earlyStoppingPatience, monitor, rate, seed, adversarial);
+        plateauPatience, earlyStoppingPatience, monitor, capRate, seed, adversarial);
   }
 
   /** @return the same schedule with another objective (null = natural) */
