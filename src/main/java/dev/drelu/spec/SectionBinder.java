@@ -199,7 +199,8 @@ final class SectionBinder<T extends Record> {
    * @param defaults the record a section that writes nothing gets; called once, inside the
    *     record checks, so a value it takes from the spec is reported like any other; returns null
    *     when a key the defaults depend on is missing (already reported)
-   * @return the record, or null if it could not be made (the reason is reported)
+   * @return the record, or null if its constructor refused it or the defaults could not be made
+   *     (reported); keys {@link #read} reported are at their defaults, and the spec fails anyway
    */
   T bind(YamlMap m, Values written, Supplier<T> defaults) {
     return RecordChecks.construct(m, () -> {
