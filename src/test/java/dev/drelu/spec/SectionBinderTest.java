@@ -97,22 +97,25 @@ class SectionBinderTest {
 
   @Test
   void theConstructorsComplaintIsReportedAtTheKeyItNames() throws IOException {
-    YamlMap m = yaml("from: 5\nto: 2\n");
-    assertNull(SectionBinder.of(Window.class).bind(m, new Window(0, 10)));
-    SpecError e = errors(m).get(0);
-    assertEquals("to", e.key());
-    assertEquals(2, e.line());
+    SpecError e = windowError("from: 5\nto: 2\n");
+    assertEquals(List.of("to", "2"), List.of(e.key(), String.valueOf(e.line())));
     assertEquals("must not be before from (5), but was: 2", e.message());
   }
 
   @Test
   void aComplaintAboutAKeyNotWrittenIsReportedAtTheMappingInFull() throws IOException {
-    YamlMap m = yaml("# only from\nfrom: 50\n");
-    assertNull(SectionBinder.of(Window.class).bind(m, new Window(0, 10)));
-    SpecError e = errors(m).get(0);
-    assertEquals("", e.key());
-    assertEquals(2, e.line(), "the mapping's first key");
+    SpecError e = windowError("# only from\nfrom: 50\n");
+    assertEquals(List.of("", "2"), List.of(e.key(), String.valueOf(e.line())), "the mapping, at its first key");
     assertEquals("to must not be before from (50), but was: 10", e.message());
+  }
+
+  /** @return the one mistake binding {@code text} over Window(0, 10) reports */
+  private SpecError windowError(String text) throws IOException {
+    YamlMap m = yaml(text);
+    assertNull(SectionBinder.of(Window.class).bind(m, new Window(0, 10)));
+    List<SpecError> errors = errors(m);
+    assertEquals(1, errors.size(), errors.toString());
+    return errors.get(0);
   }
 
   @Test
