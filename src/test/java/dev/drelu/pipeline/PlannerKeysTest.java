@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drelu.attack.AttackParams;
+import dev.drelu.attack.FgsmParams;
+import dev.drelu.attack.PgdParams;
 import dev.drelu.attack.EvaluationParams;
 import dev.drelu.data.DatasetParams;
 import dev.drelu.data.MnistNpmReader;
@@ -317,9 +319,9 @@ class PlannerKeysTest {
         7, 0, 0);
     ModelEntry relu = new ModelEntry("dense-relu", model(ActivationKind.RELU), training(1e-3, 0));
     ModelEntry drelu = new ModelEntry("dense-drelu", model(ActivationKind.DRELU), training(1e-3, 0.01));
-    AttackParams fgsm = AttackParams.fgsm(0.1);
-    AttackParams pgd = AttackParams.pgd(0.1, 5);
-    AttackParams bpda = AttackParams.pgd(0.1, 5).withName("pgd-bpda").withStraightThrough(true);
+    AttackParams fgsm = FgsmParams.of(0.1);
+    AttackParams pgd = PgdParams.of(0.1, 5);
+    AttackParams bpda = PgdParams.of(0.1, 5).withName("pgd-bpda").withStraightThrough(true);
     return new PipelineSpec(tmp.resolve("tiny.yaml"), "tiny", "", "drelu-tiny", data, List.of(relu, drelu),
         List.of(1L), List.of(fgsm, pgd, bpda), new EvaluationParams(0, 32));
   }
