@@ -115,31 +115,13 @@ public record ApgdParams(String name, AttackMethod method, ThreatModel threatMod
       targets = targeted(method) ? 9 : 0;
     }
 
-    public Builder steps(int v) {
-      steps = v;
-      return this;
-    }
-
-    public Builder restarts(int v) {
-      restarts = v;
-      return this;
-    }
-
-    public Builder rho(double v) {
-      rho = v;
-      return this;
-    }
-
-    public Builder momentum(double v) {
-      momentum = v;
-      return this;
-    }
+    public Builder steps(int v) { steps = v; return this; }
+    public Builder restarts(int v) { restarts = v; return this; }
+    public Builder rho(double v) { rho = v; return this; }
+    public Builder momentum(double v) { momentum = v; return this; }
 
     /** apgd-t only. */
-    public Builder targets(int v) {
-      targets = v;
-      return this;
-    }
+    public Builder targets(int v) { targets = v; return this; }
 
     @Override
     public List<Setting> settings() {

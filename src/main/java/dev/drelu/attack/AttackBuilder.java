@@ -23,25 +23,10 @@ public abstract class AttackBuilder<B extends AttackBuilder<B>> {
     this.norm = defaultNorm;
   }
 
-  public B name(String v) {
-    name = v;
-    return self();
-  }
-
-  public B norm(Norm v) {
-    norm = v;
-    return self();
-  }
-
-  public B epsilon(double v) {
-    epsilon = finite("epsilon", v);
-    return self();
-  }
-
-  public B seed(long v) {
-    seed = v;
-    return self();
-  }
+  public B name(String v) { name = v; return self(); }
+  public B norm(Norm v) { norm = v; return self(); }
+  public B epsilon(double v) { epsilon = finite("epsilon", v); return self(); }
+  public B seed(long v) { seed = v; return self(); }
 
   /**
    * @return the YAML keys this method takes besides {@code method}, each with the setter its value

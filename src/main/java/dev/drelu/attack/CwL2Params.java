@@ -93,30 +93,11 @@ public record CwL2Params(String name, ThreatModel threatModel, int steps, double
       super(AttackMethod.CW_L2, Norm.L2);
     }
 
-    public Builder steps(int v) {
-      steps = v;
-      return this;
-    }
-
-    public Builder confidence(double v) {
-      confidence = v;
-      return this;
-    }
-
-    public Builder binarySearchSteps(int v) {
-      binarySearchSteps = v;
-      return this;
-    }
-
-    public Builder learningRate(double v) {
-      learningRate = v;
-      return this;
-    }
-
-    public Builder initialConst(double v) {
-      initialConst = v;
-      return this;
-    }
+    public Builder steps(int v) { steps = v; return this; }
+    public Builder confidence(double v) { confidence = v; return this; }
+    public Builder binarySearchSteps(int v) { binarySearchSteps = v; return this; }
+    public Builder learningRate(double v) { learningRate = v; return this; }
+    public Builder initialConst(double v) { initialConst = v; return this; }
 
     @Override
     public List<Setting> settings() {

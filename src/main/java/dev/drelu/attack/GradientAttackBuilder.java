@@ -11,15 +11,8 @@ public abstract class GradientAttackBuilder<B extends GradientAttackBuilder<B>> 
     super(method, defaultNorm);
   }
 
-  public B straightThrough(boolean v) {
-    straightThrough = v;
-    return self();
-  }
-
-  public B source(AttackSource v) {
-    source = v;
-    return self();
-  }
+  public B straightThrough(boolean v) { straightThrough = v; return self(); }
+  public B source(AttackSource v) { source = v; return self(); }
 
   @Override
   public List<Setting> settings() {

@@ -103,26 +103,12 @@ public record PgdParams(String name, ThreatModel threatModel, int steps, double 
       super(AttackMethod.PGD, Norm.LINF);
     }
 
-    public Builder steps(int v) {
-      steps = v;
-      return this;
-    }
+    public Builder steps(int v) { steps = v; return this; }
 
     /** An explicit step; left unset, {@link #build} uses 2.5 * eps / steps (Madry et al.). */
-    public Builder stepSize(double v) {
-      stepSize = finite("step-size", v);
-      return this;
-    }
-
-    public Builder randomStart(boolean v) {
-      randomStart = v;
-      return this;
-    }
-
-    public Builder restarts(int v) {
-      restarts = v;
-      return this;
-    }
+    public Builder stepSize(double v) { stepSize = finite("step-size", v); return this; }
+    public Builder randomStart(boolean v) { randomStart = v; return this; }
+    public Builder restarts(int v) { restarts = v; return this; }
 
     @Override
     public List<Setting> settings() {

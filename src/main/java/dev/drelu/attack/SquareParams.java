@@ -70,20 +70,9 @@ public record SquareParams(String name, ThreatModel threatModel, int queries, do
       super(AttackMethod.SQUARE, Norm.LINF);
     }
 
-    public Builder queries(int v) {
-      queries = v;
-      return this;
-    }
-
-    public Builder pInit(double v) {
-      pInit = v;
-      return this;
-    }
-
-    public Builder allPositions(boolean v) {
-      allPositions = v;
-      return this;
-    }
+    public Builder queries(int v) { queries = v; return this; }
+    public Builder pInit(double v) { pInit = v; return this; }
+    public Builder allPositions(boolean v) { allPositions = v; return this; }
 
     @Override
     public List<Setting> settings() {
