@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drelu.attack.AttackParams;
+import dev.drelu.attack.EvaluationParams;
 import dev.drelu.attack.FgsmParams;
 import dev.drelu.attack.PgdParams;
-import dev.drelu.attack.EvaluationParams;
 import dev.drelu.data.DatasetParams;
 import dev.drelu.data.MnistNpmReader;
 import dev.drelu.nn.ActivationKind;
@@ -200,6 +200,21 @@ class PlannerKeysTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Planner.plan(spec, store, CacheControl.reuse()));
     assertTrue(e.getMessage().contains("train dense-relu s3 and train dense-relu s3"), e.getMessage());
+  }
+
+  /** The key and the MLflow parameters of an attack hold its method's own settings, by YAML key. */
+  @Test
+  void anAttackTasksParametersAreItsMethodsOwnSettings() throws IOException {
+    Plan plan = Planner.plan(spec(), store, CacheControl.reuse());
+    for (Tasks.Attack task : plan.attack()) {
+      assertEquals(task.attack().keyContent(), task.params().get("attack"), task.label());
+    }
+    Tasks.Attack fgsm = plan.attack().stream().filter(t -> t.attack().name().equals("fgsm")).findFirst().orElseThrow();
+    Map<String, String> logged = StageRunner.flatten(fgsm.params());
+    assertEquals("fgsm", logged.get("attack.method"));
+    assertEquals("0.1", logged.get("attack.epsilon"));
+    assertFalse(logged.keySet().stream().anyMatch(k -> k.equals("attack.steps") || k.equals("attack.queries")),
+        logged.toString());
   }
 
   @Test
