@@ -60,24 +60,18 @@ final class Apgd implements Attack {
     TARGETED_DLR
   }
 
-  private final AttackParams params;
+  private final ApgdParams params;
   private final Loss loss;
 
-  /**
-   * @throws IllegalArgumentException if the method is not an APGD variant, or APGD-T has no targets
-   */
-  Apgd(AttackParams params) {
+  /** {@link ApgdParams} holds an APGD variant, and APGD-T's at least one target. */
+  Apgd(ApgdParams params) {
     this.params = params;
     this.loss = switch (params.method()) {
       case APGD_CE -> Loss.CE;
       case APGD_DLR -> Loss.DLR;
       case APGD_T -> Loss.TARGETED_DLR;
-      default -> throw new IllegalArgumentException(
-          "method must be apgd-ce, apgd-dlr or apgd-t, but was: " + params.method().key());
+      default -> throw new IllegalStateException("ApgdParams holds only APGD variants, but held " + params.method());
     };
-    if (loss == Loss.TARGETED_DLR && params.targets() < 1) {
-      throw new IllegalArgumentException("targets must be at least 1 for apgd-t, but was: " + params.targets());
-    }
   }
 
   /**

@@ -26,16 +26,4 @@ public interface Attack {
    *     gradient evaluations for a white-box one)
    */
   record Result(NDArray adversarial, int[] queries) {}
-
-  /** Builds the attack a parameter set describes. */
-  static Attack of(AttackParams p) {
-    return switch (p.method()) {
-      case FGSM -> new Fgsm(p);
-      case PGD -> new Restarts(new Pgd(p), p.restarts(), p.seed());
-      case CW_L2 -> new CwL2(p);
-      case SQUARE -> new Square(p, p.allPositions());
-      // APGD restarts only still-robust examples, as the reference does (see Apgd), not via Restarts
-      case APGD_CE, APGD_DLR, APGD_T -> new Apgd(p);
-    };
-  }
 }

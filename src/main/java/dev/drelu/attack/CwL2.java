@@ -51,18 +51,10 @@ final class CwL2 implements Attack {
   /** Subtracted from z_y before the max over the other classes; the reference uses 10000. */
   private static final float MASK = 1e30f;
 
-  private final AttackParams params;
+  private final CwL2Params params;
 
-  /**
-   * @throws IllegalArgumentException if {@code params} are not CW-L2's, or the learning rate or
-   *     initial constant is not positive
-   */
-  CwL2(AttackParams params) {
-    if (params.method() != AttackMethod.CW_L2) {
-      throw new IllegalArgumentException("method must be " + AttackMethod.CW_L2.key() + ", but was: "
-          + params.method().key());
-    }
-    // learning-rate and initial-const are checked where AttackParams is built
+  /** The learning rate and initial constant are checked where {@link CwL2Params} is built. */
+  CwL2(CwL2Params params) {
     this.params = params;
   }
 

@@ -13,9 +13,9 @@ import java.util.Arrays;
  * Threat model: Linf ball of radius eps in [0, 1] pixel space.
  */
 final class Fgsm implements Attack {
-  private final AttackParams params;
+  private final FgsmParams params;
 
-  Fgsm(AttackParams params) {
+  Fgsm(FgsmParams params) {
     this.params = params;
   }
 

@@ -14,9 +14,9 @@ import java.util.Arrays;
  * onto the ball and [0, 1]. Returns the last iterate, as the reference implementations do.
  */
 final class Pgd implements Attack, Restarts.Seeded {
-  private final AttackParams params;
+  private final PgdParams params;
 
-  Pgd(AttackParams params) {
+  Pgd(PgdParams params) {
     this.params = params;
   }
 

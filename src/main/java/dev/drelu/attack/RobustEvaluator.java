@@ -27,7 +27,7 @@ public final class RobustEvaluator {
    */
   public static AttackOutcome run(Classifier model, Classifier craftOn, ImageDataset data, AttackParams params,
       int batchSize, IntConsumer progress) {
-    Attack attack = Attack.of(params);
+    Attack attack = params.newAttack();
     int n = data.size();
     int[] rows = Batches.allRows(n);
     int[] cleanPred = new int[n];

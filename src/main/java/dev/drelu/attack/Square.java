@@ -47,7 +47,7 @@ import java.util.SplittableRandom;
  * <p>Kept from the reference although it weakens the attack: a window starts on a row drawn
  * from [0, h - s), never on h - s, so the last row and column keep their initial value (15 of 64
  * pixels on 8 x 8 toys, 55 of 784 on MNIST). {@code all-positions: true} in the spec
- * ({@link AttackParams#allPositions()}) offers the full range as a labelled departure.
+ * ({@link SquareParams#allPositions()}) offers the full range as a labelled departure.
  *
  * <p>Result: like the reference, the best point where the example was fooled (margin &lt;= 0),
  * else the clean input. A margin of exactly 0 counts as fooled here, as in the reference; an
@@ -58,31 +58,18 @@ final class Square implements Attack {
   /** Mixed into the per-example seed so Square's stream differs from PGD's random start. */
   private static final long SALT = 0x5C0A2E5EEDL;
 
-  private final AttackParams params;
+  private final SquareParams params;
+  /**
+   * Let windows start on the last feasible row and column too (a departure: the reference never
+   * does, so on an 8 x 8 image 15 of 64 pixels keep their initial value; {@code all-positions:
+   * true} in a spec).
+   */
   private final boolean allPositions;
 
-  /**
-   * The reference's Square Attack.
-   *
-   * @throws IllegalArgumentException if {@code params} are not Square's
-   */
-  Square(AttackParams params) {
-    this(params, false);
-  }
-
-  /**
-   * @param allPositions let windows start on the last feasible row and column too (a departure:
-   *     the reference never does, so on an 8 x 8 image 15 of 64 pixels keep their initial
-   *     value; {@code all-positions: true} in a spec)
-   * @throws IllegalArgumentException if {@code params} are not Square's
-   */
-  Square(AttackParams params, boolean allPositions) {
-    if (params.method() != AttackMethod.SQUARE) {
-      throw new IllegalArgumentException("method must be " + AttackMethod.SQUARE.key() + ", but was: "
-          + params.method().key());
-    }
+  /** The reference's Square Attack, or with {@link SquareParams#allPositions()} the departure. */
+  Square(SquareParams params) {
     this.params = params;
-    this.allPositions = allPositions;
+    this.allPositions = params.allPositions();
   }
 
   @Override

@@ -20,7 +20,10 @@ public record SweepParams(AttackParams attack, List<Double> epsilons, boolean st
 
   /** @return the attack at one bound, named e.g. "apgd-ce-eps0.3" (or "...-bpda-eps0.3") */
   public AttackParams at(double epsilon, boolean adaptive) {
-    AttackParams a = attack.withEpsilon(epsilon).withStraightThrough(adaptive && attack.method().usesGradients());
+    AttackParams a = attack.withEpsilon(epsilon);
+    if (a instanceof GradientAttack g) {
+      a = g.withStraightThrough(adaptive); // a plain point is plain even if the swept attack is adaptive
+    }
     return a.withName(attack.name() + (adaptive ? "-bpda" : "") + "-eps" + epsilon);
   }
 }

@@ -1,10 +1,13 @@
 package dev.drelu.cli;
 
 import ai.djl.Device;
+import dev.drelu.attack.ApgdParams;
 import dev.drelu.attack.AttackMethod;
 import dev.drelu.attack.AttackOutcome;
-import dev.drelu.attack.AttackParams;
+import dev.drelu.attack.FgsmParams;
+import dev.drelu.attack.PgdParams;
 import dev.drelu.attack.RobustEvaluator;
+import dev.drelu.attack.SquareParams;
 import dev.drelu.core.FileTrees;
 import dev.drelu.data.ImageDataset;
 import dev.drelu.nn.Classifier;
@@ -118,11 +121,11 @@ final class BenchCommand implements Callable<Integer> {
         });
         // labels = the model's own predictions, so every image is attacked with the full budget
         ImageDataset attacked = relabelled(model, attackSet);
-        AttackOutcome pgd = RobustEvaluator.run(model, attacked, AttackParams.pgd(0.1, 10), 250, n -> { });
+        AttackOutcome pgd = RobustEvaluator.run(model, attacked, PgdParams.of(0.1, 10), 250, n -> { });
         AttackOutcome apgd = RobustEvaluator.run(model, attacked,
-            AttackParams.builder(AttackMethod.APGD_CE).epsilon(0.1).build(), 250, n -> { });
+            ApgdParams.builder(AttackMethod.APGD_CE).epsilon(0.1).build(), 250, n -> { });
         AttackOutcome square = RobustEvaluator.run(model, attacked,
-            AttackParams.builder(AttackMethod.SQUARE).epsilon(0.1).queries(1000).build(), 250, n -> { });
+            SquareParams.builder().epsilon(0.1).queries(1000).build(), 250, n -> { });
         // the first epoch warms up the allocator and JIT; report the steady state
         double rate = stepsPerSecond.stream().skip(stepsPerSecond.size() > 1 ? 1 : 0)
             .mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
@@ -135,7 +138,7 @@ final class BenchCommand implements Callable<Integer> {
           ImageDataset many = relabelled(model, randomImages(memoryImages, 4));
           List<String> watch = new ArrayList<>();
           int step = Math.max(250, memoryImages / 5);
-          RobustEvaluator.run(model, many, AttackParams.pgd(0.1, 10), 250, done -> {
+          RobustEvaluator.run(model, many, PgdParams.of(0.1, 10), 250, done -> {
             if (done % step == 0 || done == many.size()) {
               watch.add(done + ": " + liveArrays(model) + " arrays, " + residentMegabytes() + " MB");
             }
@@ -170,7 +173,7 @@ final class BenchCommand implements Callable<Integer> {
 
   /** @return the same images labelled with the model's own predictions */
   private static ImageDataset relabelled(Classifier model, ImageDataset data) {
-    AttackOutcome clean = RobustEvaluator.run(model, data, AttackParams.fgsm(0), 500, n -> { });
+    AttackOutcome clean = RobustEvaluator.run(model, data, FgsmParams.of(0), 500, n -> { });
     return new ImageDataset(data.pixels(), clean.cleanPrediction(), data.indices(), data.channels(), data.height(),
         data.width(), data.numClasses());
   }

@@ -3,6 +3,7 @@ package dev.drelu.pipeline;
 import dev.drelu.attack.AttackParams;
 import dev.drelu.attack.AttackSource;
 import dev.drelu.attack.Diagnostics;
+import dev.drelu.attack.Restartable;
 import dev.drelu.data.DatasetPreparer;
 import dev.drelu.nn.ActivationKind;
 import dev.drelu.nn.ModelSpec;
@@ -184,10 +185,8 @@ public final class Planner {
         // Not CW-L2: it searches for the smallest perturbation, so under a loose bound its success
         // grows with its search budget on every model alike, masked or not (seen on mnist-table-cpu,
         // where doubling CW's steps flagged even the plain ReLU nets)
-        if (a.method().usesGradients() && a.steps() > 1 && AttackParams.applicableKeys(a.method()).contains("restarts")) {
-          AttackParams twice = a.toBuilder().name(a.name() + "-x2").steps(2 * a.steps()).restarts(2 * a.restarts())
-              .stepSize(a.stepSize() / 2).build();
-          runs.putIfAbsent(twice, Diagnostics.Role.DOUBLED);
+        if (a instanceof Restartable r && r.steps() > 1) {
+          runs.putIfAbsent(r.doubledBudget(), Diagnostics.Role.DOUBLED);
         }
       }
     }

@@ -8,12 +8,14 @@ import dev.drelu.core.Keyed;
  *
  * <p>Last bumps: prepare 2 takes class-stratified limits instead of the first rows; train 3, attack 2
  * and diagnose 2 no longer read constants out of freed memory (Scalars); attack 2 and diagnose 2
- * evaluate a stratified sample; summarise 2 has one worst case per threat model.
+ * evaluate a stratified sample; summarise 2 has one worst case per threat model. attack 3: the
+ * attack's part of the key is its method's own settings by YAML key (AttackParams.keyContent),
+ * no longer the JSON form of a union record; the results are the same, the keys are not.
  */
 public enum Stage implements Keyed {
   PREPARE("prepare", 2),
   TRAIN("train", 3),
-  ATTACK("attack", 2),
+  ATTACK("attack", 3),
   DIAGNOSE("diagnose", 2),
   SUMMARISE("summarise", 2);
 

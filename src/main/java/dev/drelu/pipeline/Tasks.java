@@ -146,7 +146,7 @@ public final class Tasks {
     @Override
     public Map<String, Object> params() {
       Map<String, Object> p = new TreeMap<>();
-      p.put("attack", asMap(attack));
+      p.put("attack", attack.keyContent()); // the method's own settings, by their YAML keys
       // the batch size is left out: per-example results do not depend on it
       p.put("evaluation", evaluated(evaluation));
       p.put("shard", shard);

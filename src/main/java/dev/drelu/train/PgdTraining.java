@@ -1,9 +1,7 @@
 package dev.drelu.train;
 
 import ai.djl.ndarray.NDArray;
-import dev.drelu.attack.Attack;
-import dev.drelu.attack.AttackMethod;
-import dev.drelu.attack.AttackParams;
+import dev.drelu.attack.PgdParams;
 import dev.drelu.nn.Batches;
 import dev.drelu.nn.Classifier;
 import dev.drelu.nn.Losses;
@@ -22,10 +20,10 @@ final class PgdTraining implements Objective {
 
   @Override
   public Result loss(Classifier model, NDArray x, NDArray y, long batchSeed) {
-    AttackParams pgd = AttackParams.builder(AttackMethod.PGD).epsilon(settings.epsilon()).steps(settings.steps())
+    PgdParams pgd = PgdParams.builder().epsilon(settings.epsilon()).steps(settings.steps())
         .stepSize(settings.stepSize()).seed(batchSeed).build();
     NDArray adversarial = model.withFrozenParameters(() ->
-        Attack.of(pgd).perturb(model, x, y, Batches.allRows((int) x.getShape().get(0))).adversarial().stopGradient());
+        pgd.newAttack().perturb(model, x, y, Batches.allRows((int) x.getShape().get(0))).adversarial().stopGradient());
     NDArray logits = model.forward(adversarial, true);
     return new Result(Losses.crossEntropy(logits, y).mean(), logits);
   }

@@ -85,8 +85,8 @@ class ApgdTest {
     return new ImageDataset(pixels, labels, index, 1, 8, 8, 4);
   }
 
-  private static AttackParams.Builder apgd(AttackMethod method, Norm norm, double eps, int steps) {
-    return AttackParams.builder(method).norm(norm).epsilon(eps).steps(steps).seed(17);
+  private static ApgdParams.Builder apgd(AttackMethod method, Norm norm, double eps, int steps) {
+    return ApgdParams.builder(method).norm(norm).epsilon(eps).steps(steps).seed(17);
   }
 
   private static AttackOutcome run(AttackParams p, int batchSize) {
@@ -99,12 +99,12 @@ class ApgdTest {
     for (AttackMethod method : ALL) {
       for (Norm norm : Norm.values()) {
         double eps = norm == Norm.LINF ? 0.1 : 0.6;
-        AttackParams p = apgd(method, norm, eps, 10).build();
+        ApgdParams p = apgd(method, norm, eps, 10).build();
         try (NDManager m = trained.manager().newSubManager()) {
           NDArray x = Batches.images(m, TEST, rows, 0, TEST.size());
           NDArray y = Batches.labels(m, TEST, rows, 0, TEST.size());
           float[] clean = x.toFloatArray();
-          float[] adv = Attack.of(p).perturb(trained, x, y, TEST.indices()).adversarial().toFloatArray();
+          float[] adv = p.newAttack().perturb(trained, x, y, TEST.indices()).adversarial().toFloatArray();
           double[] sq = new double[TEST.size()];
           for (int i = 0; i < adv.length; i++) {
             String where = method.key() + "/" + norm.key() + " pixel " + i;
@@ -143,7 +143,7 @@ class ApgdTest {
   void apgdCeIsNeverWeakerThanPgdAtEqualBudget() {
     boolean somewhereBelowClean = false;
     for (double eps : new double[] {0.05, 0.1, 0.15, 0.2, 0.3}) {
-      AttackSummary pgd = run(AttackParams.pgd(eps, 10), 32).summary();
+      AttackSummary pgd = run(PgdParams.of(eps, 10), 32).summary();
       AttackSummary apgd = run(apgd(AttackMethod.APGD_CE, Norm.LINF, eps, 10).build(), 32).summary();
       assertTrue(apgd.robustAccuracy() <= pgd.robustAccuracy(),
           "eps " + eps + ": apgd-ce " + apgd.robustAccuracy() + " > pgd " + pgd.robustAccuracy());
@@ -268,14 +268,14 @@ class ApgdTest {
     // So not every fooled example need land on a target, but nearly all must.
     int[] rows = Batches.allRows(TEST.size());
     for (int targets : new int[] {1, 2}) {
-      AttackParams p = apgd(AttackMethod.APGD_T, Norm.LINF, 0.12, 20).targets(targets).build();
+      ApgdParams p = apgd(AttackMethod.APGD_T, Norm.LINF, 0.12, 20).targets(targets).build();
       try (NDManager m = trained.manager().newSubManager()) {
         NDArray x = Batches.images(m, TEST, rows, 0, TEST.size());
         NDArray y = Batches.labels(m, TEST, rows, 0, TEST.size());
         long[] ranking;
         int[] cleanPred;
         int[] advPred;
-        NDArray adv = Attack.of(p).perturb(trained, x, y, TEST.indices()).adversarial();
+        NDArray adv = p.newAttack().perturb(trained, x, y, TEST.indices()).adversarial();
         try (Autograd off = Autograd.off()) {
           NDArray clean = trained.forward(x, false);
           ranking = clean.argSort(1, false).toLongArray();
@@ -331,8 +331,8 @@ class ApgdTest {
       NDArray y = m.zeros(new Shape(n), DataType.INT64);
       int[] indices = {3, 14, 15, 92, 65, 35};
       for (int targets = 1; targets <= 3; targets++) {
-        AttackParams p = apgd(AttackMethod.APGD_T, Norm.LINF, 0.05, steps).targets(targets).build();
-        Attack.Result r = Attack.of(p).perturb(linear, x, y, indices);
+        ApgdParams p = apgd(AttackMethod.APGD_T, Norm.LINF, 0.05, steps).targets(targets).build();
+        Attack.Result r = p.newAttack().perturb(linear, x, y, indices);
         int[] pred;
         try (Autograd off = Autograd.off()) {
           pred = linear.forward(r.adversarial(), false).argMax(1).toType(DataType.INT32, false).toIntArray();
@@ -350,7 +350,7 @@ class ApgdTest {
   @Test
   void sameSeedSameBytesAndBatchingDoesNotMatter() {
     for (AttackMethod method : ALL) {
-      AttackParams p = apgd(method, method == AttackMethod.APGD_DLR ? Norm.L2 : Norm.LINF,
+      ApgdParams p = apgd(method, method == AttackMethod.APGD_DLR ? Norm.L2 : Norm.LINF,
           method == AttackMethod.APGD_DLR ? 0.8 : 0.12, 15).restarts(2).build();
       AttackOutcome big = run(p, 64);
       AttackOutcome small = run(p, 7);
@@ -362,8 +362,8 @@ class ApgdTest {
       assertArrayEquals(big.l2(), again.l2(), 0.0, method.key());
       assertArrayEquals(big.adversarialPrediction(), again.adversarialPrediction(), method.key());
     }
-    AttackParams a = apgd(AttackMethod.APGD_CE, Norm.LINF, 0.12, 15).build();
-    assertTrue(!Arrays.equals(run(a, 64).l2(), run(a.toBuilder().seed(18).build(), 64).l2()),
+    ApgdParams a = apgd(AttackMethod.APGD_CE, Norm.LINF, 0.12, 15).build();
+    assertTrue(!Arrays.equals(run(a, 64).l2(), run(apgd(AttackMethod.APGD_CE, Norm.LINF, 0.12, 15).seed(18).build(), 64).l2()),
         "another seed gives another random start");
   }
 
@@ -371,9 +371,9 @@ class ApgdTest {
   void queriesAreGradientEvaluationsOfTheRunsActuallyMade() {
     int steps = 6;
     int perRun = steps + 1; // the start point's gradient, then one per step
-    AttackParams once = apgd(AttackMethod.APGD_CE, Norm.LINF, 0.1, steps).build();
+    ApgdParams once = apgd(AttackMethod.APGD_CE, Norm.LINF, 0.1, steps).build();
     AttackOutcome one = run(once, 32);
-    AttackOutcome three = run(once.toBuilder().restarts(3).build(), 32);
+    AttackOutcome three = run(apgd(AttackMethod.APGD_CE, Norm.LINF, 0.1, steps).restarts(3).build(), 32);
     AttackOutcome targeted = run(apgd(AttackMethod.APGD_T, Norm.LINF, 0.1, steps).targets(9).build(), 32);
     for (int i = 0; i < one.size(); i++) {
       boolean cleanWrong = one.cleanPrediction()[i] != one.label()[i];
@@ -409,10 +409,10 @@ class ApgdTest {
       try (Autograd off = Autograd.off()) {
         y = capped.forward(x, false).argMax(1); // its own predictions, so every example is attacked
       }
-      AttackParams.Builder b = apgd(AttackMethod.APGD_CE, Norm.LINF, 0.1, 1);
-      float[] oneStep = Attack.of(b.build()).perturb(capped, x, y, TEST.indices()).adversarial().toFloatArray();
-      float[] plain = Attack.of(b.steps(8).build()).perturb(capped, x, y, TEST.indices()).adversarial().toFloatArray();
-      float[] bpda = Attack.of(b.steps(8).straightThrough(true).build()).perturb(capped, x, y, TEST.indices())
+      ApgdParams.Builder b = apgd(AttackMethod.APGD_CE, Norm.LINF, 0.1, 1);
+      float[] oneStep = b.build().newAttack().perturb(capped, x, y, TEST.indices()).adversarial().toFloatArray();
+      float[] plain = b.steps(8).build().newAttack().perturb(capped, x, y, TEST.indices()).adversarial().toFloatArray();
+      float[] bpda = b.steps(8).straightThrough(true).build().newAttack().perturb(capped, x, y, TEST.indices())
           .adversarial().toFloatArray();
       int stuck = 0;
       int moved = 0;
@@ -447,11 +447,11 @@ class ApgdTest {
     int modelArrays = trained.manager().getManagedArrays().size();
     int k = 0;
     for (int steps : new int[] {5, 40}) {
-      AttackParams p = apgd(AttackMethod.APGD_T, Norm.L2, 0.5, steps).restarts(2).build();
+      ApgdParams p = apgd(AttackMethod.APGD_T, Norm.L2, 0.5, steps).restarts(2).build();
       try (NDManager m = trained.manager().newSubManager()) {
         NDArray x = Batches.images(m, TEST, rows, 0, TEST.size());
         NDArray y = Batches.labels(m, TEST, rows, 0, TEST.size());
-        Attack.of(p).perturb(trained, x, y, TEST.indices());
+        p.newAttack().perturb(trained, x, y, TEST.indices());
         live[k++] = m.getManagedArrays().size();
       }
     }
@@ -470,17 +470,17 @@ class ApgdTest {
       NDArray x = m.ones(new Shape(2, 1, 8, 8)).mul(0.5f);
       NDArray y = m.create(new long[] {0, 1});
       IllegalArgumentException t = assertThrows(IllegalArgumentException.class,
-          () -> Attack.of(apgd(AttackMethod.APGD_T, Norm.LINF, 0.1, 3).build()).perturb(c3, x, y, new int[] {0, 1}));
+          () -> apgd(AttackMethod.APGD_T, Norm.LINF, 0.1, 3).build().newAttack().perturb(c3, x, y, new int[] {0, 1}));
       assertTrue(t.getMessage().contains("apgd-t") && t.getMessage().contains("at least 4 classes")
           && t.getMessage().contains("has: 3"), t.getMessage());
       IllegalArgumentException d = assertThrows(IllegalArgumentException.class,
-          () -> Attack.of(apgd(AttackMethod.APGD_DLR, Norm.LINF, 0.1, 3).build()).perturb(c2, x, y, new int[] {0, 1}));
+          () -> apgd(AttackMethod.APGD_DLR, Norm.LINF, 0.1, 3).build().newAttack().perturb(c2, x, y, new int[] {0, 1}));
       assertTrue(d.getMessage().contains("apgd-dlr") && d.getMessage().contains("at least 3 classes"), d.getMessage());
       // cross-entropy works with any number of classes
-      Attack.of(apgd(AttackMethod.APGD_CE, Norm.LINF, 0.1, 3).build()).perturb(c2, x, y, new int[] {0, 1});
+      apgd(AttackMethod.APGD_CE, Norm.LINF, 0.1, 3).build().newAttack().perturb(c2, x, y, new int[] {0, 1});
     }
     IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
-        () -> Attack.of(apgd(AttackMethod.APGD_T, Norm.LINF, 0.1, 3).targets(0).build()));
+        () -> apgd(AttackMethod.APGD_T, Norm.LINF, 0.1, 3).targets(0).build().newAttack());
     assertTrue(none.getMessage().contains("targets"), none.getMessage());
   }
 }

@@ -77,7 +77,7 @@ class AttackTest {
       }
       NDArray x = m.create(flatten(xs), new Shape(2, 1, 2, 2));
       NDArray y = m.create(new long[] {ys[0], ys[1]});
-      float[] adv = Attack.of(AttackParams.fgsm(eps)).perturb(model, x, y, new int[] {0, 1}).adversarial().toFloatArray();
+      float[] adv = FgsmParams.of(eps).newAttack().perturb(model, x, y, new int[] {0, 1}).adversarial().toFloatArray();
       for (int n = 0; n < 2; n++) {
         double[] z = new double[3];
         double max = Double.NEGATIVE_INFINITY;
@@ -115,13 +115,13 @@ class AttackTest {
   @Test
   void pgdNeverLeavesTheEpsBallOrTheUnitInterval() {
     // a step larger than eps makes the projection do real work
-    AttackParams pgd = AttackParams.builder(AttackMethod.PGD).epsilon(0.05).steps(10).stepSize(0.03).seed(11).build();
+    AttackParams pgd = PgdParams.builder().epsilon(0.05).steps(10).stepSize(0.03).seed(11).build();
     int[] rows = Batches.allRows(TEST.size());
     try (NDManager m = trained.manager().newSubManager()) {
       NDArray x = Batches.images(m, TEST, rows, 0, TEST.size());
       NDArray y = Batches.labels(m, TEST, rows, 0, TEST.size());
       float[] clean = x.toFloatArray();
-      float[] adv = Attack.of(pgd).perturb(trained, x, y, TEST.indices()).adversarial().toFloatArray();
+      float[] adv = pgd.newAttack().perturb(trained, x, y, TEST.indices()).adversarial().toFloatArray();
       for (int i = 0; i < adv.length; i++) {
         assertTrue(adv[i] >= 0f && adv[i] <= 1f, "pixel " + i + " = " + adv[i]);
         assertTrue(Math.abs(adv[i] - clean[i]) <= 0.05 + 1e-6, "pixel " + i + " moved " + Math.abs(adv[i] - clean[i]));
@@ -133,7 +133,7 @@ class AttackTest {
 
   @Test
   void l2PgdStaysInTheL2BallAndTheUnitInterval() {
-    AttackParams pgd = AttackParams.builder(AttackMethod.PGD).norm(Norm.L2).epsilon(0.5).steps(10).stepSize(0.3).seed(2).build();
+    AttackParams pgd = PgdParams.builder().norm(Norm.L2).epsilon(0.5).steps(10).stepSize(0.3).seed(2).build();
     AttackOutcome o = RobustEvaluator.run(trained, TEST, pgd, 32, n -> { });
     for (int i = 0; i < o.size(); i++) {
       assertTrue(o.l2()[i] <= 0.5 + 1e-5, "example " + i + " moved " + o.l2()[i] + " in L2");
@@ -143,7 +143,7 @@ class AttackTest {
     try (NDManager m = trained.manager().newSubManager()) {
       NDArray x = Batches.images(m, TEST, rows, 0, TEST.size());
       NDArray y = Batches.labels(m, TEST, rows, 0, TEST.size());
-      for (float v : Attack.of(pgd).perturb(trained, x, y, TEST.indices()).adversarial().toFloatArray()) {
+      for (float v : pgd.newAttack().perturb(trained, x, y, TEST.indices()).adversarial().toFloatArray()) {
         assertTrue(v >= 0f && v <= 1f);
       }
     }
@@ -151,7 +151,7 @@ class AttackTest {
 
   @Test
   void restartsNeverWeakenPgdAndCountTheirQueries() {
-    AttackParams.Builder b = AttackParams.builder(AttackMethod.PGD).epsilon(0.15).steps(5).stepSize(0.05).seed(4);
+    PgdParams.Builder b = PgdParams.builder().epsilon(0.15).steps(5).stepSize(0.05).seed(4);
     AttackOutcome once = RobustEvaluator.run(trained, TEST, b.build(), 32, n -> { });
     AttackOutcome thrice = RobustEvaluator.run(trained, TEST, b.restarts(3).build(), 32, n -> { });
     assertTrue(thrice.summary().robustAccuracy() <= once.summary().robustAccuracy());
@@ -168,8 +168,8 @@ class AttackTest {
 
   @Test
   void attacksLowerAccuracyAndPgdIsAtLeastAsStrongAsFgsm() {
-    AttackSummary fgsm = RobustEvaluator.run(trained, TEST, AttackParams.fgsm(0.3), 32, n -> { }).summary();
-    AttackSummary pgd = RobustEvaluator.run(trained, TEST, AttackParams.pgd(0.3, 20), 32, n -> { }).summary();
+    AttackSummary fgsm = RobustEvaluator.run(trained, TEST, FgsmParams.of(0.3), 32, n -> { }).summary();
+    AttackSummary pgd = RobustEvaluator.run(trained, TEST, PgdParams.of(0.3, 20), 32, n -> { }).summary();
     assertTrue(fgsm.cleanAccuracy() > 0.9, "clean " + fgsm.cleanAccuracy());
     assertTrue(fgsm.robustAccuracy() < fgsm.cleanAccuracy(), "fgsm " + fgsm.robustAccuracy());
     assertTrue(pgd.robustAccuracy() <= fgsm.robustAccuracy(), "pgd " + pgd.robustAccuracy() + " fgsm " + fgsm.robustAccuracy());
@@ -177,15 +177,15 @@ class AttackTest {
 
   @Test
   void anUnboundedGradientAttackReachesZeroAccuracy() {
-    AttackParams unbounded = AttackParams.builder(AttackMethod.PGD).epsilon(1.0).steps(50).stepSize(0.1).build();
+    AttackParams unbounded = PgdParams.builder().epsilon(1.0).steps(50).stepSize(0.1).build();
     assertEquals(0.0, RobustEvaluator.run(trained, TEST, unbounded, 32, n -> { }).summary().robustAccuracy());
-    assertEquals(0.0, RobustEvaluator.run(trained, TEST, AttackParams.fgsm(1.0), 32, n -> { }).summary().robustAccuracy(),
+    assertEquals(0.0, RobustEvaluator.run(trained, TEST, FgsmParams.of(1.0), 32, n -> { }).summary().robustAccuracy(),
         0.05, "FGSM at eps 1 leaves almost nothing on a linear-ish toy model");
   }
 
   @Test
   void zeroEpsilonChangesNothing() {
-    for (AttackParams p : new AttackParams[] {AttackParams.fgsm(0), AttackParams.pgd(0, 5)}) {
+    for (AttackParams p : new AttackParams[] {FgsmParams.of(0), PgdParams.of(0, 5)}) {
       AttackOutcome o = RobustEvaluator.run(trained, TEST, p, 32, n -> { });
       assertArrayEquals(o.cleanPrediction(), o.adversarialPrediction());
       assertEquals(0.0, o.summary().maxLinf());
@@ -195,7 +195,7 @@ class AttackTest {
 
   @Test
   void resultsDependOnTheSeedAndTheExampleButNotOnTheBatching() {
-    AttackParams pgd = AttackParams.builder(AttackMethod.PGD).epsilon(0.2).steps(5).stepSize(0.05).seed(3).build();
+    AttackParams pgd = PgdParams.builder().epsilon(0.2).steps(5).stepSize(0.05).seed(3).build();
     AttackOutcome big = RobustEvaluator.run(trained, TEST, pgd, 64, n -> { });
     AttackOutcome small = RobustEvaluator.run(trained, TEST, pgd, 7, n -> { });
     AttackOutcome again = RobustEvaluator.run(trained, TEST, pgd, 64, n -> { });
@@ -210,8 +210,8 @@ class AttackTest {
   void capsAboveTheInputMaskGradientsAndStraightThroughSeesPastThem() {
     // caps of 1e-4: nearly every head unit sits above its cap, so its input gradient is exactly 0
     try (Classifier capped = Classifier.create(ToyData.dense(ActivationKind.DRELU, 1e-4), ToyData.SHAPE, 3, Device.cpu())) {
-      AttackOutcome plain = RobustEvaluator.run(capped, TEST, AttackParams.fgsm(0.1), 32, n -> { });
-      AttackOutcome bpda = RobustEvaluator.run(capped, TEST, AttackParams.fgsm(0.1).withStraightThrough(true), 32, n -> { });
+      AttackOutcome plain = RobustEvaluator.run(capped, TEST, FgsmParams.of(0.1), 32, n -> { });
+      AttackOutcome bpda = RobustEvaluator.run(capped, TEST, FgsmParams.of(0.1).withStraightThrough(true), 32, n -> { });
       assertTrue(plain.summary().zeroGradientFraction() > 0.9, "zero-gradient share " + plain.summary().zeroGradientFraction());
       int moved = 0;
       for (int i = 0; i < plain.size(); i++) {

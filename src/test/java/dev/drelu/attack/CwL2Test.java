@@ -49,8 +49,8 @@ class CwL2Test {
   }
 
   /** Few steps with a larger rate and first c than the reference defaults, to keep the tests short. */
-  private static AttackParams.Builder cw(double eps) {
-    return AttackParams.builder(AttackMethod.CW_L2).epsilon(eps).binarySearchSteps(6).steps(50).learningRate(0.05)
+  private static CwL2Params.Builder cw(double eps) {
+    return CwL2Params.builder().epsilon(eps).binarySearchSteps(6).steps(50).learningRate(0.05)
         .initialConst(0.1);
   }
 
@@ -92,7 +92,7 @@ class CwL2Test {
   void findsSmallerPerturbationsThanL2PgdAtTheSameSuccess() {
     // PGD-L2 at a bound where it fools (almost) everything; compare on the examples both fool
     AttackOutcome pgd = RobustEvaluator.run(trained, TEST,
-        AttackParams.builder(AttackMethod.PGD).norm(Norm.L2).epsilon(2.0).steps(20).seed(1).build(), 32, n -> { });
+        PgdParams.builder().norm(Norm.L2).epsilon(2.0).steps(20).seed(1).build(), 32, n -> { });
     assertTrue(pgd.summary().robustAccuracy() <= 0.1, "PGD-L2 at 2.0: robust " + pgd.summary().robustAccuracy());
     List<Double> cwL2 = new ArrayList<>();
     List<Double> pgdL2 = new ArrayList<>();
@@ -140,7 +140,7 @@ class CwL2Test {
       try (ai.djl.ndarray.NDManager m = trained.manager().newSubManager()) {
         ai.djl.ndarray.NDArray x = dev.drelu.nn.Batches.images(m, TEST, rows, 0, TEST.size());
         ai.djl.ndarray.NDArray y = dev.drelu.nn.Batches.labels(m, TEST, rows, 0, TEST.size());
-        Attack.of(cw(UNBOUNDED).binarySearchSteps(2).steps(steps[k]).build()).perturb(trained, x, y, TEST.indices());
+        cw(UNBOUNDED).binarySearchSteps(2).steps(steps[k]).build().newAttack().perturb(trained, x, y, TEST.indices());
         live[k] = ((ai.djl.ndarray.BaseNDManager) trained.manager()).getManagedArrays().size();
       }
     }
@@ -158,13 +158,11 @@ class CwL2Test {
   @Test
   void rejectsSettingsItCannotRunWith() {
     IllegalArgumentException rate = assertThrows(IllegalArgumentException.class,
-        () -> Attack.of(cw(1).learningRate(0).build()));
+        () -> cw(1).learningRate(0).build().newAttack());
     assertTrue(rate.getMessage().startsWith("learning-rate must be"), rate.getMessage());
     IllegalArgumentException c = assertThrows(IllegalArgumentException.class,
-        () -> Attack.of(cw(1).initialConst(-1).build()));
+        () -> cw(1).initialConst(-1).build().newAttack());
     assertTrue(c.getMessage().startsWith("initial-const must be"), c.getMessage());
-    IllegalArgumentException other = assertThrows(IllegalArgumentException.class, () -> new CwL2(AttackParams.fgsm(0.1)));
-    assertTrue(other.getMessage().contains("method"), other.getMessage());
   }
 
   private static double median(double[] values) {

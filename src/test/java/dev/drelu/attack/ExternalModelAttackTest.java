@@ -70,10 +70,10 @@ class ExternalModelAttackTest {
     Path file = dir.resolve("dense.pt");
     mlp.write(file);
     List<AttackParams> attacks = List.of(
-        AttackParams.fgsm(0.15),
-        AttackParams.builder(AttackMethod.PGD).epsilon(0.15).steps(10).stepSize(0.04).seed(3).build(),
-        AttackParams.builder(AttackMethod.APGD_CE).epsilon(0.15).steps(20).seed(4).build(),
-        AttackParams.builder(AttackMethod.SQUARE).epsilon(0.15).queries(200).seed(5).build());
+        FgsmParams.of(0.15),
+        PgdParams.builder().epsilon(0.15).steps(10).stepSize(0.04).seed(3).build(),
+        ApgdParams.builder(AttackMethod.APGD_CE).epsilon(0.15).steps(20).seed(4).build(),
+        SquareParams.builder().epsilon(0.15).queries(200).seed(5).build());
     try (Classifier external = TorchScriptClassifier.load(file, ToyData.SHAPE, Device.cpu());
         Classifier own = nativeTwin(mlp)) {
       boolean broke = false;
@@ -85,9 +85,9 @@ class ExternalModelAttackTest {
       }
       assertTrue(broke, "the attacks changed some predictions, so agreeing on them means something");
       // no caps: the straight-through attack is the plain one, as for drelu's plain-ReLU models
-      AttackParams pgd = attacks.get(1);
+      PgdParams pgd = (PgdParams) attacks.get(1);
       assertSameOutcome(RobustEvaluator.run(external, TEST, pgd, 32, n -> { }),
-          RobustEvaluator.run(external, TEST, pgd.toBuilder().straightThrough(true).build(), 32, n -> { }),
+          RobustEvaluator.run(external, TEST, pgd.withStraightThrough(true), 32, n -> { }),
           "straight-through");
     }
   }
@@ -137,7 +137,7 @@ class ExternalModelAttackTest {
     Path file = dir.resolve("halves.pt");
     halvesDetector().write(file);
     double eps = 0.5;
-    AttackParams pgd = AttackParams.builder(AttackMethod.PGD).epsilon(eps).steps(20).stepSize(0.1).seed(7).build();
+    AttackParams pgd = PgdParams.builder().epsilon(eps).steps(20).stepSize(0.1).seed(7).build();
     try (Classifier model = TorchScriptClassifier.load(file, ToyData.SHAPE, Device.cpu())) {
       AttackOutcome o = RobustEvaluator.run(model, TEST, pgd, 32, n -> { });
       assertEquals(1.0, o.summary().cleanAccuracy(), "the detector solves the toy task");
@@ -149,7 +149,7 @@ class ExternalModelAttackTest {
         NDArray x = Batches.images(m, TEST, rows, 0, TEST.size());
         NDArray y = Batches.labels(m, TEST, rows, 0, TEST.size());
         float[] clean = x.toFloatArray();
-        float[] adv = Attack.of(pgd).perturb(model, x, y, TEST.indices()).adversarial().toFloatArray();
+        float[] adv = pgd.newAttack().perturb(model, x, y, TEST.indices()).adversarial().toFloatArray();
         for (int i = 0; i < adv.length; i++) {
           assertTrue(adv[i] >= 0f && adv[i] <= 1f, "pixel " + i + " = " + adv[i]);
           assertTrue(Math.abs(adv[i] - clean[i]) <= eps + 1e-6, "pixel " + i + " moved " + Math.abs(adv[i] - clean[i]));

@@ -53,8 +53,8 @@ class SquareTest {
     trained.close();
   }
 
-  private static AttackParams square(Norm norm, double eps, int queries, long seed) {
-    return AttackParams.builder(AttackMethod.SQUARE).norm(norm).epsilon(eps).queries(queries).seed(seed).build();
+  private static SquareParams square(Norm norm, double eps, int queries, long seed) {
+    return SquareParams.builder().norm(norm).epsilon(eps).queries(queries).seed(seed).build();
   }
 
   @Test
@@ -86,7 +86,7 @@ class SquareTest {
     try (NDManager m = trained.manager().newSubManager()) {
       NDArray x = Batches.images(m, TEST, rows, 0, TEST.size());
       NDArray y = Batches.labels(m, TEST, rows, 0, TEST.size());
-      float[] adv = Attack.of(p).perturb(trained, x, y, TEST.indices()).adversarial().toFloatArray();
+      float[] adv = p.newAttack().perturb(trained, x, y, TEST.indices()).adversarial().toFloatArray();
       for (int i = 0; i < adv.length; i++) {
         assertTrue(adv[i] >= 0f && adv[i] <= 1f, "pixel " + i + " = " + adv[i]);
       }
@@ -107,7 +107,7 @@ class SquareTest {
         labels[i] = i % 10 == 0 ? 1 - TEST.label(i) : TEST.label(i);
       }
       NDArray y = m.create(labels);
-      Attack.Result r = Attack.of(square(Norm.LINF, 0.35, budget, 4)).perturb(recorded, x, y, TEST.indices());
+      Attack.Result r = square(Norm.LINF, 0.35, budget, 4).newAttack().perturb(recorded, x, y, TEST.indices());
       int[] q = r.queries();
       float[] clean = x.toFloatArray();
       float[] adv = r.adversarial().toFloatArray();
@@ -194,7 +194,7 @@ class SquareTest {
     // PGD cannot move, but the forward pass still changes when a head unit crosses zero
     try (Classifier capped = Classifier.create(ToyData.dense(ActivationKind.DRELU, 1e-4), ToyData.SHAPE, 3, Device.cpu())) {
       AttackOutcome pgd = RobustEvaluator.run(capped, TEST,
-          AttackParams.builder(AttackMethod.PGD).epsilon(0.3).steps(10).randomStart(false).build(), 32, n -> { });
+          PgdParams.builder().epsilon(0.3).steps(10).randomStart(false).build(), 32, n -> { });
       AttackOutcome sq = RobustEvaluator.run(capped, TEST, square(Norm.LINF, 0.3, 1000, 2), 32, n -> { });
       int pgdFlips = 0;
       int squareFlips = 0;
@@ -239,9 +239,10 @@ class SquareTest {
       assertTrue(checked > 10, "examples whose last column moved: " + checked);
     }
     // the departure that lets windows reach the last row and column is then much stronger here
-    AttackParams p = square(Norm.LINF, 0.3, 2000, 1);
+    SquareParams p = square(Norm.LINF, 0.3, 2000, 1);
     AttackSummary reference = RobustEvaluator.run(trained, TEST, p, 32, n -> { }).summary();
-    AttackOutcome full = runWith(new Square(p, true), p);
+    SquareParams all = new SquareParams(p.name(), p.threatModel(), p.queries(), p.pInit(), true, p.seed());
+    AttackOutcome full = runWith(new Square(all), p);
     assertTrue(full.summary().robustAccuracy() < reference.robustAccuracy() - 0.2,
         "all positions " + full.summary().robustAccuracy() + ", reference " + reference.robustAccuracy());
   }
@@ -276,17 +277,11 @@ class SquareTest {
       try (NDManager m = trained.manager().newSubManager()) {
         NDArray x = Batches.images(m, TEST, rows, 0, TEST.size());
         NDArray y = Batches.labels(m, TEST, rows, 0, TEST.size());
-        Attack.of(square(Norm.L2, 0.5, budgets[k], 0)).perturb(trained, x, y, TEST.indices());
+        square(Norm.L2, 0.5, budgets[k], 0).newAttack().perturb(trained, x, y, TEST.indices());
         live[k] = ((ai.djl.ndarray.BaseNDManager) trained.manager()).getManagedArrays().size();
       }
     }
     assertEquals(live[0], live[1], "live arrays after " + budgets[0] + " and " + budgets[1] + " queries");
-  }
-
-  @Test
-  void rejectsParamsOfAnotherAttack() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Square(AttackParams.fgsm(0.1)));
-    assertTrue(e.getMessage().contains("method"), e.getMessage());
   }
 
   /** Passes inputs to a model and records every batch it is asked to score. */

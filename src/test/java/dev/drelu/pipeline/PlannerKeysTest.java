@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drelu.attack.AttackParams;
 import dev.drelu.attack.EvaluationParams;
+import dev.drelu.attack.FgsmParams;
+import dev.drelu.attack.PgdParams;
 import dev.drelu.data.DatasetParams;
 import dev.drelu.data.MnistNpmReader;
 import dev.drelu.nn.ActivationKind;
@@ -200,6 +202,21 @@ class PlannerKeysTest {
     assertTrue(e.getMessage().contains("train dense-relu s3 and train dense-relu s3"), e.getMessage());
   }
 
+  /** The key and the MLflow parameters of an attack hold its method's own settings, by YAML key. */
+  @Test
+  void anAttackTasksParametersAreItsMethodsOwnSettings() throws IOException {
+    Plan plan = Planner.plan(spec(), store, CacheControl.reuse());
+    for (Tasks.Attack task : plan.attack()) {
+      assertEquals(task.attack().keyContent(), task.params().get("attack"), task.label());
+    }
+    Tasks.Attack fgsm = plan.attack().stream().filter(t -> t.attack().name().equals("fgsm")).findFirst().orElseThrow();
+    Map<String, String> logged = StageRunner.flatten(fgsm.params());
+    assertEquals("fgsm", logged.get("attack.method"));
+    assertEquals("0.1", logged.get("attack.epsilon"));
+    assertFalse(logged.keySet().stream().anyMatch(k -> k.equals("attack.steps") || k.equals("attack.queries")),
+        logged.toString());
+  }
+
   @Test
   void anAttackListedTwiceIsRejected() {
     PipelineSpec base = spec();
@@ -317,9 +334,9 @@ class PlannerKeysTest {
         7, 0, 0);
     ModelEntry relu = new ModelEntry("dense-relu", model(ActivationKind.RELU), training(1e-3, 0));
     ModelEntry drelu = new ModelEntry("dense-drelu", model(ActivationKind.DRELU), training(1e-3, 0.01));
-    AttackParams fgsm = AttackParams.fgsm(0.1);
-    AttackParams pgd = AttackParams.pgd(0.1, 5);
-    AttackParams bpda = AttackParams.pgd(0.1, 5).withName("pgd-bpda").withStraightThrough(true);
+    AttackParams fgsm = FgsmParams.of(0.1);
+    AttackParams pgd = PgdParams.of(0.1, 5);
+    AttackParams bpda = PgdParams.of(0.1, 5).withName("pgd-bpda").withStraightThrough(true);
     return new PipelineSpec(tmp.resolve("tiny.yaml"), "tiny", "", "drelu-tiny", data, List.of(relu, drelu),
         List.of(1L), List.of(fgsm, pgd, bpda), new EvaluationParams(0, 32));
   }

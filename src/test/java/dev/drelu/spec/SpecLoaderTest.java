@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.drelu.attack.ApgdParams;
 import dev.drelu.attack.AttackMethod;
 import dev.drelu.attack.AttackParams;
+import dev.drelu.attack.PgdParams;
+import dev.drelu.attack.SquareParams;
 import dev.drelu.data.DatasetParams;
 import dev.drelu.nn.ActivationKind;
 import dev.drelu.nn.Architecture;
@@ -77,10 +80,10 @@ class SpecLoaderTest {
         spec.attacks().stream().map(AttackParams::name).toList());
     AttackParams fgsm = spec.attacks().get(0);
     AttackParams pgd = spec.attacks().get(1);
-    AttackParams bpda = spec.attacks().get(4);
+    PgdParams bpda = (PgdParams) spec.attacks().get(4);
     assertEquals(dev.drelu.attack.AttackMethod.APGD_CE, spec.attacks().get(2).method());
-    assertEquals(100, spec.attacks().get(2).steps());
-    assertEquals(300, spec.attacks().get(3).queries());
+    assertEquals(100, ((ApgdParams) spec.attacks().get(2)).steps());
+    assertEquals(300, ((SquareParams) spec.attacks().get(3)).queries());
     assertEquals(dev.drelu.attack.AttackSource.RELU_TWIN, spec.attacks().get(5).source());
     assertEquals(List.of(0.1, 0.2, 0.5), spec.sweep().epsilons());
     assertEquals(AttackMethod.FGSM, fgsm.method());
@@ -315,15 +318,61 @@ class SpecLoaderTest {
     write("square.yaml", "name: square-all\nmethod: square\nepsilon: 0.1\nall-positions: true\n");
     write("reference.yaml", "method: square\nepsilon: 0.1\n");
     PipelineSpec spec = SpecLoader.load(spec("attacks: [square.yaml, reference.yaml]\n"));
-    assertTrue(spec.attacks().get(0).allPositions());
-    assertFalse(spec.attacks().get(1).allPositions());
-    // false stays out of the JSON form, so the cache keys of existing attacks do not move
-    assertFalse(dev.drelu.store.Json.CANONICAL.writeValueAsString(spec.attacks().get(1)).contains("allPositions"));
-    assertTrue(dev.drelu.store.Json.CANONICAL.writeValueAsString(spec.attacks().get(0)).contains("allPositions"));
+    assertTrue(((SquareParams) spec.attacks().get(0)).allPositions());
+    assertFalse(((SquareParams) spec.attacks().get(1)).allPositions());
+    // the cache key names the setting either way: it is one of Square's own keys
+    assertEquals(true, spec.attacks().get(0).keyContent().get("all-positions"));
+    assertEquals(false, spec.attacks().get(1).keyContent().get("all-positions"));
 
     Path pgd = write("pgd.yaml", "method: pgd\nepsilon: 0.1\nall-positions: true\n");
     SpecError e = onlyError(spec("attacks: [pgd.yaml]\n"));
     assertTrue(e.toString().startsWith(pgd.toAbsolutePath().normalize() + ":3: all-positions"), e.toString());
+  }
+
+  @Test
+  void aKeyOfAnotherMethodIsRefusedWithTheMethodsOwnKeys() throws Exception {
+    Path pgd = write("pgd.yaml", "method: pgd\nepsilon: 0.1\nqueries: 300\n");
+    assertError(onlyError(spec("attacks: [pgd.yaml]\n")), pgd, 3, "queries", "does not apply to pgd (its keys: method, name,"
+        + " norm, epsilon, seed, straight-through, source, steps, step-size, random-start, restarts)");
+    // Square queries the model itself: neither BPDA nor a transfer source means anything for it
+    Path square = write("square.yaml", "method: square\nepsilon: 0.1\nsource: relu-twin\n");
+    assertError(onlyError(spec("attacks: [square.yaml]\n")), square, 3, "source", "does not apply to square",
+        "queries, p-init, all-positions");
+    Path ce = write("ce.yaml", "method: apgd-ce\nepsilon: 0.1\ntargets: 3\n");
+    assertError(onlyError(spec("attacks: [ce.yaml]\n")), ce, 3, "targets", "does not apply to apgd-ce");
+  }
+
+  /** The keys a method takes come from its builder's settings: each one is read, with its line. */
+  @Test
+  void everyKeyOfEveryMethodIsReadAndAWrongValueIsReportedAtIt() throws Exception {
+    for (AttackMethod method : AttackMethod.values()) {
+      for (String key : AttackParams.keys(method)) {
+        if (key.equals("method")) {
+          continue;
+        }
+        String file = method.key() + "-" + key + ".yaml";
+        Path attack = write(file, "method: " + method.key() + "\n" + (key.equals("epsilon") ? "" : "epsilon: 0.1\n")
+            + key + ": [1, 2]\n");
+        assertError(onlyError(spec("attacks: [" + file + "]\n")), attack, key.equals("epsilon") ? 2 : 3, key,
+            "must be a single value");
+      }
+    }
+  }
+
+  @Test
+  void withoutAMethodTheKeysOfEveryMethodAreStillChecked() throws Exception {
+    Path attack = write("attack.yaml", "epsilon: 0.1\nqueries: many\ntargets: 2.5\n");
+    List<SpecError> errors = errors(spec("attacks: [attack.yaml]\n"));
+    assertEquals(List.of("method", "queries", "targets"), errors.stream().map(SpecError::key).toList(), errors.toString());
+    assertError(errors.get(1), attack, 2, "queries", "must be a whole number, but was: many");
+  }
+
+  /** APGD-T without a target once loaded and failed only when the attack ran. */
+  @Test
+  void targetedApgdWithoutTargetsIsReportedInTheSpec() throws Exception {
+    Path attack = write("attack.yaml", "method: apgd-t\nepsilon: 0.1\ntargets: 0\n");
+    assertError(onlyError(spec("attacks: [attack.yaml]\n")), attack, 3, "targets",
+        "must be at least 1 for apgd-t, but was: 0");
   }
 
   @Test
@@ -377,14 +426,14 @@ class SpecLoaderTest {
     write("default.yaml", "name: pgd-default\nmethod: pgd\nepsilon: 0.1\nsteps: 20\n");
     write("given.yaml", "name: pgd-given\nmethod: pgd\nepsilon: 0.1\nsteps: 20\nstep-size: 0.007\n");
     PipelineSpec spec = SpecLoader.load(spec("attacks: [default.yaml, given.yaml]\n"));
-    assertEquals(2.5 * 0.1 / 20, spec.attacks().get(0).stepSize(), 0.0);
-    assertEquals(0.007, spec.attacks().get(1).stepSize(), 0.0);
+    assertEquals(2.5 * 0.1 / 20, ((PgdParams) spec.attacks().get(0)).stepSize(), 0.0);
+    assertEquals(0.007, ((PgdParams) spec.attacks().get(1)).stepSize(), 0.0);
     Path negative = write("negative.yaml", "method: pgd\nepsilon: 0.1\nstep-size: -0.5\n");
     assertError(onlyError(spec("attacks: [negative.yaml]\n")), negative, 3, "step-size",
         "must be a non-negative number, but was: -0.5");
     // the Java API refuses NaN too, instead of reading it as "unset"
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> AttackParams.builder(AttackMethod.PGD).epsilon(0.1).stepSize(Double.NaN));
+        () -> PgdParams.builder().epsilon(0.1).stepSize(Double.NaN));
     assertEquals("step-size must be a finite number, but was: NaN", e.getMessage());
   }
 

@@ -8,8 +8,8 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.drelu.attack.Attack;
 import dev.drelu.attack.AttackParams;
+import dev.drelu.attack.PgdParams;
 import dev.drelu.attack.RobustEvaluator;
 import dev.drelu.data.ImageDataset;
 import dev.drelu.nn.ActivationKind;
@@ -81,9 +81,9 @@ class AdversarialTrainingTest {
       NDArray y = Batches.labels(m, TRAIN, rows, 0, 32);
       List<float[]> viaObjective = gradients(model, () -> new PgdTraining(at).loss(model, x, y, 77).loss());
       // the same adversarial batch, crafted outside any training step
-      AttackParams pgd = AttackParams.builder(dev.drelu.attack.AttackMethod.PGD).epsilon(at.epsilon()).steps(at.steps())
+      AttackParams pgd = PgdParams.builder().epsilon(at.epsilon()).steps(at.steps())
           .stepSize(at.stepSize()).seed(77).build();
-      NDArray adv = model.withFrozenParameters(() -> Attack.of(pgd).perturb(model, x, y, rows).adversarial());
+      NDArray adv = model.withFrozenParameters(() -> pgd.newAttack().perturb(model, x, y, rows).adversarial());
       List<float[]> direct = gradients(model, () -> Losses.crossEntropy(model.forward(adv, true), y).mean());
       for (int i = 0; i < direct.size(); i++) {
         assertArrayEquals(direct.get(i), viaObjective.get(i), 1e-6f, "parameter " + i);
@@ -107,7 +107,7 @@ class AdversarialTrainingTest {
   @Test
   void atContinuingTheNaturalModelRaisesItsPgdAccuracy(@TempDir Path dir) throws Exception {
     TrainingParams natural = new TrainingParams(6, 32, 1e-2, 0, 0.5, 5, 10, TrainingParams.Monitor.TOTAL, 0, 7);
-    AttackParams pgd = AttackParams.pgd(0.25, 10);
+    AttackParams pgd = PgdParams.of(0.25, 10);
     try (Classifier model = Classifier.create(ToyData.dense(ActivationKind.RELU, 1.0), ToyData.SHAPE, 3, Device.cpu())) {
       new Trainer(natural, Objective.NATURAL).train(model, TRAIN, VAL, dir.resolve("natural"), TrainingListener.NONE);
       double before = RobustEvaluator.run(model, TEST, pgd, 64, n -> { }).summary().robustAccuracy();
