@@ -32,7 +32,7 @@ public record ApgdParams(String name, AttackMethod method, ThreatModel threatMod
 
   public ApgdParams {
     if (!METHODS.contains(method)) {
-      throw new IllegalArgumentException("method must be apgd-ce, apgd-dlr or apgd-t, but was: "
+      throw Checks.invalid("method", "must be apgd-ce, apgd-dlr or apgd-t, but was: "
           + (method == null ? null : method.key()));
     }
     AttackChecks.common(name, method, threatModel, EnumSet.allOf(Norm.class));
@@ -42,11 +42,10 @@ public record ApgdParams(String name, AttackMethod method, ThreatModel threatMod
     Checks.inRange("momentum", momentum, 0.0, 1.0);
     if (targeted(method)) {
       if (targets < 1) {
-        throw new IllegalArgumentException("targets must be at least 1 for apgd-t, but was: " + targets);
+        throw Checks.invalid("targets", "must be at least 1 for apgd-t, but was: " + targets);
       }
     } else if (targets != 0) {
-      throw new IllegalArgumentException("targets applies to apgd-t only, but was: " + targets + " for "
-          + method.key());
+      throw Checks.invalid("targets", "applies to apgd-t only, but was: " + targets + " for " + method.key());
     }
     Objects.requireNonNull(source, "source");
   }

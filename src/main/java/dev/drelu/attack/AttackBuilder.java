@@ -1,5 +1,6 @@
 package dev.drelu.attack;
 
+import dev.drelu.core.Checks;
 import java.util.List;
 
 /**
@@ -38,15 +39,15 @@ public abstract class AttackBuilder<B extends AttackBuilder<B>> {
   }
 
   /**
-   * @throws IllegalArgumentException if epsilon is missing or any setting is out of range (the
-   *     message starts with the setting's YAML key)
+   * @throws Checks.Invalid if epsilon is missing or any setting is out of range, naming the
+   *     setting's YAML key (so the spec reports it at that key's line)
    */
   public abstract AttackParams build();
 
-  /** @throws IllegalArgumentException if epsilon was never set, or is out of range for the norm */
+  /** @throws Checks.Invalid if epsilon was never set, or is out of range for the norm */
   ThreatModel threatModel() {
     if (epsilon == null) {
-      throw new IllegalArgumentException("epsilon must be set (the " + norm.key() + " bound)");
+      throw Checks.invalid("epsilon", "must be set (the " + norm.key() + " bound)");
     }
     return new ThreatModel(norm, epsilon);
   }
@@ -57,7 +58,7 @@ public abstract class AttackBuilder<B extends AttackBuilder<B>> {
    */
   static double finite(String key, double v) {
     if (!Double.isFinite(v)) {
-      throw new IllegalArgumentException(key + " must be a finite number, but was: " + v);
+      throw Checks.invalid(key, "must be a finite number, but was: " + v);
     }
     return v;
   }

@@ -23,7 +23,7 @@ public record SquareParams(String name, ThreatModel threatModel, int queries, do
     AttackChecks.common(name, AttackMethod.SQUARE, threatModel, EnumSet.allOf(Norm.class));
     Checks.atLeast("queries", queries, 1);
     if (!(pInit > 0 && pInit <= 1)) {
-      throw new IllegalArgumentException("p-init must be in (0, 1], but was: " + pInit);
+      throw Checks.invalid("p-init", "must be in (0, 1], but was: " + pInit);
     }
   }
 

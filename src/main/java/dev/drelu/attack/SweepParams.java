@@ -1,5 +1,6 @@
 package dev.drelu.attack;
 
+import dev.drelu.core.Checks;
 import java.io.Serializable;
 import java.util.List;
 
@@ -14,7 +15,7 @@ public record SweepParams(AttackParams attack, List<Double> epsilons, boolean st
   public SweepParams {
     epsilons = List.copyOf(epsilons);
     if (epsilons.size() < 2) {
-      throw new IllegalArgumentException("epsilons must list at least two bounds, but was: " + epsilons);
+      throw Checks.invalid("epsilons", "must list at least two bounds, but was: " + epsilons);
     }
   }
 

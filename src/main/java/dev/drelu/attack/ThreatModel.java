@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param epsilon its radius, in [0, 1] pixel units (L2: the Euclidean length of the perturbation)
  */
 public record ThreatModel(Norm norm, double epsilon) implements Serializable {
-  /** @throws IllegalArgumentException if the radius is negative, or beyond 1 in Linf (the pixel range) */
+  /** @throws Checks.Invalid if the radius is negative, or beyond 1 in Linf (the pixel range) */
   public ThreatModel {
     Objects.requireNonNull(norm, "norm");
     if (norm == Norm.LINF) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.drelu.core.Checks;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -107,7 +108,7 @@ class AttackParamsTest {
     assertFalse(square.at(0.2, true).straightThrough(), "Square has no BPDA");
   }
 
-  /** The messages start with the YAML key, so the spec loader can point at the line. */
+  /** Each complaint names its YAML key, so the spec loader can point at the line. */
   @Test
   void badSettingsAreRefusedNamingTheirYamlKey() {
     assertRefused("epsilon must be set (the linf bound)", () -> PgdParams.builder().build());
@@ -135,6 +136,8 @@ class AttackParamsTest {
     assertRefused("p-init must be in (0, 1], but was: 0.0", () -> SquareParams.builder().epsilon(0.1).pInit(0).build());
     assertRefused("step-size must be a finite number, but was: Infinity",
         () -> PgdParams.builder().stepSize(Double.POSITIVE_INFINITY));
+    assertRefused("epsilons must list at least two bounds, but was: [0.1]",
+        () -> new SweepParams(PgdParams.of(0.1, 10), List.of(0.1), true));
   }
 
   @Test
@@ -161,8 +164,10 @@ class AttackParamsTest {
     }
   }
 
+  /** The complaint carries its YAML key apart from the text, so the spec need not parse the message. */
   private static void assertRefused(String message, Supplier<?> build) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, build::get);
+    Checks.Invalid e = assertThrows(Checks.Invalid.class, build::get);
     assertEquals(message, e.getMessage());
+    assertEquals(message.substring(0, message.indexOf(' ')), e.key());
   }
 }
