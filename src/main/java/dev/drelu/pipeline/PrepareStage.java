@@ -2,7 +2,7 @@ package dev.drelu.pipeline;
 
 import dev.drelu.data.ArrowDatasets;
 import dev.drelu.data.DatasetPreparer;
-import dev.drelu.data.PreparedData;
+import dev.drelu.data.DatasetSplits;
 import dev.drelu.nn.InputShape;
 import dev.drelu.store.ArtifactRef;
 import java.util.Map;
@@ -23,7 +23,7 @@ public final class PrepareStage {
   /** @return the prepared dataset artifact */
   public static ArtifactRef run(Tasks.Prepare task, StageRunner runner) throws Exception {
     return runner.execute(task, (dir, runId) -> {
-      PreparedData data = DatasetPreparer.prepare(task.dataset());
+      DatasetSplits data = DatasetPreparer.prepare(task.dataset());
       ArrowDatasets.write(data.train(), dir.resolve(TRAIN));
       ArrowDatasets.write(data.validation(), dir.resolve(VALIDATION));
       ArrowDatasets.write(data.test(), dir.resolve(TEST));
