@@ -30,14 +30,14 @@ public final class AttackStage {
   }
 
   private static Classifier load(StageRunner runner, String modelKey, Device device) throws java.io.IOException {
-    return TrainedModels.load(runner.store().location(Stage.TRAIN.key(), modelKey), device);
+    return TrainedModels.load(runner.store().open(Stage.TRAIN.key(), modelKey), device);
   }
 
   /** @return the attack result artifact */
   public ArtifactRef run(Tasks.Attack task, StageRunner runner) throws Exception {
     return runner.execute(task, (dir, runId) -> {
       ImageDataset test = datasets.read(
-          runner.store().location(Stage.PREPARE.key(), task.datasetKey()).resolve(PrepareStage.TEST));
+          runner.store().open(Stage.PREPARE.key(), task.datasetKey()).file(PrepareStage.TEST));
       // the same seeded, class-stratified sample for every model and attack, then this task's part
       ImageDataset sample = task.evaluation().sample(test);
       test = shard(sample, task);

@@ -36,14 +36,14 @@ public final class DiagnoseStage {
       Map<String, String> firstKey = new LinkedHashMap<>();
       for (String key : task.attackKeys()) {
         AttackOutcome o = AttackOutcome.fromTable(ArrowTables.read(
-            runner.store().location(Stage.ATTACK.key(), key).resolve(AttackStage.RESULTS)));
+            runner.store().open(Stage.ATTACK.key(), key).file(AttackStage.RESULTS)));
         shards.computeIfAbsent(o.attack(), k -> new ArrayList<>()).add(o);
         firstKey.putIfAbsent(o.attack(), key);
       }
       List<Diagnostics.Run> list = new ArrayList<>();
       firstKey.forEach((name, key) -> list.add(new Diagnostics.Run(task.attacks().get(key), task.roles().get(key),
           AttackOutcome.concat(shards.get(name)))));
-      ModelCard card = TrainedModels.card(runner.store().location(Stage.TRAIN.key(), task.modelKey()));
+      ModelCard card = TrainedModels.card(runner.store().open(Stage.TRAIN.key(), task.modelKey()));
       double probabilityLike = probabilityLikeShare(task, runner);
       Diagnostics.Report report = Diagnostics.of(list, card.input().numClasses(), probabilityLike);
       Json.CANONICAL.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(REPORT).toFile(), report);
@@ -65,16 +65,15 @@ public final class DiagnoseStage {
 
   private double probabilityLikeShare(Tasks.Diagnose task, StageRunner runner) throws IOException {
     ImageDataset test = datasets.read(
-        runner.store().location(Stage.PREPARE.key(), task.datasetKey()).resolve(PrepareStage.TEST));
+        runner.store().open(Stage.PREPARE.key(), task.datasetKey()).file(PrepareStage.TEST));
     test = task.evaluation().sample(test); // the examples the attacks saw
-    Path dir = runner.store().location(Stage.TRAIN.key(), task.modelKey());
-    try (Classifier model = TrainedModels.load(dir, Devices.resolve(runner.context().device()))) {
+    try (Classifier model = TrainedModels.load(runner.store().open(Stage.TRAIN.key(), task.modelKey()), Devices.resolve(runner.context().device()))) {
       return LogitsCheck.probabilityLikeShare(model, test, 256);
     }
   }
 
   /** @return the report read back from a committed diagnostics artifact */
-  static Diagnostics.Report read(Path dir) throws IOException {
-    return Json.CANONICAL.readValue(dir.resolve(REPORT).toFile(), Diagnostics.Report.class);
+  static Diagnostics.Report read(dev.drelu.store.Artifact a) throws IOException {
+    return Json.CANONICAL.readValue(a.file(REPORT).toFile(), Diagnostics.Report.class);
   }
 }

@@ -35,7 +35,7 @@ public final class ExperimentRunner {
    */
   public static ExperimentResult run(PipelineSpec spec, RunOptions options) throws Exception {
     long started = System.nanoTime();
-    ArtifactStore store = new ArtifactStore(options.store());
+    ArtifactStore store = ArtifactStore.open(options.store().toString());
     Plan plan = Planner.plan(spec, store, options.cache());
     Progress.say("plan", plan.tally("to compute") + " (drelu plan shows which)");
     try (Tracker tracker = options.tracking().withExperimentName(spec.experiment()).open()) {
@@ -48,7 +48,7 @@ public final class ExperimentRunner {
       String parent = tracker.startRun(spec.experiment(), spec.name() + " "
           + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")), null, parentTags(spec, options));
       tracker.logParams(parent, parentParams(spec, options));
-      RunContext context = new RunContext(store.root().toString(), options.tracking(), spec.experiment(), parent,
+      RunContext context = new RunContext(store.location(), options.tracking(), spec.experiment(), parent,
           options.cache(), options.device());
       ExecutionCounts counts;
       try {

@@ -50,7 +50,7 @@ final class PipelineReport {
     ReportInput.Builder input = ReportInput.builder().setTitle("drelu: " + pipeline).setPipeline(pipeline);
     int trained = 0;
     for (SummaryTable.Row r : table.rows()) {
-      Path modelDir = runner.store().location(Stage.TRAIN.key(), r.modelKey());
+      dev.drelu.store.Artifact modelDir = runner.store().open(Stage.TRAIN.key(), r.modelKey());
       ModelCard card = TrainedModels.card(modelDir);
       if (card.isExternal()) {
         // not a cell of the architecture x method grid the statistics compare, and no training
@@ -77,7 +77,7 @@ final class PipelineReport {
           rows.add(new AccuracyTable.Row(arch, method, SummaryTable.worstColumn(threat), worst, seed));
         }
       }
-      input.addHistory(TrainingHistory.read(r.model(), modelDir.resolve(TrainStage.HISTORY)));
+      input.addHistory(TrainingHistory.read(r.model(), modelDir.file(TrainStage.HISTORY)));
       if (card.model().activation() == ActivationKind.DRELU && !Double.isNaN(r.clean())) {
         // D-ReLU models that differ in lambda alone make the accuracy-vs-lambda plot
         String family = card.model().activation().key();

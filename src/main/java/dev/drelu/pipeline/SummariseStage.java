@@ -66,7 +66,7 @@ public final class SummariseStage {
     Map<String, dev.drelu.attack.Diagnostics.Report> diagnoses = new LinkedHashMap<>();
     for (String key : task.diagnoseKeys()) {
       Manifest m = readManifest(runner, Stage.DIAGNOSE, key);
-      diagnoses.put(m.inputKeys().get(0), DiagnoseStage.read(runner.store().location(Stage.DIAGNOSE.key(), key)));
+      diagnoses.put(m.inputKeys().get(0), DiagnoseStage.read(runner.store().open(Stage.DIAGNOSE.key(), key)));
     }
     return diagnoses;
   }
@@ -77,9 +77,9 @@ public final class SummariseStage {
     Map<String, Map<String, List<AttackOutcome>>> shards = new LinkedHashMap<>();
     List<String> attackNames = new ArrayList<>();
     for (String key : task.attackKeys()) {
-      Path dir = runner.store().location(Stage.ATTACK.key(), key);
       Manifest m = readManifest(runner, Stage.ATTACK, key);
-      AttackOutcome outcome = AttackOutcome.fromTable(ArrowTables.read(dir.resolve(AttackStage.RESULTS)));
+      AttackOutcome outcome = AttackOutcome.fromTable(ArrowTables.read(
+          runner.store().open(Stage.ATTACK.key(), key).file(AttackStage.RESULTS)));
       shards.computeIfAbsent(m.inputKeys().get(0), k -> new LinkedHashMap<>())
           .computeIfAbsent(outcome.attack(), k -> new ArrayList<>()).add(outcome);
       if (!attackNames.contains(outcome.attack())) {
@@ -100,7 +100,7 @@ public final class SummariseStage {
     List<SummaryTable.Row> rows = new ArrayList<>();
     for (String modelKey : task.modelKeys()) {
       Manifest model = readManifest(runner, Stage.TRAIN, modelKey);
-      int classes = TrainedModels.card(runner.store().location(Stage.TRAIN.key(), modelKey)).input().numClasses();
+      int classes = TrainedModels.card(runner.store().open(Stage.TRAIN.key(), modelKey)).input().numClasses();
       Map<String, AttackOutcome> outcomes = new LinkedHashMap<>();
       shards.getOrDefault(modelKey, Map.of()).forEach((name, parts) -> outcomes.put(name, AttackOutcome.concat(parts)));
       Map<String, Double> accuracy = new TreeMap<>();
@@ -139,8 +139,7 @@ public final class SummariseStage {
   }
 
   private static Manifest readManifest(StageRunner runner, Stage stage, String key) throws IOException {
-    return runner.store().manifest(new ArtifactRef(stage.key(), key,
-        runner.store().location(stage.key(), key).toString(), Map.of()));
+    return runner.store().open(stage.key(), key).manifest();
   }
 
   private static double number(Map<String, String> summary, String key) {

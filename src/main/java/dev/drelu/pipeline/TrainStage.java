@@ -68,15 +68,13 @@ public final class TrainStage {
 
   private Map<String, String> train(Tasks.Train task, StageRunner runner, Path work, Path dir, String runId)
       throws IOException {
-    Path data = runner.store().location(Stage.PREPARE.key(), task.datasetKey());
-    ImageDataset train = datasets.read(data.resolve(PrepareStage.TRAIN));
-    ImageDataset validation = datasets.read(data.resolve(PrepareStage.VALIDATION));
+    dev.drelu.store.Artifact data = runner.store().open(Stage.PREPARE.key(), task.datasetKey());
+    ImageDataset train = datasets.read(data.file(PrepareStage.TRAIN));
+    ImageDataset validation = datasets.read(data.file(PrepareStage.VALIDATION));
     GeneratedMix mix = null;
-    if (java.nio.file.Files.exists(data.resolve(PrepareStage.GENERATED))) {
-      // the manifest alone: find() would hash the (large) generated set once more
-      double ratio = Double.parseDouble(runner.store().manifest(new dev.drelu.store.ArtifactRef(Stage.PREPARE.key(),
-          task.datasetKey(), data.toString(), java.util.Map.of())).summary().get("real_ratio"));
-      mix = new GeneratedMix(train, datasets.read(data.resolve(PrepareStage.GENERATED)), ratio, task.seed());
+    if (data.has(PrepareStage.GENERATED)) {
+      double ratio = Double.parseDouble(data.manifest().summary().get("real_ratio"));
+      mix = new GeneratedMix(train, datasets.read(data.file(PrepareStage.GENERATED)), ratio, task.seed());
     }
     InputShape shape = new InputShape(train.channels(), train.height(), train.width(), train.numClasses());
     TrainingParams params = task.entry().training().withSeed(task.seed());
@@ -89,7 +87,7 @@ public final class TrainStage {
     runner.tracker().setTags(runId, departures(task.entry().model(), params));
     try (Classifier model = Classifier.create(task.entry().model(), shape, task.seed(), device)) {
       if (task.initFromKey() != null) {
-        model.loadParameters(runner.store().location(Stage.TRAIN.key(), task.initFromKey()).resolve(PARAMS));
+        model.loadParameters(runner.store().open(Stage.TRAIN.key(), task.initFromKey()).file(PARAMS));
       }
       Progress progress = Progress.start(label, "epoch", params.maxEpochs());
       TrainingListener listener = new TrainingListener() {
@@ -182,9 +180,7 @@ public final class TrainStage {
 
   /** @return the prepared dataset's image shape and classes: an import needs no images */
   private static InputShape inputShape(StageRunner runner, String datasetKey) throws IOException {
-    Path data = runner.store().location(Stage.PREPARE.key(), datasetKey);
-    return PrepareStage.inputShape(runner.store().manifest(new ArtifactRef(Stage.PREPARE.key(), datasetKey,
-        data.toString(), Map.of())).summary());
+    return PrepareStage.inputShape(runner.store().open(Stage.PREPARE.key(), datasetKey).manifest().summary());
   }
 
   /** @return tags naming every setting that departs from the paper, so no run hides one */

@@ -17,18 +17,18 @@ final class TrainedModels {
   private TrainedModels() {}
 
   /** @return the card of the model in {@code dir} (a committed train artifact) */
-  static ModelCard card(Path dir) throws IOException {
-    return Json.CANONICAL.readValue(dir.resolve(TrainStage.CARD).toFile(), ModelCard.class);
+  static ModelCard card(dev.drelu.store.Artifact dir) throws IOException {
+    return Json.CANONICAL.readValue(dir.file(TrainStage.CARD).toFile(), ModelCard.class);
   }
 
   /**
    * @return the model in evaluation-ready form
    * @throws IOException if its files cannot be read or no longer fit its card
    */
-  static Classifier load(Path dir, Device device) throws IOException {
+  static Classifier load(dev.drelu.store.Artifact dir, Device device) throws IOException {
     ModelCard card = card(dir);
     return card.isExternal()
-        ? TorchScriptClassifier.load(dir.resolve(TrainStage.TORCHSCRIPT), card.input(), device)
-        : Classifier.load(card.model(), card.input(), dir.resolve(TrainStage.PARAMS), device);
+        ? TorchScriptClassifier.load(dir.file(TrainStage.TORCHSCRIPT), card.input(), device)
+        : Classifier.load(card.model(), card.input(), dir.file(TrainStage.PARAMS), device);
   }
 }

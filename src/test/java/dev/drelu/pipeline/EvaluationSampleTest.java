@@ -42,11 +42,11 @@ class EvaluationSampleTest {
     Path store = dir.resolve("store");
     ExperimentResult result = ExperimentRunner.run(spec,
         new RunOptions(RunOptions.Runner.DIRECT, 2, store, TrackingConfig.disabled(), CacheControl.reuse(), "cpu"));
-    ArtifactStore s = new ArtifactStore(store);
+    ArtifactStore s = ArtifactStore.open(store.toString());
     int[] firstIndices = null;
     for (Tasks.Attack t : result.plan().attack()) {
-      Path artifact = s.location("attack", t.key());
-      AttackOutcome o = AttackOutcome.fromTable(ArrowTables.read(artifact.resolve(AttackStage.RESULTS)));
+      dev.drelu.store.Artifact artifact = s.open("attack", t.key());
+      AttackOutcome o = AttackOutcome.fromTable(ArrowTables.read(artifact.file(AttackStage.RESULTS)));
       assertEquals(30, o.size());
       int[] counts = new int[10];
       for (int label : o.label()) {
@@ -61,7 +61,7 @@ class EvaluationSampleTest {
       } else {
         assertTrue(Arrays.equals(firstIndices, o.index()), "every model and attack sees the same examples");
       }
-      Manifest m = Json.CANONICAL.readValue(artifact.resolve("manifest.json").toFile(), Manifest.class);
+      Manifest m = artifact.manifest();
       Map<?, ?> evaluation = (Map<?, ?>) m.params().get("evaluation");
       assertEquals("stratified by class, seed 5", evaluation.get("sampling"));
       assertTrue(m.summary().get("sample_classes").startsWith("0:"), m.summary().toString());

@@ -34,11 +34,11 @@ class ShardsAndTransferTest {
   }
 
   private static List<AttackOutcome> outcomes(ExperimentResult r, Path store, String attack, String model) throws Exception {
-    ArtifactStore s = new ArtifactStore(store);
+    ArtifactStore s = ArtifactStore.open(store.toString());
     List<AttackOutcome> parts = new ArrayList<>();
     for (Tasks.Attack t : r.plan().attack()) {
       if (t.attack().name().equals(attack) && t.modelLabel().startsWith(model)) {
-        parts.add(AttackOutcome.fromTable(ArrowTables.read(s.location("attack", t.key()).resolve(AttackStage.RESULTS))));
+        parts.add(AttackOutcome.fromTable(ArrowTables.read(s.open("attack", t.key()).file(AttackStage.RESULTS))));
       }
     }
     return parts;

@@ -54,7 +54,7 @@ public final class TinyStageMain {
     Path gate = Path.of(args[3]);
     RunContext context = new RunContext(store.toString(), TrackingConfig.disabled(), "locks", null,
         CacheControl.reuse(), "cpu");
-    StageRunner runner = new StageRunner(new ArtifactStore(store), Tracker.disabled(), context);
+    StageRunner runner = new StageRunner(ArtifactStore.open(store.toString()), Tracker.disabled(), context);
     String pid = Long.toString(ProcessHandle.current().pid());
     ArtifactRef ref = runner.execute(new TinyTask(KEY), (dir, runId) -> {
       Files.writeString(computations, pid + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
