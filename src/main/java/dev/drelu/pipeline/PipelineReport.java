@@ -18,7 +18,6 @@ import dev.drelu.train.ModelCard;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,30 +27,29 @@ import java.util.Map;
  * (tables, plots, training curves, masking diagnostics, MLflow links).
  */
 final class PipelineReport {
-  static final String DIR = "report";
-  static final String ACCURACY = "accuracy.csv";
-  static final String STATISTICS = "statistics.md";
-
   private PipelineReport() {}
 
   /**
-   * Writes {@code accuracy.csv}, {@code statistics.md} (when the table allows the tests) and
-   * {@code report/} into {@code dir}.
+   * Writes the long accuracy table, the statistics (or a note saying why there are none) and the
+   * report into a summary being written.
    *
+   * @param summary the summary, in its staging folder
+   * @param models the summarised models by key
    * @param diagnoses model key to its masking checks
    * @param runUrl the MLflow link of the pipeline execution, or null
    * @return the report, or null when the table is not a full grid of methods (then a note says why)
    */
-  static Report write(Path dir, String pipeline, SummaryTable table, Map<String, Diagnostics.Report> diagnoses,
-      StageRunner runner, String runUrl) throws IOException {
+  static Report write(Summary summary, String pipeline, Map<String, TrainedModel> models,
+      Map<String, Diagnostics.Report> diagnoses, String runUrl) throws IOException {
+    SummaryTable table = summary.table();
     List<AccuracyTable.Row> rows = new ArrayList<>();
     List<SweepTable.Point> eps = new ArrayList<>();
     List<SweepTable.Point> lambda = new ArrayList<>();
     ReportInput.Builder input = ReportInput.builder().setTitle("drelu: " + pipeline).setPipeline(pipeline);
     int trained = 0;
     for (SummaryTable.Row r : table.rows()) {
-      dev.drelu.store.Artifact modelDir = runner.store().open(Stage.TRAIN.key(), r.modelKey());
-      ModelCard card = TrainedModels.card(modelDir);
+      TrainedModel model = models.get(r.modelKey());
+      ModelCard card = model.card();
       if (card.isExternal()) {
         // not a cell of the architecture x method grid the statistics compare, and no training
         // curves: its numbers are in the summary table; its masking checks are shown below
@@ -77,7 +75,7 @@ final class PipelineReport {
           rows.add(new AccuracyTable.Row(arch, method, SummaryTable.worstColumn(threat), worst, seed));
         }
       }
-      input.addHistory(TrainingHistory.read(r.model(), modelDir.file(TrainStage.HISTORY)));
+      input.addHistory(TrainingHistory.read(r.model(), model.history()));
       if (card.model().activation() == ActivationKind.DRELU && !Double.isNaN(r.clean())) {
         // D-ReLU models that differ in lambda alone make the accuracy-vs-lambda plot
         String family = card.model().activation().key();
@@ -99,7 +97,7 @@ final class PipelineReport {
       }
     }
     if (rows.isEmpty()) {
-      Files.writeString(dir.resolve(STATISTICS), trained == 0
+      Files.writeString(summary.statistics(), trained == 0
           ? "No statistics or report: they compare the models drelu trains, and this pipeline has only external"
               + " ones; their numbers are in the summary table.\n"
           : "No statistics or report: no attack ran, so there is no test accuracy.\n", StandardCharsets.UTF_8);
@@ -109,18 +107,18 @@ final class PipelineReport {
     try {
       accuracy = new AccuracyTable(rows);
     } catch (IllegalArgumentException notAGrid) {
-      Files.writeString(dir.resolve(STATISTICS), "No statistics or report: " + notAGrid.getMessage() + "\n",
+      Files.writeString(summary.statistics(), "No statistics or report: " + notAGrid.getMessage() + "\n",
           StandardCharsets.UTF_8);
       return null;
     }
-    Files.writeString(dir.resolve(ACCURACY), dev.drelu.stats.AccuracyCsv.write(accuracy), StandardCharsets.UTF_8);
+    Files.writeString(summary.accuracy(), dev.drelu.stats.AccuracyCsv.write(accuracy), StandardCharsets.UTF_8);
     input.setTable(accuracy);
     if (Statistics.applicable(accuracy)) {
       StatsResult stats = Statistics.analyse(accuracy, StatsParams.DEFAULT);
       input.optStats(stats);
-      Files.writeString(dir.resolve(STATISTICS), StatsText.markdown(stats), StandardCharsets.UTF_8);
+      Files.writeString(summary.statistics(), StatsText.markdown(stats), StandardCharsets.UTF_8);
     } else {
-      Files.writeString(dir.resolve(STATISTICS),
+      Files.writeString(summary.statistics(),
           "No statistics: they need at least two methods and two rows (architecture x metric).\n",
           StandardCharsets.UTF_8);
     }
@@ -133,7 +131,7 @@ final class PipelineReport {
     if (lambda.stream().map(SweepTable.Point::x).distinct().count() > 1) {
       input.optLambdaSweep(new SweepTable("lambda", lambda));
     }
-    return ReportWriter.write(input.build(), dir.resolve(DIR));
+    return ReportWriter.write(input.build(), summary.reportFolder());
   }
 
   private static void addMasking(ReportInput.Builder input, SummaryTable.Row r, Diagnostics.Report d) {

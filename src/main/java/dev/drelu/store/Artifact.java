@@ -17,4 +17,15 @@ public interface Artifact extends ArtifactFiles {
   default boolean has(String name) {
     return manifest().files().containsKey(name);
   }
+
+  /** @return the files the manifest lists */
+  @Override
+  default java.util.List<String> names() {
+    return manifest().files().keySet().stream().sorted().toList();
+  }
+
+  @Override
+  default String location() {
+    return ref().location();
+  }
 }

@@ -19,4 +19,10 @@ public interface ArtifactFiles {
 
   /** @return whether the artifact holds (or, staging, already has) the file {@code name} */
   boolean has(String name);
+
+  /** @return the names of every file it holds (staging: has so far), sorted */
+  java.util.List<String> names() throws IOException;
+
+  /** @return where the files are, for messages and for people ("Summary: <location>") */
+  String location();
 }

@@ -87,6 +87,20 @@ public interface ArtifactStore {
     public boolean has(String name) {
       return java.nio.file.Files.isRegularFile(dir.resolve(name));
     }
+
+    /** @return the files written so far, by their path in the folder ("report/index.html") */
+    @Override
+    public List<String> names() throws IOException {
+      try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(dir)) {
+        return walk.filter(java.nio.file.Files::isRegularFile)
+            .map(f -> dir.relativize(f).toString().replace(java.io.File.separatorChar, '/')).sorted().toList();
+      }
+    }
+
+    @Override
+    public String location() {
+      return dir.toString();
+    }
   }
 
   /** @return a fresh, empty staging folder for this artifact */

@@ -143,11 +143,9 @@ public final class LocalArtifactStore implements ArtifactStore {
       throws IOException {
     // every file below the staging folder, by its relative path ("report/plots/x.png")
     Map<String, Manifest.FileEntry> files = new TreeMap<>();
-    try (Stream<Path> walk = Files.walk(staging.dir())) {
-      for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
-        String rel = staging.dir().relativize(f).toString().replace(java.io.File.separatorChar, '/');
-        files.put(rel, new Manifest.FileEntry(Sha256.of(f), Files.size(f)));
-      }
+    for (String name : staging.names()) {
+      Path f = staging.file(name);
+      files.put(name, new Manifest.FileEntry(Sha256.of(f), Files.size(f)));
     }
     Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, staging.stage(), stageVersion, staging.key(),
         new TreeMap<>(params), inputKeys, files, summary, provenance());

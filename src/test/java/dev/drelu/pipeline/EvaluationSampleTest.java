@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drelu.attack.AttackOutcome;
 import dev.drelu.core.Progress;
-import dev.drelu.data.ArrowTables;
 import dev.drelu.spec.PipelineSpec;
 import dev.drelu.spec.SpecLoader;
 import dev.drelu.store.ArtifactStore;
-import dev.drelu.store.Json;
 import dev.drelu.store.Manifest;
 import dev.drelu.testing.Slow;
 import dev.drelu.testing.TinyPipeline;
@@ -46,7 +44,7 @@ class EvaluationSampleTest {
     int[] firstIndices = null;
     for (Tasks.Attack t : result.plan().attack()) {
       dev.drelu.store.Artifact artifact = s.open("attack", t.key());
-      AttackOutcome o = AttackOutcome.fromTable(ArrowTables.read(artifact.file(AttackStage.RESULTS)));
+      AttackOutcome o = AttackResult.read(artifact).outcome();
       assertEquals(30, o.size());
       int[] counts = new int[10];
       for (int label : o.label()) {

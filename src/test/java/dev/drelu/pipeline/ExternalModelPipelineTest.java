@@ -107,8 +107,7 @@ class ExternalModelPipelineTest {
     Tasks.Train reluTask = trainedOnly.plan().train().get(0);
     Path models = Files.createDirectories(dir.resolve("models"));
     ScriptedNets.Mlp weights;
-    try (Classifier relu = TrainedModels.load(ArtifactStore.open(store.toString()).open("train", reluTask.key()),
-        Device.cpu())) {
+    try (Classifier relu = TrainedModel.read(ArtifactStore.open(store.toString()), reluTask.key()).load(Device.cpu())) {
       weights = asMlp(relu);
     }
     weights.write(models.resolve("dense.pt"));
@@ -149,14 +148,14 @@ class ExternalModelPipelineTest {
     assertEquals("-", cells.get(2).strip(), "val: " + line);
     assertEquals("-", cells.get(r.table().attacks().indexOf("pgd-transfer") + 4).strip(), "pgd-transfer: " + line);
 
-    dev.drelu.store.Artifact artifact = ArtifactStore.open(store.toString()).open("train", imported.key());
-    assertEquals(imported.entry().torchscript().sha256(),
-        Classifier.checkpointSha256(artifact.file(TrainStage.TORCHSCRIPT)), "the file is in the store under its key");
-    ModelCard card = TrainedModels.card(artifact);
+    TrainedModel stored = TrainedModel.read(ArtifactStore.open(store.toString()), imported.key());
+    assertEquals(imported.entry().torchscript().sha256(), Classifier.checkpointSha256(stored.torchScript()),
+        "the file is in the store under its key");
+    ModelCard card = stored.card();
     assertTrue(card.isExternal());
     assertNull(card.model());
-    assertFalse(artifact.has(TrainStage.HISTORY), "no training history");
-    assertTrue(Files.exists(Path.of(r.summary().location()).resolve(PipelineReport.STATISTICS)));
+    assertFalse(stored.files().has("history.csv"), "no training history");
+    assertTrue(Files.exists(r.summary().statistics()));
 
     assertEquals(0, ExperimentRunner.run(spec, options(store)).plan().toCompute(), "a second run reuses everything");
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drelu.attack.AttackOutcome;
 import dev.drelu.core.Progress;
-import dev.drelu.data.ArrowTables;
 import dev.drelu.spec.SpecLoader;
 import dev.drelu.store.ArtifactStore;
 import dev.drelu.testing.Slow;
@@ -48,7 +47,7 @@ class WorstCaseTest {
       List<AttackOutcome> small = new ArrayList<>();
       for (Tasks.Attack a : r.plan().attack()) {
         if (a.modelKey().equals(row.modelKey()) && List.of("fgsm", "pgd").contains(a.attack().name())) {
-          small.add(AttackOutcome.fromTable(ArrowTables.read(store.open("attack", a.key()).file(AttackStage.RESULTS))));
+          small.add(AttackResult.read(store, a.key()).outcome());
         }
       }
       assertEquals(2, small.size());
