@@ -46,6 +46,14 @@ final class PipelineReport {
     List<SweepTable.Point> eps = new ArrayList<>();
     List<SweepTable.Point> lambda = new ArrayList<>();
     ReportInput.Builder input = ReportInput.builder().setTitle("drelu: " + pipeline).setPipeline(pipeline);
+    Map<String, String> methods;
+    try {
+      methods = MethodLabels.of(trainedModels(table, models));
+    } catch (IllegalArgumentException sameMethod) {
+      Files.writeString(summary.statistics(), "No statistics or report: " + sameMethod.getMessage() + "\n",
+          StandardCharsets.UTF_8);
+      return null;
+    }
     int trained = 0;
     for (SummaryTable.Row r : table.rows()) {
       TrainedModel model = models.get(r.modelKey());
@@ -58,7 +66,7 @@ final class PipelineReport {
       }
       trained++;
       String arch = card.model().architecture().key();
-      String method = method(card.name());
+      String method = methods.get(r.modelKey());
       String seed = Long.toString(card.training().seed());
       if (!Double.isNaN(r.clean())) { // NaN: no attack ran, so no test accuracy was measured
         rows.add(new AccuracyTable.Row(arch, method, "clean", r.clean(), seed));
@@ -78,7 +86,7 @@ final class PipelineReport {
       input.addHistory(TrainingHistory.read(r.model(), model.history()));
       if (card.model().activation() == ActivationKind.DRELU && !Double.isNaN(r.clean())) {
         // D-ReLU models that differ in lambda alone make the accuracy-vs-lambda plot
-        String family = card.model().activation().key();
+        String family = card.method().family();
         double l = card.training().lambda();
         lambda.add(new SweepTable.Point(arch, family, "clean", l, r.clean(), seed));
         r.accuracy().forEach((attack, acc) -> lambda.add(new SweepTable.Point(arch, family, attack, l, acc, seed)));
@@ -146,9 +154,16 @@ final class PipelineReport {
     }
   }
 
-  /** "cnn-drelu-quick" -> "drelu-quick": the method is the name without its architecture word. */
-  static String method(String modelName) {
-    int dash = modelName.indexOf('-');
-    return dash > 0 && dash < modelName.length() - 1 ? modelName.substring(dash + 1) : modelName;
+  /** @return the trained models of the table's rows (external ones are no method), by key */
+  private static Map<String, MethodLabels.Model> trainedModels(SummaryTable table, Map<String, TrainedModel> models) {
+    Map<String, MethodLabels.Model> trained = new java.util.LinkedHashMap<>();
+    for (SummaryTable.Row r : table.rows()) {
+      ModelCard card = models.get(r.modelKey()).card();
+      if (!card.isExternal()) {
+        trained.put(r.modelKey(), new MethodLabels.Model(r.model(), card.model().architecture().key(), card.method(),
+            card.training().seed()));
+      }
+    }
+    return trained;
   }
 }
