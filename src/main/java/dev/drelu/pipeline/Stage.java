@@ -9,6 +9,9 @@ import dev.drelu.core.Keyed;
  * <p>Last bumps: prepare 2 takes class-stratified limits instead of the first rows; train 3, attack 2
  * and diagnose 2 no longer read constants out of freed memory (Scalars); attack 2 and diagnose 2
  * evaluate a stratified sample; summarise 2 has one worst case per threat model.
+ *
+ * <p>Not bumped by the typed stage outputs (issue #11): each output record writes the files and
+ * manifest summary its stage wrote before, under the same keys, so existing artifacts are reused.
  */
 public enum Stage implements Keyed {
   PREPARE("prepare", 2),
