@@ -87,12 +87,7 @@ public final class SummaryFields {
 
     /** @return a whole number */
     public long count(String name) throws CorruptArtifactException {
-      String v = label(name);
-      try {
-        return Long.parseLong(v);
-      } catch (NumberFormatException e) {
-        throw notA("a whole number", name, v);
-      }
+      return parsed(name, "a whole number", Long::parseLong);
     }
 
     /** @return a whole number that fits an int */
@@ -106,11 +101,17 @@ public final class SummaryFields {
 
     /** @return a number ("NaN" included: it is how a value that could not be measured is written) */
     public double number(String name) throws CorruptArtifactException {
+      return parsed(name, "a number", Double::parseDouble);
+    }
+
+    /** @return the entry parsed as the kind its writer declared */
+    private <T> T parsed(String name, String kind, java.util.function.Function<String, T> parse)
+        throws CorruptArtifactException {
       String v = label(name);
       try {
-        return Double.parseDouble(v);
+        return parse.apply(v);
       } catch (NumberFormatException e) {
-        throw notA("a number", name, v);
+        throw notA(kind, name, v);
       }
     }
 
