@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
@@ -32,7 +33,7 @@ public final class CappedRelu extends AbstractBlock {
   private final boolean perChannel;
   private final float fixedCap;
   private final Parameter cap;
-  private boolean straightThrough;
+  private GradientSurrogate surrogate = GradientSurrogate.EXACT;
 
   private CappedRelu(int units, boolean perChannel, float fixedCap, Float initialCap) {
     super(VERSION);
@@ -103,7 +104,12 @@ public final class CappedRelu extends AbstractBlock {
    * Switches the straight-through (BPDA) backward pass on or off. The forward pass is unchanged.
    */
   public void setStraightThrough(boolean on) {
-    this.straightThrough = on;
+    setSurrogate(on ? GradientSurrogate.STRAIGHT_THROUGH : GradientSurrogate.EXACT);
+  }
+
+  /** Sets what the backward pass differentiates; the forward pass is unchanged. */
+  public void setSurrogate(GradientSurrogate surrogate) {
+    this.surrogate = java.util.Objects.requireNonNull(surrogate, "surrogate");
   }
 
   @Override
@@ -112,19 +118,27 @@ public final class CappedRelu extends AbstractBlock {
     NDArray x = inputs.singletonOrThrow();
     NDArray relu = x.maximum(scalar(x, 0));
     NDArray capped;
+    NDArray limit;
     if (cap == null) {
-      capped = relu.minimum(scalar(relu, fixedCap));
+      limit = scalar(relu, fixedCap);
+      capped = relu.minimum(limit);
     } else {
       NDArray m = store.getValue(cap, x.getDevice(), training).maximum(scalar(x, 0));
       // Results of ops on a parameter belong to the model's manager; move this one to the
       // batch's, or it would stay alive for the model's whole life (one leak per step).
       m.attach(x.getManager());
       NDArray broadcastable = perChannel ? m.reshape(1, units, 1, 1) : m.reshape(1, units);
+      limit = broadcastable;
       capped = relu.minimum(broadcastable);
     }
-    if (straightThrough) {
+    if (surrogate instanceof GradientSurrogate.StraightThrough) {
       // forward: capped; backward: d relu / dx
       capped = relu.add(capped.sub(relu).stopGradient());
+    } else if (surrogate instanceof GradientSurrogate.SoftCap soft) {
+      // forward: capped; backward: d/dx of T softplus(x/T) - T softplus((x - m)/T)
+      NDArray t = scalar(x, soft.temperature());
+      NDArray smooth = Activation.softPlus(x.div(t)).sub(Activation.softPlus(x.sub(limit).div(t))).mul(t);
+      capped = smooth.add(capped.sub(smooth).stopGradient());
     }
     return new NDList(capped);
   }

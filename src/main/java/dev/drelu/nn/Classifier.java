@@ -308,6 +308,11 @@ public final class Classifier implements AutoCloseable {
     capped.forEach(c -> c.setStraightThrough(on));
   }
 
+  /** Sets what the backward pass of every capped layer differentiates; forward passes stay exact. */
+  public void setGradientSurrogate(GradientSurrogate surrogate) {
+    capped.forEach(c -> c.setSurrogate(surrogate));
+  }
+
   /** @return summary of the learned caps (count 0 when the model has no D-ReLU) */
   public CapSummary capSummary() {
     List<float[]> all = new ArrayList<>();

@@ -3,6 +3,7 @@ package dev.drelu.nn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -80,6 +81,37 @@ class CappedReluTest {
     assertArrayEquals(new float[] {0f, 0.5f, 0.5f, 1f, 1f, 0.2f}, g.out(), 1e-6f);
     // ReLU's gradient: 1 wherever x > 0
     assertArrayEquals(new float[] {0f, 2f, 3f, 4f, 5f, 6f}, g.dx(), 1e-6f);
+  }
+
+  @Test
+  void softCapKeepsTheForwardPassAndPassesTheSmoothCapsGradient() {
+    double t = 0.25;
+    CappedRelu layer = CappedRelu.dynamic(3, false, 1f);
+    layer.setSurrogate(new GradientSurrogate.SoftCap(t));
+    Grads g = run(layer, CAPS);
+    assertArrayEquals(new float[] {0f, 0.5f, 0.5f, 1f, 1f, 0.2f}, g.out(), 1e-6f);
+    // d/dx [T softplus(x/T) - T softplus((x-m)/T)] = sigmoid(x/T) - sigmoid((x-m)/T), times W
+    float[] expected = new float[6];
+    for (int i = 0; i < 6; i++) {
+      double cap = CAPS[i % 3];
+      expected[i] = (float) (W[i] * (sigmoid(X[i] / t) - sigmoid((X[i] - cap) / t)));
+    }
+    assertArrayEquals(expected, g.dx(), 1e-5f);
+    // the unit at x = 3 above its cap 0.5 passes a gradient where the exact cap passes none
+    assertEquals(0f, run(CappedRelu.dynamic(3, false, 1f), CAPS).dx()[2]);
+    assertTrue(g.dx()[2] > 0);
+  }
+
+  @Test
+  void aColdSoftCapApproachesTheExactGradient() {
+    CappedRelu layer = CappedRelu.dynamic(3, false, 1f);
+    layer.setSurrogate(new GradientSurrogate.SoftCap(1e-3));
+    assertArrayEquals(run(CappedRelu.dynamic(3, false, 1f), CAPS).dx(), run(layer, CAPS).dx(), 1e-4f);
+    assertThrows(IllegalArgumentException.class, () -> new GradientSurrogate.SoftCap(0));
+  }
+
+  private static double sigmoid(double v) {
+    return 1 / (1 + Math.exp(-v));
   }
 
   @Test

@@ -9,8 +9,8 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.drelu.export.TorchScriptArchive;
 import dev.drelu.testing.ScriptedNets;
-import dev.drelu.testing.TorchScriptFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * External TorchScript classifiers: files written by the test's own TorchScript writer load in
+ * External TorchScript classifiers: files written by drelu's TorchScript writer load in
  * libtorch, compute what the same weights compute in plain Java, give input gradients in evaluation
  * mode, and every file that does not fit fails at load time with a message naming it.
  */
@@ -168,7 +168,7 @@ class TorchScriptClassifierTest {
   @Test
   void anArchiveWhoseCodeDoesNotCompileIsAClearError(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("broken.pt");
-    TorchScriptFiles.write(file, new TorchScriptFiles.Module("__torch__.drelu_fixture.Broken", Map.of(), Map.of(),
+    TorchScriptArchive.write(file, new TorchScriptArchive.Module("__torch__.drelu_fixture.Broken", Map.of(), Map.of(),
         List.of("return torch.no_such_operator(input)")));
     IOException e = assertThrows(IOException.class, () -> TorchScriptClassifier.load(file, TOY, Device.cpu()));
     assertTrue(e.getMessage().startsWith(file + ": libtorch cannot load it as TorchScript ("), e.getMessage());
@@ -207,8 +207,8 @@ class TorchScriptClassifierTest {
   void aModelThatDropsTheBatchDimensionIsRefused(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("summed.pt");
     ScriptedNets.Dense d = new ScriptedNets.Dense(64, 2, new float[128], new float[2]);
-    TorchScriptFiles.Module fc = d.module();
-    TorchScriptFiles.write(file, new TorchScriptFiles.Module("__torch__.drelu_fixture.Summed", Map.of(),
+    TorchScriptArchive.Module fc = d.module();
+    TorchScriptArchive.write(file, new TorchScriptArchive.Module("__torch__.drelu_fixture.Summed", Map.of(),
         Map.of("fc", fc), List.of("_0 = (self.fc).forward(torch.flatten(input, 1), )", "return torch.sum(_0, [0])")));
     IOException e = assertThrows(IOException.class, () -> TorchScriptClassifier.load(file, TOY, Device.cpu()));
     assertEquals(file + ": output shape (2) for a batch of 2x1x8x8 float32 images in [0, 1] (N, C, H, W), but drelu"
@@ -219,7 +219,7 @@ class TorchScriptClassifierTest {
   void aModelWithoutInputGradientsIsRefused(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("detached.pt");
     ScriptedNets.Dense d = ScriptedNets.Mlp.random(2, 64, 2).layers().get(0);
-    TorchScriptFiles.write(file, new TorchScriptFiles.Module("__torch__.drelu_fixture.Detached", Map.of(),
+    TorchScriptArchive.write(file, new TorchScriptArchive.Module("__torch__.drelu_fixture.Detached", Map.of(),
         Map.of("fc", d.module()), List.of("_0 = (self.fc).forward(torch.flatten(input, 1), )",
             "return torch.detach(_0)")));
     IOException e = assertThrows(IOException.class, () -> TorchScriptClassifier.load(file, TOY, Device.cpu()));

@@ -1,7 +1,8 @@
 package dev.drelu.testing;
 
-import dev.drelu.testing.TorchScriptFiles.Module;
-import dev.drelu.testing.TorchScriptFiles.Tensor;
+import dev.drelu.export.TorchScriptArchive;
+import dev.drelu.export.TorchScriptArchive.Module;
+import dev.drelu.export.TorchScriptArchive.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +12,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Small classifiers written as TorchScript files (see {@link TorchScriptFiles}), each with an
+ * Small classifiers written as TorchScript files (see {@link TorchScriptArchive}), each with an
  * independent forward pass in plain Java to check what libtorch computes from the same weights.
  */
 public final class ScriptedNets {
@@ -99,16 +100,6 @@ public final class ScriptedNets {
       return new Mlp(layers);
     }
 
-    /** @return the same network with the first weight changed (another file content) */
-    public Mlp perturbed() {
-      List<Dense> copy = new ArrayList<>(layers);
-      Dense d = copy.get(0);
-      float[] w = d.weight().clone();
-      w[0] += 0.5f;
-      copy.set(0, new Dense(d.in(), d.out(), w, d.bias()));
-      return new Mlp(copy, dropout);
-    }
-
     /** @return logits of one flattened image, computed in double precision */
     public double[] logits(float[] image) {
       double[] x = new double[image.length];
@@ -143,12 +134,12 @@ public final class ScriptedNets {
     }
 
     public void write(Path file) throws IOException {
-      TorchScriptFiles.write(file, module());
+      TorchScriptArchive.write(file, module());
     }
 
     /** Writes the module as saved in training mode (dropout active until someone calls eval()). */
     public void writeInTrainingMode(Path file) throws IOException {
-      TorchScriptFiles.write(file, module(), true);
+      TorchScriptArchive.write(file, module(), true);
     }
   }
 
@@ -215,7 +206,7 @@ public final class ScriptedNets {
     }
 
     public void write(Path file) throws IOException {
-      TorchScriptFiles.write(file, module());
+      TorchScriptArchive.write(file, module());
     }
   }
 

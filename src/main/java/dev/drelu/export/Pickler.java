@@ -1,4 +1,4 @@
-package dev.drelu.testing;
+package dev.drelu.export;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -7,78 +7,69 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Writes Python pickle protocol 2 opcodes, the subset TorchScript's unpickler reads
- * (torch/csrc/jit/serialization/unpickler.cpp): no memo, since nothing here is shared.
+ * (torch/csrc/jit/serialization/unpickler.cpp): no memo, since nothing here is shared. Each call
+ * appends one opcode; {@link #finish()} closes the pickle.
  */
-final class PickleWriter {
+final class Pickler {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-  PickleWriter() {
+  Pickler() {
     out.write(0x80); // PROTO
     out.write(2); // libtorch reads protocol 2 only
   }
 
   /** GLOBAL: "module\nname\n"; libtorch resolves __torch__.* classes from the archive's code/. */
-  PickleWriter global(String module, String name) {
+  Pickler global(String module, String name) {
     out.write('c');
     ascii(module + "\n" + name + "\n");
     return this;
   }
 
-  PickleWriter mark() {
-    out.write('(');
-    return this;
+  Pickler mark() {
+    return op('(');
   }
 
   /** TUPLE: everything since the last mark. */
-  PickleWriter tuple() {
-    out.write('t');
-    return this;
+  Pickler tuple() {
+    return op('t');
   }
 
-  PickleWriter emptyTuple() {
-    out.write(')');
-    return this;
+  Pickler emptyTuple() {
+    return op(')');
   }
 
-  PickleWriter emptyDict() {
-    out.write('}');
-    return this;
+  Pickler emptyDict() {
+    return op('}');
   }
 
   /** SETITEMS: the key-value pairs since the last mark go into the dict below the mark. */
-  PickleWriter setItems() {
-    out.write('u');
-    return this;
+  Pickler setItems() {
+    return op('u');
   }
 
-  PickleWriter newObj() {
-    out.write(0x81);
-    return this;
+  Pickler newObj() {
+    return op(0x81);
   }
 
-  PickleWriter build() {
-    out.write('b');
-    return this;
+  Pickler build() {
+    return op('b');
   }
 
-  PickleWriter reduce() {
-    out.write('R');
-    return this;
+  Pickler reduce() {
+    return op('R');
   }
 
   /** BINPERSID: the tuple on the stack is a persistent id (a storage record of the archive). */
-  PickleWriter persistentId() {
-    out.write('Q');
-    return this;
+  Pickler persistentId() {
+    return op('Q');
   }
 
-  PickleWriter bool(boolean b) {
-    out.write(b ? 0x88 : 0x89); // NEWTRUE, NEWFALSE
-    return this;
+  Pickler bool(boolean b) {
+    return op(b ? 0x88 : 0x89); // NEWTRUE, NEWFALSE
   }
 
   /** BININT: a signed 32-bit little-endian integer. */
-  PickleWriter integer(long v) {
+  Pickler integer(long v) {
     if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("integer must fit in 32 bits, but was: " + v);
     }
@@ -88,7 +79,7 @@ final class PickleWriter {
   }
 
   /** BINUNICODE: 32-bit little-endian length, then UTF-8. */
-  PickleWriter string(String s) {
+  Pickler string(String s) {
     byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
     out.write('X');
     out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(utf8.length).array());
@@ -97,7 +88,7 @@ final class PickleWriter {
   }
 
   /** A tuple of integers (a tensor's size or stride). */
-  PickleWriter intTuple(long[] values) {
+  Pickler intTuple(long[] values) {
     if (values.length == 0) {
       return emptyTuple();
     }
@@ -112,6 +103,12 @@ final class PickleWriter {
   byte[] finish() {
     out.write('.');
     return out.toByteArray();
+  }
+
+  /** Appends one opcode that takes no argument. */
+  private Pickler op(int opcode) {
+    out.write(opcode);
+    return this;
   }
 
   private void ascii(String s) {

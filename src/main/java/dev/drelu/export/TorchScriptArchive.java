@@ -1,13 +1,16 @@
-package dev.drelu.testing;
+package dev.drelu.export;
 
+import dev.drelu.store.DurableFiles;
+import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,18 +34,24 @@ import java.util.zip.ZipOutputStream;
  * {@code __torch__} class rebuilt from a dict of its attributes, which is how libtorch's
  * deserializer reads them (torch/csrc/jit/serialization/import.cpp, unpickler.cpp). libtorch, loaded
  * by DJL, is the judge: tests load what this writes and run it.
+ *
+ * <p>The same module always gives the same bytes (fixed entry times, fixed order), so an exported
+ * model's sha256 names its content. Files are written whole or not at all ({@link DurableFiles}).
  */
-public final class TorchScriptFiles {
+public final class TorchScriptArchive {
   /** The file format version torch.jit.save writes for modules without versioned operators. */
   static final String FORMAT_VERSION = "3";
 
   /** Storages start on this boundary in files torch writes (caffe2/serialize/inline_container). */
   private static final int ALIGNMENT = 64;
 
-  /** A fixed entry time, so the same module always gives the same bytes (and sha256). */
-  private static final long ENTRY_TIME = 946_684_800_000L; // 2000-01-01
+  /**
+   * A fixed entry time, so the same module always gives the same bytes (and sha256). Set as a local
+   * date-time: {@code setTime(millis)} would convert through the machine's time zone.
+   */
+  private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(2000, 1, 1, 0, 0);
 
-  private TorchScriptFiles() {}
+  private TorchScriptArchive() {}
 
   /**
    * A float32 tensor.
@@ -90,6 +99,18 @@ public final class TorchScriptFiles {
       if (!qualifiedClass.startsWith("__torch__.")) {
         throw new IllegalArgumentException("TorchScript classes live under __torch__, but was: " + qualifiedClass);
       }
+      for (String part : qualifiedClass.split("\\.", -1)) {
+        identifier("class " + qualifiedClass, part);
+      }
+      parameters.keySet().forEach(k -> identifier("a parameter of " + qualifiedClass, k));
+      children.keySet().forEach(k -> identifier("a submodule of " + qualifiedClass, k));
+    }
+
+    /** Names become Python attributes and code paths; anything else would only fail inside libtorch. */
+    private static void identifier(String what, String name) {
+      if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        throw new IllegalArgumentException(what + " must be named by a Python identifier, but was: '" + name + "'");
+      }
     }
 
     String qualifier() {
@@ -105,28 +126,44 @@ public final class TorchScriptFiles {
    * Writes {@code root} as a TorchScript archive named after the file (as torch.jit.save does), saved
    * in evaluation mode.
    *
-   * @throws IllegalArgumentException if two modules of one class differ in their attributes
+   * @throws IllegalArgumentException if two modules of one class differ in their attributes or code
    */
   public static void write(Path file, Module root) throws IOException {
     write(file, root, false);
   }
 
   /**
+   * Writes the archive whole or not at all: a reader never sees part of it.
+   *
    * @param training the modules' training flag as saved: a module saved in training mode runs
    *     dropout unless the loader switches it to evaluation
    */
   public static void write(Path file, Module root, boolean training) throws IOException {
-    String name = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+    DurableFiles.replace(file, bytes(archiveName(file), root, training));
+  }
+
+  /** @return the archive's top folder for {@code file}: its name without the extension, as torch.jit.save */
+  public static String archiveName(Path file) {
+    return file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+  }
+
+  /**
+   * @param name the archive's top folder (libtorch reads any)
+   * @return the archive's bytes: the same module and name always give the same bytes
+   * @throws IllegalArgumentException if two modules of one class differ in their attributes or code
+   */
+  public static byte[] bytes(String name, Module root, boolean training) {
     Map<String, Module> classes = new LinkedHashMap<>();
     collectClasses(root, classes);
     Map<String, StringBuilder> sources = new LinkedHashMap<>();
     classes.values().forEach(m -> sources.computeIfAbsent(m.qualifier(), q -> new StringBuilder()).append(source(m)));
 
     List<Tensor> storages = new ArrayList<>();
-    PickleWriter data = new PickleWriter();
+    Pickler data = new Pickler();
     pickleModule(data, root, storages, training);
 
-    try (CountingStream counting = new CountingStream(Files.newOutputStream(file));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (CountingStream counting = new CountingStream(out);
         ZipOutputStream zip = new ZipOutputStream(counting)) {
       String dir = name + "/";
       stored(zip, counting, dir + "data.pkl", data.finish(), false);
@@ -134,21 +171,25 @@ public final class TorchScriptFiles {
         stored(zip, counting, dir + "code/" + s.getKey().replace('.', '/') + ".py",
             s.getValue().toString().getBytes(StandardCharsets.UTF_8), false);
       }
-      stored(zip, counting, dir + "constants.pkl", new PickleWriter().emptyTuple().finish(), false);
+      stored(zip, counting, dir + "constants.pkl", new Pickler().emptyTuple().finish(), false);
       for (int key = 0; key < storages.size(); key++) {
         stored(zip, counting, dir + "data/" + key, littleEndian(storages.get(key).values()), true);
       }
       stored(zip, counting, dir + "version", (FORMAT_VERSION + "\n").getBytes(StandardCharsets.US_ASCII), false);
       stored(zip, counting, dir + "byteorder", "little".getBytes(StandardCharsets.US_ASCII), false);
+    } catch (IOException e) {
+      throw new UncheckedIOException("an in-memory zip cannot fail: " + e.getMessage(), e);
     }
+    return out.toByteArray();
   }
 
   private static void collectClasses(Module m, Map<String, Module> classes) {
     Module first = classes.putIfAbsent(m.qualifiedClass(), m);
+    // one class has one source file: two instances that differ would silently run the first one's code
     if (first != null && (!first.parameters().keySet().equals(m.parameters().keySet())
-        || !childTypes(first).equals(childTypes(m)))) {
-      throw new IllegalArgumentException("two modules of class " + m.qualifiedClass() + " have different attributes;"
-          + " give one its own class");
+        || !childTypes(first).equals(childTypes(m)) || !first.forwardBody().equals(m.forwardBody()))) {
+      throw new IllegalArgumentException("two modules of class " + m.qualifiedClass() + " have different attributes"
+          + " or code; give one its own class");
     }
     m.children().values().forEach(c -> collectClasses(c, classes));
   }
@@ -177,7 +218,7 @@ public final class TorchScriptFiles {
   }
 
   /** The object: its class as a global, built from a dict of every attribute the class declares. */
-  private static void pickleModule(PickleWriter p, Module m, List<Tensor> storages, boolean training) {
+  private static void pickleModule(Pickler p, Module m, List<Tensor> storages, boolean training) {
     p.global(m.qualifier(), m.simpleName()).emptyTuple().newObj();
     p.emptyDict().mark();
     for (Map.Entry<String, Tensor> e : m.parameters().entrySet()) {
@@ -193,7 +234,7 @@ public final class TorchScriptFiles {
   }
 
   /** _rebuild_tensor_v2(storage, offset, size, stride, requires_grad, backward_hooks). */
-  private static void pickleTensor(PickleWriter p, Tensor t, List<Tensor> storages) {
+  private static void pickleTensor(Pickler p, Tensor t, List<Tensor> storages) {
     String key = Integer.toString(storages.size());
     storages.add(t);
     p.global("torch._utils", "_rebuild_tensor_v2").mark();
@@ -223,7 +264,7 @@ public final class TorchScriptFiles {
     CRC32 crc = new CRC32();
     crc.update(bytes);
     e.setCrc(crc.getValue());
-    e.setTime(ENTRY_TIME);
+    e.setTimeLocal(ENTRY_TIME);
     if (align) {
       // local header: 30 bytes, the name, then the extra field (4-byte header + padding)
       long start = counting.count() + 30 + name.getBytes(StandardCharsets.UTF_8).length + 4;
