@@ -25,7 +25,7 @@ final class CacheCommand {
     @Override
     public Integer call() throws Exception {
       PrintWriter out = command.commandLine().getOut();
-      for (Manifest m : new ArtifactStore(store.path()).list()) {
+      for (Manifest m : ArtifactStore.open(store.path().toString()).list()) {
         out.printf("%-10s %s  %s  %s%n", m.stage(), CacheKey.shortForm(m.key()),
             m.provenance().getOrDefault("created", "?"), m.summary());
       }
@@ -44,7 +44,7 @@ final class CacheCommand {
 
     @Override
     public Integer call() throws Exception {
-      ArtifactStore s = new ArtifactStore(store.path());
+      ArtifactStore s = ArtifactStore.open(store.path().toString());
       PrintWriter out = command.commandLine().getOut();
       int bad = 0;
       List<ArtifactStore.Checked> all = s.checkAll();
@@ -52,7 +52,7 @@ final class CacheCommand {
         // a folder without a readable manifest is corrupt too: nothing proves its files intact
         if (c.result() instanceof ArtifactStore.Corrupt corrupt) {
           bad++;
-          out.println("CORRUPT " + c.dir() + ": " + corrupt.reason());
+          out.println("CORRUPT " + c.location() + ": " + corrupt.reason());
         }
       }
       out.println(all.size() + " artifact(s) checked, " + bad + " corrupt"
@@ -74,7 +74,7 @@ final class CacheCommand {
     @Override
     public Integer call() throws Exception {
       PrintWriter out = command.commandLine().getOut();
-      var removed = new ArtifactStore(store.path()).collectGarbage();
+      var removed = ArtifactStore.open(store.path().toString()).collectGarbage();
       removed.forEach(p -> out.println("removed " + p));
       out.println(removed.size() + " folder(s), stale lock(s) and hash record(s) removed.");
       out.flush();

@@ -45,7 +45,7 @@ final class RunCommand implements Callable<Integer> {
    *
    * @param trackingOffCause why tracking is off, named when it is
    */
-  static int report(ExperimentResult r, String trackingOffCause, PrintWriter out) {
+  static int report(ExperimentResult r, String trackingOffCause, PrintWriter out) throws java.io.IOException {
     out.println();
     if (r.table() != null) {
       out.println("Accuracy (%) on " + r.table().rows().size() + " model(s); worst <threat model> = correct under"
@@ -59,10 +59,10 @@ final class RunCommand implements Callable<Integer> {
         out.println();
       }
       out.println("Summary: " + r.summary().location());
-      java.nio.file.Path report = java.nio.file.Path.of(r.summary().location(), "report", "index.html");
-      if (java.nio.file.Files.exists(report)) {
+      java.util.Optional<java.nio.file.Path> report = r.summary().reportPage();
+      if (report.isPresent()) {
         String copy = r.tracking().artifactsNote();
-        out.println("Report:  " + report + (copy == null ? "" : "  (" + copy + ")"));
+        out.println("Report:  " + report.get() + (copy == null ? "" : "  (" + copy + ")"));
       }
     } else {
       out.println("Done (stages after --only were skipped).");

@@ -120,7 +120,7 @@ public final class DatasetPreparer {
   }
 
   /** Reads and splits the source. */
-  public static PreparedData prepare(DatasetParams p) throws IOException {
+  public static DatasetSplits prepare(DatasetParams p) throws IOException {
     List<Path> files = sourceFiles(p);
     ImageDataset trainPool;
     ImageDataset test;
@@ -163,7 +163,7 @@ public final class DatasetPreparer {
     if (p.testLimit() > 0) {
       test = test.sample(p.testLimit(), p.splitSeed() + 4);
     }
-    return new PreparedData(train, validation, test, generated(p, train));
+    return new DatasetSplits(train, validation, test, generated(p, train));
   }
 
   /** Reads the generated set, which must look like the real one; null if there is none. */

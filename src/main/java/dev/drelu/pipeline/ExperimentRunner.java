@@ -3,13 +3,11 @@ package dev.drelu.pipeline;
 import dev.drelu.core.CodeVersion;
 import dev.drelu.core.Progress;
 import dev.drelu.spec.PipelineSpec;
-import dev.drelu.store.ArtifactRef;
 import dev.drelu.store.ArtifactStore;
 import dev.drelu.tracking.MetricPoint;
 import dev.drelu.tracking.RunOutcome;
 import dev.drelu.tracking.Tracker;
 import dev.drelu.tracking.TrackingOutcome;
-import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -35,7 +33,7 @@ public final class ExperimentRunner {
    */
   public static ExperimentResult run(PipelineSpec spec, RunOptions options) throws Exception {
     long started = System.nanoTime();
-    ArtifactStore store = new ArtifactStore(options.store());
+    ArtifactStore store = ArtifactStore.open(options.store().toString());
     Plan plan = Planner.plan(spec, store, options.cache());
     Progress.say("plan", plan.tally("to compute") + " (drelu plan shows which)");
     try (Tracker tracker = options.tracking().withExperimentName(spec.experiment()).open()) {
@@ -48,7 +46,7 @@ public final class ExperimentRunner {
       String parent = tracker.startRun(spec.experiment(), spec.name() + " "
           + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")), null, parentTags(spec, options));
       tracker.logParams(parent, parentParams(spec, options));
-      RunContext context = new RunContext(store.root().toString(), options.tracking(), spec.experiment(), parent,
+      RunContext context = new RunContext(store.location(), options.tracking(), spec.experiment(), parent,
           options.cache(), options.device());
       ExecutionCounts counts;
       try {
@@ -65,43 +63,30 @@ public final class ExperimentRunner {
         tracker.endRun(parent, RunOutcome.FAILED);
         throw e;
       }
-      ArtifactRef summary = null;
-      SummaryTable table = null;
+      Summary summary = null;
       if (options.cache().policy(Stage.SUMMARISE) != StagePolicy.SKIP) {
-        summary = store.find(Stage.SUMMARISE.key(), plan.summarise().key())
-            .orElseThrow(() -> new IllegalStateException("the summary artifact is missing after the run"));
-        table = SummariseStage.read(summary);
+        if (store.find(Stage.SUMMARISE.key(), plan.summarise().key()).isEmpty()) {
+          throw new IllegalStateException("the summary artifact is missing or corrupt after the run");
+        }
+        summary = Summary.read(store, plan.summarise().key());
         logResults(tracker, parent, summary);
       }
       tracker.endRun(parent, RunOutcome.FINISHED);
       TrackingOutcome tracking = TrackingOutcome.of(options.tracking(), tracker.status(), tracker.runUrl(parent));
-      return new ExperimentResult(plan, summary, table, tracking, counts, (System.nanoTime() - started) / 1e9);
+      return new ExperimentResult(plan, summary, tracking, counts, (System.nanoTime() - started) / 1e9);
     }
   }
 
-  private static void logResults(Tracker tracker, String parent, ArtifactRef summary) {
+  /** Logs the summary's metrics (its labels are in the artifact), tables and report to the pipeline's run. */
+  private static void logResults(Tracker tracker, String parent, Summary summary) throws java.io.IOException {
     List<MetricPoint> metrics = new ArrayList<>();
-    summary.summary().forEach((k, v) -> {
-      try {
-        metrics.add(MetricPoint.of(k, Double.parseDouble(v), 0));
-      } catch (NumberFormatException e) {
-        // labels are in the artifact
-      }
-    });
+    summary.metrics().forEach((name, value) -> metrics.add(MetricPoint.of(name, value, 0)));
     tracker.logMetrics(parent, metrics);
-    tracker.logArtifact(parent, Path.of(summary.location()).resolve(SummariseStage.MARKDOWN), null);
-    tracker.logArtifact(parent, Path.of(summary.location()).resolve(SummariseStage.CSV), null);
+    tracker.logArtifact(parent, summary.markdown(), null);
+    tracker.logArtifact(parent, summary.csv(), null);
     // the HTML report and its plots, under report/ as in the artifact, so its links work in MLflow
-    Path report = Path.of(summary.location()).resolve(PipelineReport.DIR);
-    if (java.nio.file.Files.isDirectory(report)) {
-      try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(report)) {
-        for (Path f : files.filter(java.nio.file.Files::isRegularFile).sorted().toList()) {
-          Path rel = Path.of(summary.location()).relativize(f.getParent());
-          tracker.logArtifact(parent, f, rel.toString().replace(java.io.File.separatorChar, '/'));
-        }
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException("cannot list the report in " + report, e);
-      }
+    for (String name : summary.reportFiles()) {
+      tracker.logArtifact(parent, summary.files().file(name), name.substring(0, name.lastIndexOf('/')));
     }
   }
 

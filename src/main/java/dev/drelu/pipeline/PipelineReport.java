@@ -18,7 +18,6 @@ import dev.drelu.train.ModelCard;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,30 +27,37 @@ import java.util.Map;
  * (tables, plots, training curves, masking diagnostics, MLflow links).
  */
 final class PipelineReport {
-  static final String DIR = "report";
-  static final String ACCURACY = "accuracy.csv";
-  static final String STATISTICS = "statistics.md";
-
   private PipelineReport() {}
 
   /**
-   * Writes {@code accuracy.csv}, {@code statistics.md} (when the table allows the tests) and
-   * {@code report/} into {@code dir}.
+   * Writes the long accuracy table, the statistics (or a note saying why there are none) and the
+   * report into a summary being written.
    *
+   * @param summary the summary, in its staging folder
+   * @param models the summarised models by key
    * @param diagnoses model key to its masking checks
    * @param runUrl the MLflow link of the pipeline execution, or null
    * @return the report, or null when the table is not a full grid of methods (then a note says why)
    */
-  static Report write(Path dir, String pipeline, SummaryTable table, Map<String, Diagnostics.Report> diagnoses,
-      StageRunner runner, String runUrl) throws IOException {
+  static Report write(Summary summary, String pipeline, Map<String, TrainedModel> models,
+      Map<String, Diagnostics.Report> diagnoses, String runUrl) throws IOException {
+    SummaryTable table = summary.table();
     List<AccuracyTable.Row> rows = new ArrayList<>();
     List<SweepTable.Point> eps = new ArrayList<>();
     List<SweepTable.Point> lambda = new ArrayList<>();
     ReportInput.Builder input = ReportInput.builder().setTitle("drelu: " + pipeline).setPipeline(pipeline);
+    Map<String, String> methods;
+    try {
+      methods = MethodLabels.of(trainedModels(table, models));
+    } catch (IllegalArgumentException sameMethod) {
+      Files.writeString(summary.statistics(), "No statistics or report: " + sameMethod.getMessage() + "\n",
+          StandardCharsets.UTF_8);
+      return null;
+    }
     int trained = 0;
     for (SummaryTable.Row r : table.rows()) {
-      Path modelDir = runner.store().location(Stage.TRAIN.key(), r.modelKey());
-      ModelCard card = TrainedModels.card(modelDir);
+      TrainedModel model = models.get(r.modelKey());
+      ModelCard card = model.card();
       if (card.isExternal()) {
         // not a cell of the architecture x method grid the statistics compare, and no training
         // curves: its numbers are in the summary table; its masking checks are shown below
@@ -60,7 +66,7 @@ final class PipelineReport {
       }
       trained++;
       String arch = card.model().architecture().key();
-      String method = method(card.name());
+      String method = methods.get(r.modelKey());
       String seed = Long.toString(card.training().seed());
       if (!Double.isNaN(r.clean())) { // NaN: no attack ran, so no test accuracy was measured
         rows.add(new AccuracyTable.Row(arch, method, "clean", r.clean(), seed));
@@ -77,10 +83,10 @@ final class PipelineReport {
           rows.add(new AccuracyTable.Row(arch, method, SummaryTable.worstColumn(threat), worst, seed));
         }
       }
-      input.addHistory(TrainingHistory.read(r.model(), modelDir.resolve(TrainStage.HISTORY)));
+      input.addHistory(TrainingHistory.read(r.model(), model.history()));
       if (card.model().activation() == ActivationKind.DRELU && !Double.isNaN(r.clean())) {
         // D-ReLU models that differ in lambda alone make the accuracy-vs-lambda plot
-        String family = card.model().activation().key();
+        String family = card.method().family();
         double l = card.training().lambda();
         lambda.add(new SweepTable.Point(arch, family, "clean", l, r.clean(), seed));
         r.accuracy().forEach((attack, acc) -> lambda.add(new SweepTable.Point(arch, family, attack, l, acc, seed)));
@@ -99,7 +105,7 @@ final class PipelineReport {
       }
     }
     if (rows.isEmpty()) {
-      Files.writeString(dir.resolve(STATISTICS), trained == 0
+      Files.writeString(summary.statistics(), trained == 0
           ? "No statistics or report: they compare the models drelu trains, and this pipeline has only external"
               + " ones; their numbers are in the summary table.\n"
           : "No statistics or report: no attack ran, so there is no test accuracy.\n", StandardCharsets.UTF_8);
@@ -109,18 +115,18 @@ final class PipelineReport {
     try {
       accuracy = new AccuracyTable(rows);
     } catch (IllegalArgumentException notAGrid) {
-      Files.writeString(dir.resolve(STATISTICS), "No statistics or report: " + notAGrid.getMessage() + "\n",
+      Files.writeString(summary.statistics(), "No statistics or report: " + notAGrid.getMessage() + "\n",
           StandardCharsets.UTF_8);
       return null;
     }
-    Files.writeString(dir.resolve(ACCURACY), dev.drelu.stats.AccuracyCsv.write(accuracy), StandardCharsets.UTF_8);
+    Files.writeString(summary.accuracy(), dev.drelu.stats.AccuracyCsv.write(accuracy), StandardCharsets.UTF_8);
     input.setTable(accuracy);
     if (Statistics.applicable(accuracy)) {
       StatsResult stats = Statistics.analyse(accuracy, StatsParams.DEFAULT);
       input.optStats(stats);
-      Files.writeString(dir.resolve(STATISTICS), StatsText.markdown(stats), StandardCharsets.UTF_8);
+      Files.writeString(summary.statistics(), StatsText.markdown(stats), StandardCharsets.UTF_8);
     } else {
-      Files.writeString(dir.resolve(STATISTICS),
+      Files.writeString(summary.statistics(),
           "No statistics: they need at least two methods and two rows (architecture x metric).\n",
           StandardCharsets.UTF_8);
     }
@@ -133,7 +139,7 @@ final class PipelineReport {
     if (lambda.stream().map(SweepTable.Point::x).distinct().count() > 1) {
       input.optLambdaSweep(new SweepTable("lambda", lambda));
     }
-    return ReportWriter.write(input.build(), dir.resolve(DIR));
+    return ReportWriter.write(input.build(), summary.reportFolder());
   }
 
   private static void addMasking(ReportInput.Builder input, SummaryTable.Row r, Diagnostics.Report d) {
@@ -148,9 +154,16 @@ final class PipelineReport {
     }
   }
 
-  /** "cnn-drelu-quick" -> "drelu-quick": the method is the name without its architecture word. */
-  static String method(String modelName) {
-    int dash = modelName.indexOf('-');
-    return dash > 0 && dash < modelName.length() - 1 ? modelName.substring(dash + 1) : modelName;
+  /** @return the trained models of the table's rows (external ones are no method), by key */
+  private static Map<String, MethodLabels.Model> trainedModels(SummaryTable table, Map<String, TrainedModel> models) {
+    Map<String, MethodLabels.Model> trained = new java.util.LinkedHashMap<>();
+    for (SummaryTable.Row r : table.rows()) {
+      ModelCard card = models.get(r.modelKey()).card();
+      if (!card.isExternal()) {
+        trained.put(r.modelKey(), new MethodLabels.Model(r.model(), card.model().architecture().key(), card.method(),
+            card.training().seed()));
+      }
+    }
+    return trained;
   }
 }

@@ -25,6 +25,8 @@ public record Plan(
     attack = List.copyOf(attack);
     diagnose = List.copyOf(diagnose);
     steps = List.copyOf(steps);
+    // the summary joins results to models by the tasks that made them, never by input-key order
+    summarise = summarise.withModelsOf(attack, diagnose);
   }
 
   /** What happens to one task. */

@@ -13,7 +13,15 @@ import dev.drelu.nn.Devices;
  * change the last bits, so the count is stated. CUDA kernels promise no fixed summation order.
  */
 final class Reproducibility {
+  /** The manifest summary's entry that holds the statement (an MLflow tag too). */
+  static final String SUMMARY_ENTRY = "reproducibility";
+
   private Reproducibility() {}
+
+  /** @return the statement a committed artifact's summary records, or null if its stage makes none */
+  static String recorded(java.util.Map<String, String> summary) {
+    return summary.get(SUMMARY_ENTRY);
+  }
 
   /** @return the manifest's statement for a stage that ran tensors on {@code deviceSpec} */
   static String statement(String deviceSpec) {

@@ -7,7 +7,7 @@ import java.io.Serializable;
  * What every stage needs to know about this execution; serialisable because it travels inside
  * the DoFns (to Flink workers too).
  *
- * @param storeRoot the artifact store's folder
+ * @param storeRoot where the artifact store is, as {@link dev.drelu.store.ArtifactStore#open} takes it
  * @param tracking where runs are logged
  * @param experiment the MLflow experiment
  * @param parentRunId the pipeline execution's run (child runs hang under it), or null

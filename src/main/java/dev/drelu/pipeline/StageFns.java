@@ -29,7 +29,7 @@ final class StageFns {
     @Setup
     public void setup() {
       tracker = context.tracking().open();
-      runner = new StageRunner(new ArtifactStore(Path.of(context.storeRoot())), tracker, context);
+      runner = new StageRunner(ArtifactStore.open(context.storeRoot()), tracker, context);
     }
 
     @Teardown

@@ -10,7 +10,6 @@ import dev.drelu.store.TaskLocks;
 import dev.drelu.tracking.MetricPoint;
 import dev.drelu.tracking.RunOutcome;
 import dev.drelu.tracking.Tracker;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,15 +30,15 @@ public final class StageRunner {
     this.context = context;
   }
 
-  /** The stage-specific work: write files into {@code dir}, return the summary. */
+  /** The stage-specific work: write the output into the staging folder and return it. */
   @FunctionalInterface
-  public interface Work {
+  public interface Work<O extends StageOutput> {
     /**
-     * @param dir the staging folder to write into
+     * @param staging the folder to write into
      * @param runId the MLflow run to log per-epoch metrics to
-     * @return summary entries (numbers become MLflow metrics)
+     * @return the output written (its metrics and tags are logged, its values become the manifest's summary)
      */
-    Map<String, String> run(Path dir, String runId) throws Exception;
+    O run(ArtifactStore.Staging staging, String runId) throws Exception;
   }
 
   public ArtifactStore store() {
@@ -58,17 +57,20 @@ public final class StageRunner {
    * Reuses the task's artifact if it is stored and intact, else computes it under the task's
    * lock: a second run of the same task (another process, even on another host sharing the
    * store) waits for the first and then reuses what it committed, instead of computing it again
-   * into the same work folders.
+   * into the same work folders. A stored artifact whose output cannot be read back is replaced
+   * like a corrupt one.
    *
+   * @param reader reads the stage's output back from a stored artifact, to log it when reused
    * @return the artifact, reused or computed
    * @throws Exception whatever the work threw; nothing is committed then
    */
-  public ArtifactRef execute(StageTask task, Work work) throws Exception {
+  public <O extends StageOutput> ArtifactRef execute(StageTask task, StageOutput.Reader<O> reader, Work<O> work)
+      throws Exception {
     StagePolicy policy = context.cache().policy(task.stage());
-    ArtifactStore.Lookup before = store.lookup(task.stage().key(), task.key());
+    Stored before = stored(task, reader);
     String label = task.stage().key() + " " + task.label();
-    if (before instanceof ArtifactStore.Hit hit && policy != StagePolicy.FORCE) {
-      return reuse(task, hit, label, "reused ");
+    if (before.output() != null && policy != StagePolicy.FORCE) {
+      return reuse(task, before, label, "reused ");
     }
     if (policy == StagePolicy.REQUIRE_CACHED) {
       throw new IllegalStateException(label + " is not cached, but --only " + context.cache().only().key()
@@ -77,11 +79,11 @@ public final class StageRunner {
     try (TaskLocks.Held lock = store.locks().acquire(task.stage().key(), task.key(), m -> Progress.say(label, m))) {
       // Another run may have committed it since the look-up above: reuse that, even when forced,
       // since it is newer than what this run was asked to replace.
-      ArtifactStore.Lookup now = store.lookup(task.stage().key(), task.key());
-      if (now instanceof ArtifactStore.Hit hit && (policy != StagePolicy.FORCE || !sameArtifact(before, hit))) {
-        return reuse(task, hit, label, "reused (committed by another run meanwhile) ");
+      Stored now = stored(task, reader);
+      if (now.output() != null && (policy != StagePolicy.FORCE || !sameArtifact(before, now))) {
+        return reuse(task, now, label, "reused (committed by another run meanwhile) ");
       }
-      return compute(task, work, now, label);
+      return compute(task, work, now.lookup(), label);
     }
   }
 
@@ -93,29 +95,55 @@ public final class StageRunner {
 
   private static final Counter REUSED = Metrics.counter(ExecutionCounts.NAMESPACE, ExecutionCounts.REUSED);
 
-  private ArtifactRef reuse(StageTask task, ArtifactStore.Hit hit, String label, String what) {
+  /**
+   * What is stored under a task's key.
+   *
+   * @param output the stored output read back, or null unless {@code lookup} is a hit
+   */
+  private record Stored(ArtifactStore.Lookup lookup, StageOutput output) {}
+
+  private Stored stored(StageTask task, StageOutput.Reader<?> reader) {
+    ArtifactStore.Lookup lookup = store.lookup(task.stage().key(), task.key());
+    if (!(lookup instanceof ArtifactStore.Hit)) {
+      return new Stored(lookup, null);
+    }
+    try {
+      return new Stored(lookup, reader.read(store.open(task.stage().key(), task.key())));
+    } catch (java.io.IOException e) {
+      // intact files that do not hold what the stage's record writes (another version's layout,
+      // a hand-edited summary): never trusted, recomputed like a corrupt copy
+      return new Stored(new ArtifactStore.Corrupt("its output cannot be read back: " + e.getMessage()), null);
+    }
+  }
+
+  private ArtifactRef reuse(StageTask task, Stored stored, String label, String what) {
     REUSED.inc();
+    ArtifactStore.Hit hit = (ArtifactStore.Hit) stored.lookup();
     String runId = startRun(task, true);
-    logSummary(runId, hit.ref().summary());
+    log(runId, stored.output(), Reproducibility.recorded(hit.manifest().summary()));
     tracker.endRun(runId, RunOutcome.FINISHED);
     Progress.say(label, what + hit.ref().location());
     return hit.ref();
   }
 
-  private ArtifactRef compute(StageTask task, Work work, ArtifactStore.Lookup lookup, String label) throws Exception {
+  private <O extends StageOutput> ArtifactRef compute(StageTask task, Work<O> work, ArtifactStore.Lookup lookup,
+      String label) throws Exception {
     if (lookup instanceof ArtifactStore.Corrupt c) {
       Progress.say(label, "cached copy is corrupt and will be replaced: " + c.reason());
     }
     String runId = startRun(task, false);
     ArtifactStore.Staging staging = store.begin(task.stage().key(), task.key());
     try {
-      Map<String, String> summary = new TreeMap<>(work.run(staging.dir(), runId));
+      O output = java.util.Objects.requireNonNull(work.run(staging, runId), "the stage's work returned no output");
+      Map<String, String> summary = new TreeMap<>(output.fields().text());
+      String reproducibility = null;
       if (Reproducibility.applies(task.stage())) {
-        summary.put("reproducibility", Reproducibility.statement(context.device()));
+        reproducibility = Reproducibility.statement(context.device());
+        summary.put(Reproducibility.SUMMARY_ENTRY, reproducibility);
       }
       ArtifactRef ref = store.commit(staging, task.stage().version(), task.params(), task.inputKeys(), summary);
       COMPUTED.inc();
-      logSummary(runId, summary);
+      log(runId, output, reproducibility);
       tracker.setTags(runId, Map.of("drelu.artifact", ref.location()));
       tracker.endRun(runId, RunOutcome.FINISHED);
       return ref;
@@ -128,8 +156,9 @@ public final class StageRunner {
   }
 
   /** @return true if {@code before} found this very artifact (same manifest, so same commit) */
-  private static boolean sameArtifact(ArtifactStore.Lookup before, ArtifactStore.Hit now) {
-    return before instanceof ArtifactStore.Hit h && h.manifest().equals(now.manifest());
+  private static boolean sameArtifact(Stored before, Stored now) {
+    return before.lookup() instanceof ArtifactStore.Hit h && now.lookup() instanceof ArtifactStore.Hit n
+        && h.manifest().equals(n.manifest());
   }
 
   private String startRun(StageTask task, boolean cached) {
@@ -146,15 +175,18 @@ public final class StageRunner {
     return runId;
   }
 
-  private void logSummary(String runId, Map<String, String> summary) {
+  /**
+   * Logs an output's metrics, and its tags as {@code drelu.summary.<name>}.
+   *
+   * @param reproducibility the manifest's reproducibility statement, a tag too; null if it has none
+   */
+  private void log(String runId, StageOutput output, String reproducibility) {
     List<MetricPoint> metrics = new ArrayList<>();
+    output.metrics().forEach((name, value) -> metrics.add(MetricPoint.of(name, value, 0)));
     Map<String, String> tags = new TreeMap<>();
-    for (Map.Entry<String, String> e : summary.entrySet()) {
-      try {
-        metrics.add(MetricPoint.of(e.getKey(), Double.parseDouble(e.getValue()), 0));
-      } catch (NumberFormatException notANumber) {
-        tags.put("drelu.summary." + e.getKey(), e.getValue());
-      }
+    output.tags().forEach((name, value) -> tags.put("drelu.summary." + name, value));
+    if (reproducibility != null) {
+      tags.put("drelu.summary." + Reproducibility.SUMMARY_ENTRY, reproducibility);
     }
     if (!metrics.isEmpty()) {
       tracker.logMetrics(runId, metrics);

@@ -3,84 +3,64 @@ package dev.drelu.pipeline;
 import dev.drelu.attack.AttackMethod;
 import dev.drelu.attack.AttackOutcome;
 import dev.drelu.attack.AttackParams;
-import dev.drelu.data.ArrowTables;
+import dev.drelu.attack.Diagnostics;
 import dev.drelu.store.ArtifactRef;
-import dev.drelu.store.Json;
-import dev.drelu.store.Manifest;
+import dev.drelu.store.ArtifactStore;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Joins every model's training result and attack results into the pipeline's table. */
+/** Joins every model's training result and attack results into the pipeline's {@link Summary}. */
 public final class SummariseStage {
-  static final String MARKDOWN = "summary.md";
-  static final String CSV = "summary.csv";
-  static final String JSON = "summary.json";
-
   private SummariseStage() {}
 
   /** @return the summary artifact */
   public static ArtifactRef run(Tasks.Summarise task, StageRunner runner) throws Exception {
-    return runner.execute(task, (dir, runId) -> {
-      Map<String, dev.drelu.attack.Diagnostics.Report> diagnoses = diagnoses(task, runner);
-      SummaryTable table = build(task, runner, diagnoses);
-      Files.writeString(dir.resolve(MARKDOWN), table.toMarkdown(), StandardCharsets.UTF_8);
-      Files.writeString(dir.resolve(CSV), table.toCsv(), StandardCharsets.UTF_8);
-      Json.CANONICAL.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(JSON).toFile(), table);
-      runner.tracker().logArtifact(runId, dir.resolve(MARKDOWN), null);
-      runner.tracker().logArtifact(runId, dir.resolve(CSV), null);
-      dev.drelu.report.Report report = PipelineReport.write(dir, task.pipeline(), table, diagnoses, runner,
+    return runner.execute(task, Summary::read, (staging, runId) -> {
+      Map<String, TrainedModel> models = models(task, runner.store());
+      Map<String, Diagnostics.Report> diagnoses = diagnoses(task, runner.store());
+      Summary summary = Summary.write(build(task, runner.store(), models, diagnoses), staging);
+      runner.tracker().logArtifact(runId, summary.markdown(), null);
+      runner.tracker().logArtifact(runId, summary.csv(), null);
+      dev.drelu.report.Report report = PipelineReport.write(summary, task.pipeline(), models, diagnoses,
           runner.context().parentRunId() == null ? null : runner.tracker().runUrl(runner.context().parentRunId()));
       if (report != null) {
         dev.drelu.report.ReportPublisher.log(runner.tracker(), runId, report);
-      }
-      Map<String, String> summary = new TreeMap<>();
-      for (SummaryTable.Row r : table.rows()) {
-        String prefix = r.model().replace(' ', '_') + ".";
-        summary.put(prefix + "clean", Double.toString(r.clean()));
-        r.accuracy().forEach((a, v) -> summary.put(prefix + a, Double.toString(v)));
-        r.worstCase().forEach((t, v) -> summary.put(prefix + "worst_" + t.toLowerCase(java.util.Locale.ROOT)
-            .replace(' ', '_'), Double.toString(v)));
-        r.medianL2().forEach((a, v) -> summary.put(prefix + a + "_median_l2", Double.toString(v)));
-        if (r.atChance()) {
-          summary.put(prefix + "at_chance", "yes");
-        }
       }
       return summary;
     });
   }
 
-  /** @return the table read back from a committed summary artifact */
-  public static SummaryTable read(ArtifactRef ref) throws IOException {
-    return Json.CANONICAL.readValue(Path.of(ref.location()).resolve(JSON).toFile(), SummaryTable.class);
+  /** @return every summarised model by its key, in the table's order */
+  private static Map<String, TrainedModel> models(Tasks.Summarise task, ArtifactStore store) throws IOException {
+    Map<String, TrainedModel> models = new LinkedHashMap<>();
+    for (String key : task.modelKeys()) {
+      models.put(key, TrainedModel.read(store, key));
+    }
+    return models;
   }
 
-  private static Map<String, dev.drelu.attack.Diagnostics.Report> diagnoses(Tasks.Summarise task, StageRunner runner)
+  /** @return each diagnosed model's checks, by the model's key */
+  private static Map<String, Diagnostics.Report> diagnoses(Tasks.Summarise task, ArtifactStore store)
       throws IOException {
-    Map<String, dev.drelu.attack.Diagnostics.Report> diagnoses = new LinkedHashMap<>();
+    Map<String, Diagnostics.Report> diagnoses = new LinkedHashMap<>();
     for (String key : task.diagnoseKeys()) {
-      Manifest m = readManifest(runner, Stage.DIAGNOSE, key);
-      diagnoses.put(m.inputKeys().get(0), DiagnoseStage.read(runner.store().location(Stage.DIAGNOSE.key(), key)));
+      diagnoses.put(task.modelOf(key), Diagnosis.read(store, key).report());
     }
     return diagnoses;
   }
 
-  static SummaryTable build(Tasks.Summarise task, StageRunner runner,
-      Map<String, dev.drelu.attack.Diagnostics.Report> diagnoses) throws IOException {
-    // attack artifacts name their model as the first input key; shards arrive in order
+  static SummaryTable build(Tasks.Summarise task, ArtifactStore store, Map<String, TrainedModel> models,
+      Map<String, Diagnostics.Report> diagnoses) throws IOException {
+    // each model's attacks by name; the shards of one attack arrive in order
     Map<String, Map<String, List<AttackOutcome>>> shards = new LinkedHashMap<>();
     List<String> attackNames = new ArrayList<>();
     for (String key : task.attackKeys()) {
-      Path dir = runner.store().location(Stage.ATTACK.key(), key);
-      Manifest m = readManifest(runner, Stage.ATTACK, key);
-      AttackOutcome outcome = AttackOutcome.fromTable(ArrowTables.read(dir.resolve(AttackStage.RESULTS)));
-      shards.computeIfAbsent(m.inputKeys().get(0), k -> new LinkedHashMap<>())
+      AttackOutcome outcome = AttackResult.read(store, key).outcome();
+      shards.computeIfAbsent(task.modelOf(key), k -> new LinkedHashMap<>())
           .computeIfAbsent(outcome.attack(), k -> new ArrayList<>()).add(outcome);
       if (!attackNames.contains(outcome.attack())) {
         attackNames.add(outcome.attack());
@@ -98,9 +78,10 @@ public final class SummariseStage {
     }
     List<String> threatModels = threatOf.values().stream().distinct().toList();
     List<SummaryTable.Row> rows = new ArrayList<>();
-    for (String modelKey : task.modelKeys()) {
-      Manifest model = readManifest(runner, Stage.TRAIN, modelKey);
-      int classes = TrainedModels.card(runner.store().location(Stage.TRAIN.key(), modelKey)).input().numClasses();
+    for (Map.Entry<String, TrainedModel> m : models.entrySet()) {
+      String modelKey = m.getKey();
+      TrainedModel model = m.getValue();
+      int classes = model.card().input().numClasses();
       Map<String, AttackOutcome> outcomes = new LinkedHashMap<>();
       shards.getOrDefault(modelKey, Map.of()).forEach((name, parts) -> outcomes.put(name, AttackOutcome.concat(parts)));
       Map<String, Double> accuracy = new TreeMap<>();
@@ -125,26 +106,15 @@ public final class SummariseStage {
           worst.put(threat, RobustnessMeasures.worstCase(within));
         }
       }
-      dev.drelu.attack.Diagnostics.Report d = diagnoses.get(modelKey);
+      Diagnostics.Report d = diagnoses.get(modelKey);
       rows.add(new SummaryTable.Row(task.labels().getOrDefault(modelKey, modelKey), modelKey,
-          number(model.summary(), "best_val_accuracy"), clean, accuracy, worst, medianL2, zeroGrad,
-          number(model.summary(), "cap_mean"), masking(d), d != null ? d.evidence() : "", 1.0 / classes,
-          RobustnessMeasures.atChance(clean, examples, classes)));
+          model.card().validationAccuracy(), clean, accuracy, worst, medianL2, zeroGrad, model.capMean(), masking(d),
+          d != null ? d.evidence() : "", 1.0 / classes, RobustnessMeasures.atChance(clean, examples, classes)));
     }
     return new SummaryTable(attackNames, threatModels, minimumDistance, rows);
   }
 
-  private static String masking(dev.drelu.attack.Diagnostics.Report r) {
+  private static String masking(Diagnostics.Report r) {
     return r == null ? "-" : r.maskingSuspected() ? "yes" : "no";
-  }
-
-  private static Manifest readManifest(StageRunner runner, Stage stage, String key) throws IOException {
-    return runner.store().manifest(new ArtifactRef(stage.key(), key,
-        runner.store().location(stage.key(), key).toString(), Map.of()));
-  }
-
-  private static double number(Map<String, String> summary, String key) {
-    String v = summary.get(key);
-    return v == null ? Double.NaN : Double.parseDouble(v);
   }
 }

@@ -225,18 +225,26 @@ public final class Tasks {
     }
   }
 
-  /** Combine every model's training and attack results into the pipeline's table. */
+  /**
+   * Combine every model's training and attack results into the pipeline's table.
+   *
+   * @param modelOf the model each attack result and diagnosis belongs to, by its key: the
+   *     artifacts do not say, and their input keys' order is no contract. Known from the attack
+   *     and diagnose tasks ({@link #withModelsOf}); it adds nothing to the key, whose inputs
+   *     already hold every key
+   */
   public record Summarise(String key, String pipeline, List<String> modelKeys, List<String> attackKeys,
-      List<String> diagnoseKeys, Map<String, String> labels, Map<String, AttackParams> attacks) implements StageTask {
+      List<String> diagnoseKeys, Map<String, String> labels, Map<String, AttackParams> attacks,
+      Map<String, String> modelOf) implements StageTask {
     /**
      * @param attacks the spec's attacks by name: their threat models decide which attacks share a
      *     worst case (the attack keys already hold them, so they add nothing to this key)
      */
     static Summarise of(String pipeline, List<String> modelKeys, List<String> attackKeys, List<String> diagnoseKeys,
         Map<String, String> labels, Map<String, AttackParams> attacks) {
-      Summarise draft = new Summarise("", pipeline, modelKeys, attackKeys, diagnoseKeys, labels, attacks);
+      Summarise draft = new Summarise("", pipeline, modelKeys, attackKeys, diagnoseKeys, labels, attacks, Map.of());
       return new Summarise(keyOf(Stage.SUMMARISE, draft.params(), draft.inputKeys()), pipeline, modelKeys,
-          attackKeys, diagnoseKeys, labels, attacks);
+          attackKeys, diagnoseKeys, labels, attacks, Map.of());
     }
 
     public Summarise {
@@ -245,6 +253,33 @@ public final class Tasks {
       diagnoseKeys = List.copyOf(diagnoseKeys);
       labels = Map.copyOf(labels);
       attacks = Map.copyOf(attacks);
+      modelOf = Map.copyOf(modelOf);
+    }
+
+    /**
+     * @return this task knowing which model each of its attack results and diagnoses belongs to;
+     *     the key is unchanged
+     */
+    Summarise withModelsOf(List<Attack> attackTasks, List<Diagnose> diagnoseTasks) {
+      Map<String, String> owners = new java.util.HashMap<>();
+      attackTasks.forEach(a -> owners.put(a.key(), a.modelKey()));
+      diagnoseTasks.forEach(d -> owners.put(d.key(), d.modelKey()));
+      owners.keySet().retainAll(new java.util.HashSet<>(inputKeys()));
+      return new Summarise(key, pipeline, modelKeys, attackKeys, diagnoseKeys, labels, attacks, owners);
+    }
+
+    /**
+     * @param key an attack result's or a diagnosis's key
+     * @return the key of the model it belongs to
+     * @throws IllegalStateException if this task was not told ({@link #withModelsOf})
+     */
+    String modelOf(String key) {
+      String model = modelOf.get(key);
+      if (model == null) {
+        throw new IllegalStateException("summarise " + pipeline + ": no model is known for input "
+            + CacheKey.shortForm(key) + "; the plan attaches them (Plan, Summarise.withModelsOf)");
+      }
+      return model;
     }
 
     @Override

@@ -13,8 +13,7 @@ import dev.drelu.nn.ModelSpec;
 import dev.drelu.nn.TorchScriptClassifier;
 import dev.drelu.nn.TorchScriptFile;
 import dev.drelu.store.ArtifactRef;
-import dev.drelu.stats.CsvWriter;
-import dev.drelu.store.Json;
+import dev.drelu.store.ArtifactStore;
 import dev.drelu.tracking.MetricPoint;
 import dev.drelu.train.EpochMetrics;
 import dev.drelu.train.ModelCard;
@@ -24,13 +23,10 @@ import dev.drelu.train.TrainingListener;
 import dev.drelu.train.TrainingOutcome;
 import dev.drelu.train.TrainingParams;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Trains one model with one seed. Checkpoints live in the store's work folder for this key,
@@ -41,44 +37,32 @@ import java.util.TreeMap;
  * the stages after this one read it from the store like any trained model.
  */
 public final class TrainStage {
-  static final String PARAMS = "model.params";
-  static final String CARD = "model.json";
-  static final String HISTORY = "history.csv";
-  /** An imported external model's TorchScript file. */
-  static final String TORCHSCRIPT = "model.pt";
-
   private final DatasetCache datasets = new DatasetCache();
 
   /** @return the trained (or imported) model artifact */
   public ArtifactRef run(Tasks.Train task, StageRunner runner) throws Exception {
     if (task.entry().isExternal()) {
-      return runner.execute(task, (dir, runId) -> importExternal(task, runner, dir, runId));
+      return runner.execute(task, TrainedModel::read, (staging, runId) -> importExternal(task, runner, staging, runId));
     }
     Path work = runner.store().workDir(Stage.TRAIN.key(), task.key());
-    ArtifactRef ref = runner.execute(task, (dir, runId) -> {
+    ArtifactRef ref = runner.execute(task, TrainedModel::read, (staging, runId) -> {
       // inside the work, so under the task's lock: never under another run still training into it
       if (runner.context().cache().policy(Stage.TRAIN) == StagePolicy.FORCE) {
         FileTrees.deleteTree(work); // a forced run starts from scratch, not from an old checkpoint
       }
-      return train(task, runner, work, dir, runId);
+      return train(task, runner, work, staging, runId);
     });
     FileTrees.deleteTree(work); // the model is committed; its checkpoints are no longer needed
     return ref;
   }
 
-  private Map<String, String> train(Tasks.Train task, StageRunner runner, Path work, Path dir, String runId)
-      throws IOException {
-    Path data = runner.store().location(Stage.PREPARE.key(), task.datasetKey());
-    ImageDataset train = datasets.read(data.resolve(PrepareStage.TRAIN));
-    ImageDataset validation = datasets.read(data.resolve(PrepareStage.VALIDATION));
-    GeneratedMix mix = null;
-    if (java.nio.file.Files.exists(data.resolve(PrepareStage.GENERATED))) {
-      // the manifest alone: find() would hash the (large) generated set once more
-      double ratio = Double.parseDouble(runner.store().manifest(new dev.drelu.store.ArtifactRef(Stage.PREPARE.key(),
-          task.datasetKey(), data.toString(), java.util.Map.of())).summary().get("real_ratio"));
-      mix = new GeneratedMix(train, datasets.read(data.resolve(PrepareStage.GENERATED)), ratio, task.seed());
-    }
-    InputShape shape = new InputShape(train.channels(), train.height(), train.width(), train.numClasses());
+  private TrainedModel train(Tasks.Train task, StageRunner runner, Path work, ArtifactStore.Staging staging,
+      String runId) throws IOException {
+    PreparedData data = PreparedData.read(runner.store(), task.datasetKey());
+    ImageDataset train = data.train(datasets);
+    ImageDataset validation = data.validation(datasets);
+    GeneratedMix mix = data.mix(train, datasets, task.seed());
+    InputShape shape = data.shape();
     TrainingParams params = task.entry().training().withSeed(task.seed());
     if (task.initFromKey() != null) {
       // AT continuing the natural model: its own (short) run of adversarial epochs
@@ -89,7 +73,7 @@ public final class TrainStage {
     runner.tracker().setTags(runId, departures(task.entry().model(), params));
     try (Classifier model = Classifier.create(task.entry().model(), shape, task.seed(), device)) {
       if (task.initFromKey() != null) {
-        model.loadParameters(runner.store().location(Stage.TRAIN.key(), task.initFromKey()).resolve(PARAMS));
+        model.loadParameters(TrainedModel.read(runner.store(), task.initFromKey()).parameters());
       }
       Progress progress = Progress.start(label, "epoch", params.maxEpochs());
       TrainingListener listener = new TrainingListener() {
@@ -126,65 +110,30 @@ public final class TrainStage {
         // name the model: a pipeline trains many, and this one's table row would mean nothing
         throw new dev.drelu.train.TrainingDivergedException(task.label() + ": " + e.getMessage());
       }
-      model.save(dir.resolve(PARAMS));
       ModelCard card = new ModelCard(ModelCard.FORMAT_VERSION, task.entry().name(), task.entry().model(), shape,
           params, outcome.bestEpoch(), outcome.history().size(), outcome.stoppedEarly(),
           outcome.best().validationAccuracy(), model.capSummary(), device.toString());
-      Json.CANONICAL.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(CARD).toFile(), card);
-      Files.writeString(dir.resolve(HISTORY), historyCsv(outcome.history()), StandardCharsets.UTF_8);
-      Map<String, String> summary = new TreeMap<>();
-      summary.put("best_val_accuracy", Double.toString(outcome.best().validationAccuracy()));
-      summary.put("best_val_loss", Double.toString(outcome.best().validationLoss()));
-      summary.put("best_epoch", Integer.toString(outcome.bestEpoch()));
-      summary.put("epochs", Integer.toString(outcome.history().size()));
-      summary.put("resumed_from_epoch", Integer.toString(outcome.resumedFrom()));
-      if (card.caps().count() > 0) {
-        summary.put("cap_mean", Double.toString(card.caps().mean()));
-        summary.put("cap_min", Double.toString(card.caps().min()));
-        summary.put("cap_max", Double.toString(card.caps().max()));
-      }
-      summary.put("device", device.toString());
-      return summary;
+      return TrainedModel.writeTrained(model, card, outcome, staging);
     }
   }
 
-  /**
-   * Checks the external model on the dataset's input shape, then copies it into the artifact. The
-   * copy must still be the content the spec hashed: the key names that content, not the path.
-   */
-  private Map<String, String> importExternal(Tasks.Train task, StageRunner runner, Path dir, String runId)
-      throws IOException {
+  /** Checks the external model on the dataset's input shape, then copies it into the artifact. */
+  private TrainedModel importExternal(Tasks.Train task, StageRunner runner, ArtifactStore.Staging staging,
+      String runId) throws IOException {
     TorchScriptFile file = task.entry().torchscript();
     Path source = Path.of(file.path());
-    InputShape shape = inputShape(runner, task.datasetKey());
+    // the prepared data's summary: an import needs no images
+    InputShape shape = PreparedData.read(runner.store(), task.datasetKey()).shape();
     Device device = Devices.resolve(runner.context().device());
     runner.tracker().setTags(runId, Map.of("drelu.torchscript_source", source.toString()));
     long parameters;
     try (Classifier model = TorchScriptClassifier.load(source, shape, device)) {
       parameters = model.storedParameterCount();
     }
-    Path copy = dir.resolve(TORCHSCRIPT);
-    Files.copy(source, copy);
-    String sha256 = Classifier.checkpointSha256(copy);
-    if (!sha256.equals(file.sha256())) {
-      throw new IOException(source + " changed since the spec was loaded (sha256 " + sha256 + ", expected "
-          + file.sha256() + "); load the spec again");
-    }
     ModelCard card = ModelCard.external(task.entry().name(), file, shape, device.toString());
-    Json.CANONICAL.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(CARD).toFile(), card);
+    TrainedModel imported = TrainedModel.writeImported(source, card, parameters, staging);
     Progress.say("train " + task.label(), "imported " + source + " (TorchScript, evaluated as given)");
-    Map<String, String> summary = new TreeMap<>();
-    summary.put("torchscript_sha256", sha256);
-    summary.put("parameters", Long.toString(parameters));
-    summary.put("device", device.toString());
-    return summary;
-  }
-
-  /** @return the prepared dataset's image shape and classes: an import needs no images */
-  private static InputShape inputShape(StageRunner runner, String datasetKey) throws IOException {
-    Path data = runner.store().location(Stage.PREPARE.key(), datasetKey);
-    return PrepareStage.inputShape(runner.store().manifest(new ArtifactRef(Stage.PREPARE.key(), datasetKey,
-        data.toString(), Map.of())).summary());
+    return imported;
   }
 
   /** @return tags naming every setting that departs from the paper, so no run hides one */
@@ -200,20 +149,5 @@ public final class TrainStage {
       d.add("monitor ce (paper: total loss)");
     }
     return d.isEmpty() ? Map.of() : Map.of("drelu.departures_from_paper", String.join("; ", d));
-  }
-
-  /** @return one line per epoch, the columns those of the first epoch (later gaps print NaN) */
-  static String historyCsv(List<EpochMetrics> history) {
-    List<String> columns = new ArrayList<>(history.get(0).asMap().keySet());
-    List<String> header = new ArrayList<>(List.of("epoch"));
-    header.addAll(columns);
-    List<List<String>> rows = new ArrayList<>();
-    for (EpochMetrics m : history) {
-      Map<String, Double> values = m.asMap();
-      List<String> row = new ArrayList<>(List.of(Integer.toString(m.epoch())));
-      columns.forEach(c -> row.add(Double.toString(values.getOrDefault(c, Double.NaN))));
-      rows.add(row);
-    }
-    return CsvWriter.write(header, rows);
   }
 }

@@ -1,29 +1,25 @@
 package dev.drelu.store;
 
-import dev.drelu.core.CodeVersion;
-import dev.drelu.core.FileTrees;
-import dev.drelu.core.Sha256;
+import dev.drelu.core.DigestCache;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
- * Artifacts live at {@code <root>/<stage>/<key>/} with a {@code manifest.json}. A stage writes
- * into a private staging folder and {@link #commit} renames it into place, so readers only ever
- * see complete artifacts. Unfinished work (training checkpoints) lives under {@code .work/}.
+ * Where stage outputs live, by stage and cache key. A stage writes its files into a local
+ * {@link Staging} folder and {@link #commit}s it, so readers only ever see complete artifacts; a
+ * stage reads an earlier stage's artifact only through {@link #open}, which gives its files as
+ * local paths by name. {@link LocalArtifactStore} keeps everything in one folder; a remote store
+ * (issue #10) would upload at commit and download into a local cache at {@link Artifact#file}.
+ *
+ * <p>Checkpoints ({@link #workDir}) and task locks ({@link #locks}) are local (or shared-file-system)
+ * concepts in every implementation: they hold unfinished work, which no other host reads.
  */
-public final class ArtifactStore {
-  /** The manifest's file name inside every artifact folder. */
-  public static final String MANIFEST = "manifest.json";
+public interface ArtifactStore {
+  /** The manifest's file name inside every artifact. */
+  String MANIFEST = "manifest.json";
 
   /**
    * The sha256 of {@code manifest.json}, written beside it by every commit: the manifest's summary
@@ -31,351 +27,130 @@ public final class ArtifactStore {
    * corruption like a change to any listed file. Artifacts committed before it existed have none
    * and still load.
    */
-  public static final String MANIFEST_SHA256 = "manifest.sha256";
-
-  private final Path root;
-  private final VerifiedHashes hashes;
-
-  /** @param root the store's folder; created if missing */
-  public ArtifactStore(Path root) {
-    this.root = root.toAbsolutePath().normalize();
-    this.hashes = new VerifiedHashes(this.root.resolve(".hashes"));
-  }
-
-  /** Uses {@code hashes} for the remembered sha256 (tests count the files it reads). */
-  ArtifactStore(Path root, VerifiedHashes hashes) {
-    this.root = root.toAbsolutePath().normalize();
-    this.hashes = hashes;
-  }
-
-  public Path root() {
-    return root;
-  }
-
-  /** @return where a committed artifact lives (whether or not it exists) */
-  public Path location(String stage, String key) {
-    return root.resolve(stage).resolve(key);
-  }
-
-  /** @return a stage's folder for unfinished work (checkpoints) for this key */
-  public Path workDir(String stage, String key) {
-    return root.resolve(".work").resolve(stage).resolve(key);
-  }
+  String MANIFEST_SHA256 = "manifest.sha256";
 
   /**
-   * @return the sha256 this store remembers for unchanged files, of its artifacts and of the
-   *     dataset fingerprint (a {@link dev.drelu.core.DigestCache})
+   * The one place that picks an implementation for a store location, so adding one (issue #10:
+   * {@code s3://}) changes nothing else.
+   *
+   * @param location a local folder (created if missing)
    */
-  public VerifiedHashes hashes() {
-    return hashes;
+  static ArtifactStore open(String location) {
+    return new LocalArtifactStore(Path.of(location));
   }
 
-  /** @return the per-task locks that keep two runs from computing the same artifact at once */
-  public TaskLocks locks() {
-    return new TaskLocks(root.resolve(".locks"));
-  }
+  /** @return where the store is, as {@link #open} takes it */
+  String location();
 
   /** What a look-up found. */
-  public sealed interface Lookup permits Hit, Miss, Corrupt {}
+  sealed interface Lookup permits Hit, Miss, Corrupt {}
 
   /** A complete artifact whose files match its manifest. */
-  public record Hit(ArtifactRef ref, Manifest manifest) implements Lookup {}
+  record Hit(ArtifactRef ref, Manifest manifest) implements Lookup {}
 
   /** Nothing stored under this key. */
-  public record Miss() implements Lookup {}
+  record Miss() implements Lookup {}
 
   /** Something is stored but does not match its manifest; it will be replaced, never read. */
-  public record Corrupt(String reason) implements Lookup {}
+  record Corrupt(String reason) implements Lookup {}
 
   /**
-   * Looks an artifact up and checks every file's size and sha256 against its manifest. A file
-   * whose sha256 this store read before and whose {@link FileStamp} (size, mtime, ctime, inode)
-   * is unchanged since is not read again: see {@link VerifiedHashes} for what that trusts.
+   * Looks an artifact up and checks its manifest's seal and every file's size and sha256 against
+   * the manifest (an implementation may remember the hashes of files it knows to be unchanged).
    */
-  public Lookup lookup(String stage, String key) {
-    return lookup(stage, key, false);
-  }
-
-  /**
-   * @param readAll read every file, trusting no remembered hash ({@code drelu cache verify})
-   */
-  private Lookup lookup(String stage, String key, boolean readAll) {
-    Path dir = location(stage, key);
-    if (!Files.isDirectory(dir)) {
-      return new Miss();
-    }
-    try {
-      Manifest m = readManifest(dir);
-      verify(dir, m, hashes.artifact(stage, key), readAll);
-      return new Hit(new ArtifactRef(stage, key, dir.toString(), m.summary()), m);
-    } catch (IOException e) {
-      return new Corrupt(e.getMessage());
-    }
-  }
+  Lookup lookup(String stage, String key);
 
   /** @return the artifact if it is stored and intact */
-  public Optional<ArtifactRef> find(String stage, String key) {
+  default Optional<ArtifactRef> find(String stage, String key) {
     return lookup(stage, key) instanceof Hit h ? Optional.of(h.ref()) : Optional.empty();
   }
 
-  /** A private folder a stage writes its files into before {@link #commit}. */
-  public record Staging(String stage, String key, Path dir) {}
-
-  /** @return a fresh, empty staging folder for this artifact */
-  public Staging begin(String stage, String key) throws IOException {
-    Path dir = root.resolve(".staging").resolve(stage + "-" + CacheKey.shortForm(key) + "-" + UUID.randomUUID());
-    Files.createDirectories(dir);
-    return new Staging(stage, key, dir);
-  }
-
   /**
-   * Hashes the staged files, writes the manifest and renames the folder into place, replacing
-   * whatever was stored under the key before (a forced rerun or a corrupt copy).
+   * Opens a committed artifact for reading. Its manifest's seal is checked here and each file's
+   * listing and size when it is asked for; the full sha256 check is {@link #lookup}'s, which every
+   * task's runner made before committing or reusing the artifact.
    *
-   * @return the committed artifact
+   * @throws java.nio.file.NoSuchFileException if nothing is stored under the key
+   * @throws CorruptArtifactException if its manifest is missing, unreadable or changed
    */
-  public ArtifactRef commit(
-      Staging staging, int stageVersion, Map<String, ?> params, List<String> inputKeys, Map<String, String> summary)
-      throws IOException {
-    // every file below the staging folder, by its relative path ("report/plots/x.png")
-    Map<String, Manifest.FileEntry> files = new TreeMap<>();
-    try (Stream<Path> walk = Files.walk(staging.dir())) {
-      for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
-        String rel = staging.dir().relativize(f).toString().replace(java.io.File.separatorChar, '/');
-        files.put(rel, new Manifest.FileEntry(Sha256.of(f), Files.size(f)));
+  Artifact open(String stage, String key) throws IOException;
+
+  /** A private local folder a stage writes its files into before {@link #commit}. */
+  record Staging(String stage, String key, Path dir) implements ArtifactFiles {
+    /** @return where to write the file {@code name} ("report/index.html" for one below a folder) */
+    @Override
+    public Path file(String name) {
+      return dir.resolve(name);
+    }
+
+    @Override
+    public boolean has(String name) {
+      return java.nio.file.Files.isRegularFile(dir.resolve(name));
+    }
+
+    /** @return the files written so far, by their path in the folder ("report/index.html") */
+    @Override
+    public List<String> names() throws IOException {
+      try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(dir)) {
+        return walk.filter(java.nio.file.Files::isRegularFile)
+            .map(f -> dir.relativize(f).toString().replace(java.io.File.separatorChar, '/')).sorted().toList();
       }
     }
-    Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, staging.stage(), stageVersion, staging.key(),
-        new TreeMap<>(params), inputKeys, files, summary, provenance());
-    Path manifestFile = staging.dir().resolve(MANIFEST);
-    Json.CANONICAL.writerWithDefaultPrettyPrinter().writeValue(manifestFile.toFile(), manifest);
-    Files.writeString(staging.dir().resolve(MANIFEST_SHA256), Sha256.of(manifestFile) + "\n",
-        java.nio.charset.StandardCharsets.US_ASCII);
-    Path target = location(staging.stage(), staging.key());
-    Files.createDirectories(target.getParent());
-    if (Files.exists(target)) {
-      Path trash = root.resolve(".trash").resolve(staging.key() + "-" + UUID.randomUUID());
-      Files.createDirectories(trash.getParent());
-      move(target, trash);
-      move(staging.dir(), target);
-      FileTrees.deleteTree(trash);
-    } else {
-      move(staging.dir(), target);
+
+    @Override
+    public String location() {
+      return dir.toString();
     }
-    // what was remembered described the replaced copy; its stamps would not match anyway
-    hashes.forget(staging.stage(), staging.key());
-    // Its unfinished work (checkpoints) is obsolete now. Deleted here, under the task's lock,
-    // so that a run that waited for this one never deletes it at the same time.
-    FileTrees.deleteTree(workDir(staging.stage(), staging.key()));
-    return new ArtifactRef(staging.stage(), staging.key(), target.toString(), summary);
   }
 
+  /** @return a fresh, empty staging folder for this artifact */
+  Staging begin(String stage, String key) throws IOException;
+
+  /**
+   * Records every staged file's sha256 and size in the manifest, seals it, and makes the artifact
+   * visible under its key at once, replacing whatever was stored there before (a forced rerun or
+   * a corrupt copy). Unfinished work of the key ({@link #workDir}) is deleted: it is obsolete.
+   *
+   * @param summary the output's values as text, for humans and {@code drelu cache ls}
+   * @return the committed artifact
+   */
+  ArtifactRef commit(
+      Staging staging, int stageVersion, Map<String, ?> params, List<String> inputKeys, Map<String, String> summary)
+      throws IOException;
+
   /** Throws away a staging folder after a failure. */
-  public void abandon(Staging staging) {
-    try {
-      FileTrees.deleteTree(staging.dir());
-    } catch (IOException e) {
-      // a leftover staging folder is never read; `drelu cache gc` removes it
-    }
-  }
+  void abandon(Staging staging);
+
+  /** @return a stage's local folder for unfinished work (checkpoints) of this key */
+  Path workDir(String stage, String key);
+
+  /** @return the per-task locks that keep two runs from computing the same artifact at once */
+  TaskLocks locks();
+
+  /** @return where the digests of unchanged local files (the dataset fingerprint) are remembered */
+  DigestCache hashes();
 
   /**
    * Removes what no run will read again: staging folders of failed or killed runs, replaced
-   * artifacts waiting in the trash, checkpoints of trainings whose model is committed (a killed
-   * forced rerun leaves those), stale task locks (of exited processes on this host), and
-   * remembered hashes of artifacts that are gone.
-   * Staging folders and checkpoints of tasks whose lock a live run holds are kept; other
-   * staging folders are not told apart from a running pipeline's, so run it when the store is
-   * idle.
+   * artifacts, checkpoints of committed models, stale task locks and remembered hashes of
+   * artifacts that are gone. Run it when no pipeline is using the store.
    *
-   * @return the folders and lock files removed
+   * @return the locations removed
    */
-  public List<Path> collectGarbage() throws IOException {
-    List<Path> removed = new java.util.ArrayList<>(locks().removeStale());
-    java.util.Set<String> busy = new java.util.HashSet<>();
-    for (TaskLocks.Live l : locks().live()) {
-      busy.add(l.stage() + "/" + l.key());
-    }
-    Path staging = root.resolve(".staging");
-    if (Files.isDirectory(staging)) {
-      try (Stream<Path> s = Files.list(staging)) {
-        for (Path p : s.toList()) {
-          if (busy.stream().noneMatch(b -> p.getFileName().toString().startsWith(stagingPrefix(b)))) {
-            FileTrees.deleteTree(p);
-            removed.add(p);
-          }
-        }
-      }
-    }
-    Path trash = root.resolve(".trash");
-    if (Files.isDirectory(trash)) {
-      try (Stream<Path> s = Files.list(trash)) {
-        for (Path p : s.toList()) {
-          FileTrees.deleteTree(p);
-          removed.add(p);
-        }
-      }
-    }
-    Path work = root.resolve(".work");
-    if (Files.isDirectory(work)) {
-      try (Stream<Path> stages = Files.list(work)) {
-        for (Path stage : stages.toList()) {
-          try (Stream<Path> keys = Files.list(stage)) {
-            for (Path key : keys.toList()) {
-              String s = stage.getFileName().toString();
-              String k = key.getFileName().toString();
-              // a forced rerun trains into the work folder of a committed model: spare it while it runs
-              if (!busy.contains(s + "/" + k) && find(s, k).isPresent()) {
-                FileTrees.deleteTree(key);
-                removed.add(key);
-              }
-            }
-          }
-        }
-      }
-    }
-    removed.addAll(hashes.removeStale((stage, key) -> Files.isDirectory(location(stage, key))));
-    return removed;
-  }
+  List<String> collectGarbage() throws IOException;
 
-  /** @return how {@link #begin} names the staging folders of "stage/key" */
-  private static String stagingPrefix(String stageAndKey) {
-    int slash = stageAndKey.indexOf('/');
-    return stageAndKey.substring(0, slash) + "-" + CacheKey.shortForm(stageAndKey.substring(slash + 1)) + "-";
-  }
-
-  /** One artifact folder and what checking it found. */
-  public record Checked(String stage, String key, Path dir, Lookup result) {}
+  /** One artifact and what checking it found. */
+  record Checked(String stage, String key, String location, Lookup result) {}
 
   /**
-   * Checks every artifact folder of the store against its manifest, including folders whose
-   * manifest is missing or unreadable (those are {@link Corrupt}, never skipped). Reads every
-   * file: no remembered hash is trusted here, so this finds a changed byte even where the
-   * file's stamp did not change.
+   * Checks every artifact of the store against its manifest, including those whose manifest is
+   * missing or unreadable (those are {@link Corrupt}, never skipped), reading every file: no
+   * remembered hash is trusted ({@code drelu cache verify}).
    *
-   * @return one entry per folder, stage by stage
+   * @return one entry per artifact, stage by stage
    */
-  public List<Checked> checkAll() throws IOException {
-    List<Checked> out = new java.util.ArrayList<>();
-    for (Path dir : artifactFolders()) {
-      String stage = dir.getParent().getFileName().toString();
-      String key = dir.getFileName().toString();
-      out.add(new Checked(stage, key, dir, lookup(stage, key, true)));
-    }
-    return out;
-  }
+  List<Checked> checkAll() throws IOException;
 
-  /** @return {@code <root>/<stage>/<key>/} for every stage folder (not the dot-folders) and key */
-  private List<Path> artifactFolders() throws IOException {
-    List<Path> out = new java.util.ArrayList<>();
-    if (!Files.isDirectory(root)) {
-      return out;
-    }
-    try (Stream<Path> stages = Files.list(root)) {
-      for (Path stage : stages.filter(p -> !p.getFileName().toString().startsWith(".") && Files.isDirectory(p))
-          .sorted().toList()) {
-        try (Stream<Path> keys = Files.list(stage)) {
-          keys.filter(Files::isDirectory).sorted().forEach(out::add);
-        }
-      }
-    }
-    return out;
-  }
-
-  /** @return the manifest of a committed artifact */
-  public Manifest manifest(ArtifactRef ref) throws IOException {
-    return readManifest(Path.of(ref.location()));
-  }
-
-  /** @return every committed artifact's manifest, stage by stage */
-  public List<Manifest> list() throws IOException {
-    if (!Files.isDirectory(root)) {
-      return List.of();
-    }
-    try (Stream<Path> stages = Files.list(root)) {
-      List<Manifest> out = new java.util.ArrayList<>();
-      for (Path stage : stages.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList()) {
-        try (Stream<Path> keys = Files.list(stage)) {
-          for (Path k : keys.sorted().toList()) {
-            try {
-              out.add(readManifest(k));
-            } catch (IOException e) {
-              // reported by `drelu cache verify` (checkAll), skipped here
-            }
-          }
-        }
-      }
-      return out;
-    }
-  }
-
-  private static Manifest readManifest(Path dir) throws IOException {
-    Path file = dir.resolve(MANIFEST);
-    if (!Files.isRegularFile(file)) {
-      throw new CorruptArtifactException(dir + ": no " + MANIFEST + " (the folder was not written by a commit, "
-          + "or its manifest was deleted)");
-    }
-    Manifest m;
-    try {
-      m = Json.CANONICAL.readValue(file.toFile(), Manifest.class);
-    } catch (IOException e) {
-      // Jackson's message continues with the source location on later lines
-      String why = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName());
-      throw new CorruptArtifactException(file + ": unreadable manifest: " + why);
-    }
-    Path seal = dir.resolve(MANIFEST_SHA256);
-    if (Files.isRegularFile(seal)) {
-      String expected = new String(Files.readAllBytes(seal), java.nio.charset.StandardCharsets.ISO_8859_1).strip();
-      String actual = Sha256.of(file);
-      if (!actual.equals(expected)) {
-        throw new CorruptArtifactException(file + ": expected sha256 " + expected + " (" + MANIFEST_SHA256
-            + "), got " + actual + ": the manifest changed after its commit");
-      }
-    }
-    return m;
-  }
-
-  private static void verify(Path dir, Manifest m, VerifiedHashes.Artifact known, boolean readAll)
-      throws IOException {
-    try {
-      for (Map.Entry<String, Manifest.FileEntry> e : m.files().entrySet()) {
-        Path f = dir.resolve(e.getKey());
-        if (!Files.isRegularFile(f)) {
-          throw new CorruptArtifactException(f + ": listed in the manifest but missing");
-        }
-        FileStamp stamp = FileStamp.of(f);
-        if (stamp.size() != e.getValue().bytes()) {
-          throw new CorruptArtifactException(f + ": expected " + e.getValue().bytes() + " bytes, got " + stamp.size());
-        }
-        String sha = readAll
-            ? known.read(e.getKey(), f, stamp)
-            : known.sha256(e.getKey(), f, stamp, e.getValue().sha256());
-        if (!sha.equals(e.getValue().sha256())) {
-          throw new CorruptArtifactException(f + ": expected sha256 " + e.getValue().sha256() + ", got " + sha);
-        }
-      }
-    } finally {
-      // also after a corrupt file: the hashes read before it stay true, and a corrupt file's
-      // real hash is remembered, which a later look-up never mistakes for the manifest's
-      known.save();
-    }
-  }
-
-  private static Map<String, String> provenance() {
-    Map<String, String> p = new TreeMap<>();
-    p.put("code_version", CodeVersion.get());
-    p.put("created", Instant.now().toString());
-    p.put("java", System.getProperty("java.version"));
-    p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-    return p;
-  }
-
-  private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException("the artifact store at " + from.getParent()
-          + " needs a file system with atomic renames (a local disk or a POSIX shared file system)", e);
-    }
-  }
+  /** @return every committed artifact's manifest, stage by stage (unreadable ones are left out) */
+  List<Manifest> list() throws IOException;
 }

@@ -57,4 +57,10 @@ public record ModelCard(
   public boolean isExternal() {
     return torchscript != null;
   }
+
+  /** @return what the network is, as the statistics compare it; null for an external model */
+  @JsonIgnore
+  public ModelMethod method() {
+    return isExternal() ? null : ModelMethod.of(model, training);
+  }
 }

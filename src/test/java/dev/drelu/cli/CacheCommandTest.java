@@ -21,7 +21,7 @@ class CacheCommandTest {
 
   @Test
   void verifyReportsCountsAndFailsOnMissingTruncatedAndGarbageManifests() throws Exception {
-    ArtifactStore store = new ArtifactStore(root);
+    ArtifactStore store = ArtifactStore.open(root.toString());
     Path intact = commit(store, "train", "1".repeat(64));
     Path deleted = commit(store, "train", "2".repeat(64));
     Path truncated = commit(store, "attack", "3".repeat(64));
@@ -47,7 +47,7 @@ class CacheCommandTest {
 
   @Test
   void verifyOfAnIntactStoreSucceeds() throws Exception {
-    ArtifactStore store = new ArtifactStore(root);
+    ArtifactStore store = ArtifactStore.open(root.toString());
     commit(store, "train", "1".repeat(64));
     Path empty = root.resolve("no-store-here");
 

@@ -35,10 +35,10 @@ class StatsCommandTest {
     Result r = run(new StatsCommand(), "--table", QUICKSTART.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("N = 10 rows (architecture x metric), k = 2 methods"), r.out());
-    // drelu-quick wins all 10 rows: chi2 = N (k - 1) = 10, and Iman-Davenport is infinite
+    // drelu wins all 10 rows: chi2 = N (k - 1) = 10, and Iman-Davenport is infinite
     assertTrue(r.out().contains("| Friedman | chi2 = 10.0000 | 1 | 0.0016 | differ |"), r.out());
     assertTrue(r.out().contains("| Iman-Davenport | F_F = inf | (1, 9) |"), r.out());
-    assertTrue(r.out().contains("- relu vs drelu-quick: 1.0000"), r.out());
+    assertTrue(r.out().contains("- relu vs drelu: 1.0000"), r.out());
   }
 
   @Test

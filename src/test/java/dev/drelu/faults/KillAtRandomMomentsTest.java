@@ -69,9 +69,9 @@ class KillAtRandomMomentsTest {
       phases.merge(phase, 1, Integer::sum);
 
       // what a kill leaves committed must be complete (the check `cache verify` makes, in this JVM)
-      for (ArtifactStore.Checked c : new ArtifactStore(store).checkAll()) {
+      for (ArtifactStore.Checked c : ArtifactStore.open(store.toString()).checkAll()) {
         assertTrue(c.result() instanceof ArtifactStore.Hit,
-            when + " (" + phase + ") left " + c.dir() + ": " + c.result());
+            when + " (" + phase + ") left " + c.location() + ": " + c.result());
       }
 
       FaultRig.Result rerun = FaultRig.runOffline(home, dir.resolve("rerun-" + i + ".log"), spec, store);

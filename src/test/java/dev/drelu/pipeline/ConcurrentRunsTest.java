@@ -52,7 +52,7 @@ class ConcurrentRunsTest {
     assertTrue(secondLog.contains("reused (committed by another run meanwhile)"), secondLog);
     assertTrue(secondLog.contains("by " + first.pid()), "the second run returns the first's artifact: " + secondLog);
     assertEquals(List.of(Long.toString(first.pid())), computations(), "computed exactly once");
-    ArtifactStore s = new ArtifactStore(store);
+    ArtifactStore s = ArtifactStore.open(store.toString());
     assertTrue(s.find(Stage.SUMMARISE.key(), TinyStageMain.KEY).isPresent());
     assertFalse(Files.exists(s.locks().file(Stage.SUMMARISE.key(), TinyStageMain.KEY)), "the lock is released");
   }
@@ -73,14 +73,14 @@ class ConcurrentRunsTest {
     assertTrue(log.contains("reclaimed the stale lock") && log.contains("pid " + first.pid()), log);
     assertEquals(List.of(Long.toString(first.pid()), Long.toString(second.pid())), computations(),
         "the killed run started the work, the waiting run did it again");
-    ArtifactStore s = new ArtifactStore(dir.resolve("store"));
+    ArtifactStore s = ArtifactStore.open(dir.resolve("store").toString());
     assertTrue(s.find(Stage.SUMMARISE.key(), TinyStageMain.KEY).isPresent());
     assertTrue(log.contains("by " + second.pid()), log);
   }
 
   @Test
   void aLockLeftByADeadProcessIsReclaimedAndTheTaskRuns() throws Exception {
-    ArtifactStore s = new ArtifactStore(dir.resolve("store"));
+    ArtifactStore s = ArtifactStore.open(dir.resolve("store").toString());
     Path lock = s.locks().file(Stage.SUMMARISE.key(), TinyStageMain.KEY);
     Files.createDirectories(lock.getParent());
     Process gone = new ProcessBuilder("true").start();

@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drelu.attack.AttackOutcome;
 import dev.drelu.core.Progress;
-import dev.drelu.data.ArrowTables;
 import dev.drelu.spec.PipelineSpec;
 import dev.drelu.spec.SpecLoader;
 import dev.drelu.store.ArtifactStore;
-import dev.drelu.store.Json;
 import dev.drelu.store.Manifest;
 import dev.drelu.testing.Slow;
 import dev.drelu.testing.TinyPipeline;
@@ -42,11 +40,11 @@ class EvaluationSampleTest {
     Path store = dir.resolve("store");
     ExperimentResult result = ExperimentRunner.run(spec,
         new RunOptions(RunOptions.Runner.DIRECT, 2, store, TrackingConfig.disabled(), CacheControl.reuse(), "cpu"));
-    ArtifactStore s = new ArtifactStore(store);
+    ArtifactStore s = ArtifactStore.open(store.toString());
     int[] firstIndices = null;
     for (Tasks.Attack t : result.plan().attack()) {
-      Path artifact = s.location("attack", t.key());
-      AttackOutcome o = AttackOutcome.fromTable(ArrowTables.read(artifact.resolve(AttackStage.RESULTS)));
+      dev.drelu.store.Artifact artifact = s.open("attack", t.key());
+      AttackOutcome o = AttackResult.read(artifact).outcome();
       assertEquals(30, o.size());
       int[] counts = new int[10];
       for (int label : o.label()) {
@@ -61,7 +59,7 @@ class EvaluationSampleTest {
       } else {
         assertTrue(Arrays.equals(firstIndices, o.index()), "every model and attack sees the same examples");
       }
-      Manifest m = Json.CANONICAL.readValue(artifact.resolve("manifest.json").toFile(), Manifest.class);
+      Manifest m = artifact.manifest();
       Map<?, ?> evaluation = (Map<?, ?>) m.params().get("evaluation");
       assertEquals("stratified by class, seed 5", evaluation.get("sampling"));
       assertTrue(m.summary().get("sample_classes").startsWith("0:"), m.summary().toString());

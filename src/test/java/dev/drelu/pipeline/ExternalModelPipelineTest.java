@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
 import dev.drelu.attack.AttackSource;
 import dev.drelu.core.Progress;
 import dev.drelu.export.TorchScriptExport;
@@ -93,11 +94,13 @@ class ExternalModelPipelineTest {
     Tasks.Train reluTask = trainedOnly.plan().train().get(0);
     Path models = Files.createDirectories(dir.resolve("models"));
     // drelu's own export of the trained model: its logits were checked against drelu's on writing
-    TorchScriptExport.write(new ArtifactStore(store).location("train", reluTask.key()), models.resolve("dense.pt"));
+    try (Classifier relu = TrainedModel.read(ArtifactStore.open(store.toString()), reluTask.key()).load(Device.cpu())) {
+      TorchScriptExport.write(relu, models.resolve("dense.pt"));
+    }
 
     String external = "  - {name: dense-ts, torchscript: models/dense.pt}";
     PipelineSpec spec = SpecLoader.load(spec(dir, "[1]", external));
-    Plan plan = Planner.plan(spec, new ArtifactStore(store), CacheControl.reuse());
+    Plan plan = Planner.plan(spec, ArtifactStore.open(store.toString()), CacheControl.reuse());
     Tasks.Train imported = plan.train().stream().filter(t -> t.entry().isExternal()).findFirst().orElseThrow();
     assertEquals("dense-ts", imported.label(), "no seed: a file's weights do not depend on one");
     Plan.Step importStep = plan.steps().stream().filter(s -> s.key().equals(imported.key())).findFirst().orElseThrow();
@@ -131,14 +134,14 @@ class ExternalModelPipelineTest {
     assertEquals("-", cells.get(2).strip(), "val: " + line);
     assertEquals("-", cells.get(r.table().attacks().indexOf("pgd-transfer") + 4).strip(), "pgd-transfer: " + line);
 
-    Path artifact = new ArtifactStore(store).location("train", imported.key());
-    assertEquals(imported.entry().torchscript().sha256(),
-        Classifier.checkpointSha256(artifact.resolve(TrainStage.TORCHSCRIPT)), "the file is in the store under its key");
-    ModelCard card = TrainedModels.card(artifact);
+    TrainedModel stored = TrainedModel.read(ArtifactStore.open(store.toString()), imported.key());
+    assertEquals(imported.entry().torchscript().sha256(), Classifier.checkpointSha256(stored.torchScript()),
+        "the file is in the store under its key");
+    ModelCard card = stored.card();
     assertTrue(card.isExternal());
     assertNull(card.model());
-    assertFalse(Files.exists(artifact.resolve(TrainStage.HISTORY)), "no training history");
-    assertTrue(Files.exists(Path.of(r.summary().location()).resolve(PipelineReport.STATISTICS)));
+    assertFalse(stored.files().has("history.csv"), "no training history");
+    assertTrue(Files.exists(r.summary().statistics()));
 
     assertEquals(0, ExperimentRunner.run(spec, options(store)).plan().toCompute(), "a second run reuses everything");
 
@@ -146,11 +149,11 @@ class ExternalModelPipelineTest {
     Map<String, String> before = keysByLabel(plan);
     Files.copy(models.resolve("dense.pt"), Files.createDirectories(dir.resolve("moved")).resolve("same.pt"));
     Map<String, String> moved = keysByLabel(Planner.plan(SpecLoader.load(spec(dir, "[1]",
-        "  - {name: dense-ts, torchscript: moved/same.pt}")), new ArtifactStore(store), CacheControl.reuse()));
+        "  - {name: dense-ts, torchscript: moved/same.pt}")), ArtifactStore.open(store.toString()), CacheControl.reuse()));
     assertEquals(before, moved);
     ScriptedNets.Mlp.random(2, 784, 8, 10).write(models.resolve("dense.pt")); // other weights, same shape
     Map<String, String> changed = keysByLabel(Planner.plan(SpecLoader.load(spec(dir, "[1]", external)),
-        new ArtifactStore(store), CacheControl.reuse()));
+        ArtifactStore.open(store.toString()), CacheControl.reuse()));
     for (String task : before.keySet()) {
       boolean touched = task.contains("dense-ts") || task.startsWith("summarise");
       assertEquals(touched, !before.get(task).equals(changed.get(task)), task);
@@ -167,7 +170,7 @@ class ExternalModelPipelineTest {
     // what the CLI prints (and the MLflow error tag holds): the chain's messages, said once
     assertEquals(List.of(file + ": output shape (2, 100) but the dataset has 10 classes"),
         dev.drelu.core.ErrorMessages.describe(e));
-    ArtifactStore store = new ArtifactStore(dir.resolve("store"));
+    ArtifactStore store = ArtifactStore.open(dir.resolve("store").toString());
     String key = Planner.plan(spec, store, CacheControl.reuse()).train().get(0).key();
     assertTrue(store.lookup("train", key) instanceof ArtifactStore.Miss, "nothing half-imported is left in the store");
   }
@@ -177,7 +180,7 @@ class ExternalModelPipelineTest {
     Files.createDirectories(dir.resolve("models"));
     ScriptedNets.Mlp.random(1, 784, 8, 10).write(dir.resolve("models/mlp.pt"));
     PipelineSpec spec = SpecLoader.load(spec(dir, "[1, 2]", "  - {torchscript: models/mlp.pt}"));
-    Plan plan = Planner.plan(spec, new ArtifactStore(dir.resolve("store")), CacheControl.reuse());
+    Plan plan = Planner.plan(spec, ArtifactStore.open(dir.resolve("store").toString()), CacheControl.reuse());
     assertEquals(List.of("dense-relu s1", "dense-relu s2", "mlp"), plan.train().stream().map(Tasks.Train::label).toList(),
         "an inline entry is named after its file");
     Tasks.Train imported = plan.train().get(2);

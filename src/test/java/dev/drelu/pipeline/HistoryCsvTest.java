@@ -27,12 +27,12 @@ class HistoryCsvTest {
         cap_mean,cap_min,cap_max,epoch_seconds
         1,0.5,0.4,0.8,0.6,0.55,0.75,0.1,0.001,1.1,0.9,1.3,2.5
         2,0.25,0.2,0.9,0.3,0.28,0.85,0.05,1.0E-4,NaN,NaN,NaN,2.25
-        """, TrainStage.historyCsv(HISTORY));
+        """, TrainedModel.historyCsv(HISTORY));
   }
 
   @Test
   void theReportReadsItBack() throws Exception {
-    Path file = Files.writeString(dir.resolve(TrainStage.HISTORY), TrainStage.historyCsv(HISTORY));
+    Path file = Files.writeString(dir.resolve("history.csv"), TrainedModel.historyCsv(HISTORY));
     TrainingHistory h = TrainingHistory.read("m", file);
     assertEquals(List.of(1, 2), h.epochs());
     assertEquals(List.of(1e-3, 1e-4), h.columns().get("learning_rate"));

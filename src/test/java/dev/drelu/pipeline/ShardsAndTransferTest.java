@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.drelu.attack.AttackOutcome;
 import dev.drelu.attack.AttackSource;
 import dev.drelu.core.Progress;
-import dev.drelu.data.ArrowTables;
 import dev.drelu.spec.PipelineSpec;
 import dev.drelu.spec.SpecLoader;
 import dev.drelu.store.ArtifactStore;
@@ -34,11 +33,11 @@ class ShardsAndTransferTest {
   }
 
   private static List<AttackOutcome> outcomes(ExperimentResult r, Path store, String attack, String model) throws Exception {
-    ArtifactStore s = new ArtifactStore(store);
+    ArtifactStore s = ArtifactStore.open(store.toString());
     List<AttackOutcome> parts = new ArrayList<>();
     for (Tasks.Attack t : r.plan().attack()) {
       if (t.attack().name().equals(attack) && t.modelLabel().startsWith(model)) {
-        parts.add(AttackOutcome.fromTable(ArrowTables.read(s.location("attack", t.key()).resolve(AttackStage.RESULTS))));
+        parts.add(AttackResult.read(s, t.key()).outcome());
       }
     }
     return parts;

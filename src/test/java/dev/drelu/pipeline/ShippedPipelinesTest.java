@@ -66,7 +66,7 @@ class ShippedPipelinesTest {
     assertTrue(all.size() >= 3, "pipelines/ holds " + all);
     for (Path file : all) {
       PipelineSpec spec = onStandInsIfAbsent(SpecLoader.load(file));
-      Plan plan = Planner.plan(spec, new ArtifactStore(store), CacheControl.reuse());
+      Plan plan = Planner.plan(spec, ArtifactStore.open(store.toString()), CacheControl.reuse());
       assertEquals(plan.steps().size(), plan.toCompute(), file + ": an empty store computes everything");
     }
   }

@@ -47,6 +47,18 @@ public final class TinyStageMain {
 
   static final String KEY = "f".repeat(64);
 
+  /** The output: which process computed it. */
+  record TinyOutput(String by) implements StageOutput {
+    static TinyOutput read(dev.drelu.store.Artifact a) throws java.io.IOException {
+      return new TinyOutput(dev.drelu.store.SummaryFields.of(a).label("by"));
+    }
+
+    @Override
+    public dev.drelu.store.SummaryFields fields() {
+      return new dev.drelu.store.SummaryFields().label("by", by);
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     Path store = Path.of(args[0]);
     Path computations = Path.of(args[1]);
@@ -54,9 +66,9 @@ public final class TinyStageMain {
     Path gate = Path.of(args[3]);
     RunContext context = new RunContext(store.toString(), TrackingConfig.disabled(), "locks", null,
         CacheControl.reuse(), "cpu");
-    StageRunner runner = new StageRunner(new ArtifactStore(store), Tracker.disabled(), context);
+    StageRunner runner = new StageRunner(ArtifactStore.open(store.toString()), Tracker.disabled(), context);
     String pid = Long.toString(ProcessHandle.current().pid());
-    ArtifactRef ref = runner.execute(new TinyTask(KEY), (dir, runId) -> {
+    ArtifactRef ref = runner.execute(new TinyTask(KEY), TinyOutput::read, (staging, runId) -> {
       Files.writeString(computations, pid + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
           StandardOpenOption.APPEND);
       Files.writeString(started, pid);
@@ -67,8 +79,8 @@ public final class TinyStageMain {
         }
         Thread.sleep(20);
       }
-      Files.writeString(dir.resolve("result.txt"), pid);
-      return Map.of("by", pid);
+      Files.writeString(staging.file("result.txt"), pid);
+      return new TinyOutput(pid);
     });
     System.out.println("artifact " + ref.location() + " by " + ref.summary().get("by"));
   }

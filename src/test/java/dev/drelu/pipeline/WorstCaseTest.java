@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drelu.attack.AttackOutcome;
 import dev.drelu.core.Progress;
-import dev.drelu.data.ArrowTables;
 import dev.drelu.spec.SpecLoader;
 import dev.drelu.store.ArtifactStore;
 import dev.drelu.testing.Slow;
@@ -43,12 +42,12 @@ class WorstCaseTest {
     SummaryTable t = r.table();
     assertEquals(List.of("Linf 0.1", "Linf 0.5", "L2 18"), t.threatModels());
     assertEquals(List.of("cw"), t.minimumDistance());
-    ArtifactStore store = new ArtifactStore(dir.resolve("store"));
+    ArtifactStore store = ArtifactStore.open(dir.resolve("store").toString());
     for (SummaryTable.Row row : t.rows()) {
       List<AttackOutcome> small = new ArrayList<>();
       for (Tasks.Attack a : r.plan().attack()) {
         if (a.modelKey().equals(row.modelKey()) && List.of("fgsm", "pgd").contains(a.attack().name())) {
-          small.add(AttackOutcome.fromTable(ArrowTables.read(store.location("attack", a.key()).resolve(AttackStage.RESULTS))));
+          small.add(AttackResult.read(store, a.key()).outcome());
         }
       }
       assertEquals(2, small.size());

@@ -148,7 +148,7 @@ class PaperTableTest {
   @Test
   void withoutSeedsNoStdIsShown() throws Exception {
     String md = PaperTableWriter.markdown(PaperTable.of(QuickstartFixture.table()));
-    assertTrue(md.contains("| dense | drelu-quick | **96.70 (1)** | **52.80 (1)** | **31.30 (1)** | **16.30 (1)** |"), md);
+    assertTrue(md.contains("| dense | drelu | **96.70 (1)** | **52.80 (1)** | **31.30 (1)** | **16.30 (1)** |"), md);
     assertTrue(md.contains("| cnn | relu | 97.50 (2) | 81.40 (2) | 56.80 (2) | 56.80 (2) | 56.80 (2) |"), md);
   }
 }

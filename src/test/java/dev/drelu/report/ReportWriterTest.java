@@ -73,7 +73,7 @@ class ReportWriterTest {
     assertFalse(reluSvg.contains("cap mean"), "a ReLU model has no caps to plot");
     String cdSvg = Files.readString(dir.resolve("plots/critical-difference.svg"));
     assertTrue(cdSvg.contains("CD = ") && cdSvg.contains("CD = 0.620 (alpha = 0.05)")
-        && cdSvg.contains("drelu-quick (1.00)") && cdSvg.contains("relu (2.00)"), cdSvg);
+        && cdSvg.contains("drelu (1.00)") && cdSvg.contains("relu (2.00)"), cdSvg);
     assertTrue(report.files().contains(Path.of("tables", "accuracy.tex")));
   }
 

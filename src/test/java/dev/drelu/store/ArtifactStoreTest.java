@@ -30,7 +30,7 @@ class ArtifactStoreTest {
 
   @Test
   void commitThenLookupIsAHitWithSummaryAndManifest() throws IOException {
-    ArtifactStore store = new ArtifactStore(root);
+    LocalArtifactStore store = new LocalArtifactStore(root);
     assertInstanceOf(ArtifactStore.Miss.class, store.lookup(STAGE, KEY));
 
     byte[] weights = {1, 2, 3, 4, 5};
@@ -58,7 +58,7 @@ class ArtifactStoreTest {
     assertFalse(m.provenance().getOrDefault("code_version", "").isBlank(), m.provenance().toString());
     Instant created = Instant.parse(m.provenance().get("created"));
     assertTrue(Math.abs(Instant.now().getEpochSecond() - created.getEpochSecond()) < 600, created.toString());
-    assertEquals(m, store.manifest(ref));
+    assertEquals(m, store.open(STAGE, KEY).manifest());
     assertEquals(List.of(m), store.list());
     assertArrayEquals(weights, Files.readAllBytes(Path.of(ref.location()).resolve("model.bin")));
     assertEquals(List.of(), leftovers(".staging"));
@@ -66,7 +66,7 @@ class ArtifactStoreTest {
 
   @Test
   void abandonedStagingLeavesNothingBehind() throws IOException {
-    ArtifactStore store = new ArtifactStore(root);
+    LocalArtifactStore store = new LocalArtifactStore(root);
     ArtifactStore.Staging s = store.begin(STAGE, KEY);
     Files.write(s.dir().resolve("half.bin"), new byte[100]);
     Files.createDirectories(s.dir().resolve("sub"));
@@ -82,7 +82,7 @@ class ArtifactStoreTest {
 
   @Test
   void oneChangedByteIsCorruptAndNamesTheFile() throws IOException {
-    ArtifactStore store = new ArtifactStore(root);
+    LocalArtifactStore store = new LocalArtifactStore(root);
     ArtifactRef ref = commit(store, KEY, Map.of("model.bin", new byte[] {10, 20, 30}), Map.of());
     Path file = Path.of(ref.location()).resolve("model.bin");
     Files.write(file, new byte[] {10, 21, 30});
@@ -95,7 +95,7 @@ class ArtifactStoreTest {
 
   @Test
   void truncatedFileIsCorruptAndNamesTheFileAndSizes() throws IOException {
-    ArtifactStore store = new ArtifactStore(root);
+    LocalArtifactStore store = new LocalArtifactStore(root);
     ArtifactRef ref = commit(store, KEY, Map.of("model.bin", new byte[64]), Map.of());
     Path file = Path.of(ref.location()).resolve("model.bin");
     Files.write(file, new byte[10]);
@@ -107,7 +107,7 @@ class ArtifactStoreTest {
 
   @Test
   void deletedFileIsCorruptAndNamesTheFile() throws IOException {
-    ArtifactStore store = new ArtifactStore(root);
+    LocalArtifactStore store = new LocalArtifactStore(root);
     ArtifactRef ref = commit(store, KEY, Map.of("model.bin", new byte[8], "log.txt", new byte[2]), Map.of());
     Path file = Path.of(ref.location()).resolve("log.txt");
     Files.delete(file);
@@ -119,7 +119,7 @@ class ArtifactStoreTest {
 
   @Test
   void deletedOrBrokenManifestIsCorrupt() throws IOException {
-    ArtifactStore store = new ArtifactStore(root);
+    LocalArtifactStore store = new LocalArtifactStore(root);
     Path dir = Path.of(commit(store, KEY, Map.of("a", new byte[1]), Map.of()).location());
     Files.writeString(dir.resolve(ArtifactStore.MANIFEST), "{\"formatVersion\": 1, \"files\": ");
     ArtifactStore.Corrupt broken = assertInstanceOf(ArtifactStore.Corrupt.class, store.lookup(STAGE, KEY));
@@ -132,7 +132,7 @@ class ArtifactStoreTest {
 
   @Test
   void committingAgainReplacesTheOldArtifactAndLeavesNoTrash() throws IOException {
-    ArtifactStore store = new ArtifactStore(root);
+    LocalArtifactStore store = new LocalArtifactStore(root);
     commit(store, KEY, Map.of("model.bin", new byte[] {1}, "old-only.txt", new byte[] {9}), Map.of("run", "1"));
 
     ArtifactRef second = commit(store, KEY, Map.of("model.bin", new byte[] {2, 2}), Map.of("run", "2"));
@@ -150,13 +150,69 @@ class ArtifactStoreTest {
 
   @Test
   void committingOverACorruptCopyRepairsIt() throws IOException {
-    ArtifactStore store = new ArtifactStore(root);
+    LocalArtifactStore store = new LocalArtifactStore(root);
     Path dir = Path.of(commit(store, KEY, Map.of("model.bin", new byte[] {1}), Map.of()).location());
     Files.write(dir.resolve("model.bin"), new byte[] {7});
     assertInstanceOf(ArtifactStore.Corrupt.class, store.lookup(STAGE, KEY));
 
     commit(store, KEY, Map.of("model.bin", new byte[] {1}), Map.of());
     assertInstanceOf(ArtifactStore.Hit.class, store.lookup(STAGE, KEY));
+  }
+
+  // ---------------------------------------------------------------- open
+
+  @Test
+  void anOpenedArtifactGivesItsListedFilesByName() throws IOException {
+    ArtifactStore store = new LocalArtifactStore(root);
+    commit(store, KEY, Map.of("model.bin", new byte[] {1, 2}, "report/index.html", new byte[] {3}), Map.of("a", "b"));
+
+    Artifact a = store.open(STAGE, KEY);
+    assertEquals(Map.of("a", "b"), a.ref().summary());
+    assertEquals(KEY, a.manifest().key());
+    assertArrayEquals(new byte[] {1, 2}, Files.readAllBytes(a.file("model.bin")));
+    assertArrayEquals(new byte[] {3}, Files.readAllBytes(a.file("report/index.html")));
+    assertTrue(a.has("report/index.html"));
+    assertFalse(a.has("history.csv"));
+  }
+
+  @Test
+  void anOpenedArtifactRefusesAFileItsManifestDoesNotListNamingWhatItLists() throws IOException {
+    ArtifactStore store = new LocalArtifactStore(root);
+    Path dir = Path.of(commit(store, KEY, Map.of("model.bin", new byte[] {1}), Map.of()).location());
+    Files.write(dir.resolve("smuggled.bin"), new byte[] {6}); // there, but never committed
+
+    CorruptArtifactException e = org.junit.jupiter.api.Assertions.assertThrows(CorruptArtifactException.class,
+        () -> store.open(STAGE, KEY).file("smuggled.bin"));
+    assertEquals(dir.resolve("smuggled.bin") + ": not listed in the manifest of this train artifact (it lists model.bin)",
+        e.getMessage());
+  }
+
+  @Test
+  void anOpenedArtifactRefusesAFileWhoseSizeChangedSinceItsCommit() throws IOException {
+    ArtifactStore store = new LocalArtifactStore(root);
+    Path dir = Path.of(commit(store, KEY, Map.of("model.bin", new byte[8]), Map.of()).location());
+    Artifact a = store.open(STAGE, KEY);
+    Files.write(dir.resolve("model.bin"), new byte[3]);
+
+    CorruptArtifactException e = org.junit.jupiter.api.Assertions.assertThrows(CorruptArtifactException.class,
+        () -> a.file("model.bin"));
+    assertEquals(dir.resolve("model.bin") + ": expected 8 bytes, got 3", e.getMessage());
+  }
+
+  @Test
+  void openingAnArtifactThatIsNotStoredSaysSoAndOneWithAChangedManifestIsCorrupt() throws IOException {
+    ArtifactStore store = new LocalArtifactStore(root);
+    java.nio.file.NoSuchFileException missing = org.junit.jupiter.api.Assertions.assertThrows(
+        java.nio.file.NoSuchFileException.class, () -> store.open(STAGE, KEY));
+    assertTrue(missing.getMessage().contains("no train artifact " + CacheKey.shortForm(KEY) + " in the store"),
+        missing.getMessage());
+
+    Path dir = Path.of(commit(store, KEY, Map.of("model.bin", new byte[1]), Map.of("accuracy", "0.5")).location());
+    Path manifest = dir.resolve(ArtifactStore.MANIFEST);
+    Files.writeString(manifest, Files.readString(manifest).replace("0.5", "0.9"));
+    CorruptArtifactException changed = org.junit.jupiter.api.Assertions.assertThrows(CorruptArtifactException.class,
+        () -> store.open(STAGE, KEY));
+    assertTrue(changed.getMessage().endsWith("the manifest changed after its commit"), changed.getMessage());
   }
 
   // ---------------------------------------------------------------- manifest format
@@ -196,8 +252,8 @@ class ArtifactStoreTest {
   void formatVersion1ManifestStillLoads() throws IOException {
     assertEquals(Sha256.of(new byte[] {1, 2, 3}),
         "039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81", "the golden file hash");
-    ArtifactStore store = new ArtifactStore(root);
-    Path dir = store.location(STAGE, KEY);
+    LocalArtifactStore store = new LocalArtifactStore(root);
+    Path dir = store.folder(STAGE, KEY);
     Files.createDirectories(dir);
     Files.write(dir.resolve("model.bin"), new byte[] {1, 2, 3});
     Files.writeString(dir.resolve(ArtifactStore.MANIFEST), MANIFEST_V1.formatted(KEY));
@@ -218,8 +274,8 @@ class ArtifactStoreTest {
 
   @Test
   void manifestWithoutOptionalSectionsLoadsWithEmptyDefaults() throws IOException {
-    ArtifactStore store = new ArtifactStore(root);
-    Path dir = store.location(STAGE, KEY);
+    LocalArtifactStore store = new LocalArtifactStore(root);
+    Path dir = store.folder(STAGE, KEY);
     Files.createDirectories(dir);
     Files.writeString(dir.resolve(ArtifactStore.MANIFEST),
         "{\"formatVersion\": 1, \"stage\": \"train\", \"stageVersion\": 1, \"key\": \"" + KEY + "\"}");
@@ -231,7 +287,7 @@ class ArtifactStoreTest {
 
   @Test
   void writtenManifestUsesTheVersion1FieldNames() throws IOException {
-    ArtifactStore store = new ArtifactStore(root);
+    LocalArtifactStore store = new LocalArtifactStore(root);
     Path dir = Path.of(commit(store, KEY, Map.of("model.bin", new byte[] {1, 2, 3}), Map.of("a", "b")).location());
     String json = Files.readString(dir.resolve(ArtifactStore.MANIFEST));
     for (String field : List.of("\"files\"", "\"formatVersion\" : 1", "\"inputKeys\"", "\"key\"", "\"params\"",
@@ -293,7 +349,8 @@ class ArtifactStoreTest {
       throws IOException {
     ArtifactStore.Staging s = store.begin(STAGE, key);
     for (Map.Entry<String, byte[]> f : files.entrySet()) {
-      Files.write(s.dir().resolve(f.getKey()), f.getValue());
+      Files.createDirectories(s.file(f.getKey()).getParent());
+      Files.write(s.file(f.getKey()), f.getValue());
     }
     return store.commit(s, 3, Map.of("lr", 0.001, "layers", List.of(8, 4)), List.of("k-data", "k-other"), summary);
   }
@@ -331,16 +388,16 @@ class ArtifactStoreTest {
 
   @Test
   void garbageCollectionRemovesOnlyWhatNoRunReads(@org.junit.jupiter.api.io.TempDir Path root) throws Exception {
-    ArtifactStore store = new ArtifactStore(root);
+    LocalArtifactStore store = new LocalArtifactStore(root);
     ArtifactStore.Staging committed = store.begin("train", "k1");
     java.nio.file.Files.writeString(committed.dir().resolve("model.params"), "weights");
     store.commit(committed, 1, java.util.Map.of(), java.util.List.of(), java.util.Map.of());
     ArtifactStore.Staging abandoned = store.begin("train", "k2"); // as a killed run leaves it
     java.nio.file.Files.createDirectories(store.workDir("train", "k1").resolve("checkpoint")); // stale
     java.nio.file.Files.createDirectories(store.workDir("train", "k3").resolve("checkpoint")); // a run to resume
-    java.util.List<Path> removed = store.collectGarbage();
-    assertTrue(removed.contains(abandoned.dir()), removed.toString());
-    assertTrue(removed.contains(store.workDir("train", "k1")), removed.toString());
+    java.util.List<String> removed = store.collectGarbage();
+    assertTrue(removed.contains(abandoned.dir().toString()), removed.toString());
+    assertTrue(removed.contains(store.workDir("train", "k1").toString()), removed.toString());
     assertFalse(java.nio.file.Files.exists(abandoned.dir()));
     assertFalse(java.nio.file.Files.exists(store.workDir("train", "k1")));
     assertTrue(java.nio.file.Files.exists(store.workDir("train", "k3")), "an unfinished training keeps its checkpoint");

@@ -149,7 +149,7 @@ class TaskLocksTest {
 
   @Test
   void garbageCollectionRemovesStaleLocksOnlyAndSparesTheFilesOfLiveTasks() throws Exception {
-    ArtifactStore store = new ArtifactStore(root);
+    LocalArtifactStore store = new LocalArtifactStore(root);
     TaskLocks locks = store.locks();
     String live = "b".repeat(64);
     String foreign = "c".repeat(64);
@@ -168,9 +168,9 @@ class TaskLocksTest {
     ArtifactStore.Staging killed = store.begin(STAGE, idle);
 
     try (TaskLocks.Held held = locks.acquire(STAGE, live, m -> {})) {
-      List<Path> removed = store.collectGarbage();
+      List<String> removed = store.collectGarbage();
 
-      assertTrue(removed.contains(deadLock) && removed.contains(oldTemp) && removed.contains(killed.dir()),
+      assertTrue(removed.contains(deadLock.toString()) && removed.contains(oldTemp.toString()) && removed.contains(killed.dir().toString()),
           removed.toString());
       assertFalse(Files.exists(deadLock));
       assertTrue(Files.exists(foreignLock), "another host's lock stays");
@@ -179,14 +179,14 @@ class TaskLocksTest {
       assertTrue(Files.exists(store.workDir(STAGE, live)), "a live run's checkpoints stay");
       assertTrue(Files.exists(root.resolve(".locks").resolve(TaskLocks.GUARD)), "the guard is never removed");
     }
-    List<Path> afterwards = store.collectGarbage();
-    assertTrue(afterwards.contains(running.dir()) && afterwards.contains(store.workDir(STAGE, live)),
+    List<String> afterwards = store.collectGarbage();
+    assertTrue(afterwards.contains(running.dir().toString()) && afterwards.contains(store.workDir(STAGE, live).toString()),
         "once the run is gone, its leftovers go: " + afterwards);
   }
 
   @Test
   void committingRemovesTheTasksUnfinishedWork() throws Exception {
-    ArtifactStore store = new ArtifactStore(root);
+    LocalArtifactStore store = new LocalArtifactStore(root);
     Path work = store.workDir(STAGE, KEY).resolve("epoch-0001-1-aa");
     Files.createDirectories(work);
     store.commit(store.begin(STAGE, KEY), 1, Map.of(), List.of(), Map.of());

@@ -39,8 +39,8 @@ class VerifiedHashesTest {
 
   private final AtomicInteger reads = new AtomicInteger();
 
-  private ArtifactStore store(Clock clock) {
-    return new ArtifactStore(root, new VerifiedHashes(root.resolve(".hashes"), f -> {
+  private LocalArtifactStore store(Clock clock) {
+    return new LocalArtifactStore(root, new VerifiedHashes(root.resolve(".hashes"), f -> {
       reads.incrementAndGet();
       return Sha256.of(f);
     }, clock));
@@ -48,7 +48,7 @@ class VerifiedHashesTest {
 
   @Test
   void anUnchangedFileIsNotReadAgainAndItsHashIsTheManifests() throws IOException {
-    ArtifactStore store = store(LATER);
+    LocalArtifactStore store = store(LATER);
     commit(store, Map.of("model.bin", new byte[] {1, 2, 3}, "log.txt", new byte[] {4}));
 
     assertInstanceOf(ArtifactStore.Hit.class, store.lookup(STAGE, KEY));
@@ -60,7 +60,7 @@ class VerifiedHashesTest {
 
   @Test
   void aFileChangedJustBeforeItWasReadIsNotRemembered() throws IOException {
-    ArtifactStore store = store(Clock.systemUTC()); // the files were written a moment ago
+    LocalArtifactStore store = store(Clock.systemUTC()); // the files were written a moment ago
     commit(store, Map.of("model.bin", new byte[] {1, 2, 3}));
 
     assertInstanceOf(ArtifactStore.Hit.class, store.lookup(STAGE, KEY));
@@ -78,7 +78,7 @@ class VerifiedHashesTest {
 
     // a later process: a new store and a new hasher on the same folder
     AtomicInteger laterReads = new AtomicInteger();
-    ArtifactStore again = new ArtifactStore(root, new VerifiedHashes(root.resolve(".hashes"), f -> {
+    LocalArtifactStore again = new LocalArtifactStore(root, new VerifiedHashes(root.resolve(".hashes"), f -> {
       laterReads.incrementAndGet();
       return Sha256.of(f);
     }, LATER));
@@ -88,10 +88,10 @@ class VerifiedHashesTest {
 
   @Test
   void aByteFlippedUnderTheSameSizeAndMtimeIsReadAgainAndIsCorrupt() throws Exception {
-    ArtifactStore store = store(LATER);
+    LocalArtifactStore store = store(LATER);
     commit(store, Map.of("model.bin", new byte[] {1, 2, 3}));
     assertInstanceOf(ArtifactStore.Hit.class, store.lookup(STAGE, KEY));
-    Path file = store.location(STAGE, KEY).resolve("model.bin");
+    Path file = store.folder(STAGE, KEY).resolve("model.bin");
     FileStamp remembered = FileStamp.of(file);
 
     flipKeepingSizeAndMtime(file, remembered);
@@ -106,10 +106,10 @@ class VerifiedHashesTest {
 
   @Test
   void aChangedSizeOrInodeIsReadAgain() throws IOException {
-    ArtifactStore store = store(LATER);
+    LocalArtifactStore store = store(LATER);
     commit(store, Map.of("model.bin", new byte[] {1, 2, 3}));
     assertInstanceOf(ArtifactStore.Hit.class, store.lookup(STAGE, KEY));
-    Path file = store.location(STAGE, KEY).resolve("model.bin");
+    Path file = store.folder(STAGE, KEY).resolve("model.bin");
 
     // the same content in a new file (a copy renamed over it): a new inode, so read again
     Path copy = Files.write(file.resolveSibling("copy"), new byte[] {1, 2, 3});
@@ -125,9 +125,9 @@ class VerifiedHashesTest {
 
   @Test
   void lookupTrustsARecordWithTheFilesStampButCacheVerifyReadsEveryFile() throws IOException {
-    ArtifactStore store = store(LATER);
+    LocalArtifactStore store = store(LATER);
     commit(store, Map.of("model.bin", new byte[] {1, 2, 3}));
-    Path file = store.location(STAGE, KEY).resolve("model.bin");
+    Path file = store.folder(STAGE, KEY).resolve("model.bin");
     // What a write that keeps size, mtime and ctime would leave (possible where there is no
     // ctime, such as Windows): different content under the stamp of a remembered hash.
     Files.write(file, new byte[] {9, 9, 9});
@@ -147,7 +147,7 @@ class VerifiedHashesTest {
 
   @Test
   void aDamagedRecordIsIgnoredAndTheFilesAreRead() throws IOException {
-    ArtifactStore store = store(LATER);
+    LocalArtifactStore store = store(LATER);
     commit(store, Map.of("model.bin", new byte[] {1, 2, 3}));
     assertInstanceOf(ArtifactStore.Hit.class, store.lookup(STAGE, KEY));
     Path record = record();
@@ -167,9 +167,9 @@ class VerifiedHashesTest {
 
   @Test
   void aRecordThatDisagreesWithTheManifestIsCheckedByReadingNotBelieved() throws IOException {
-    ArtifactStore store = store(LATER);
+    LocalArtifactStore store = store(LATER);
     commit(store, Map.of("model.bin", new byte[] {1, 2, 3}));
-    Path file = store.location(STAGE, KEY).resolve("model.bin");
+    Path file = store.folder(STAGE, KEY).resolve("model.bin");
     // a well-formed record with the file's stamp but another hash: the file is intact
     writeRecord(Map.of("model.bin", new HashRecords.FileHash(Sha256.of("something else"), FileStamp.of(file))));
 
@@ -179,7 +179,7 @@ class VerifiedHashesTest {
 
   @Test
   void aReplacedArtifactForgetsItsRecordAndGcRemovesRecordsOfGoneArtifacts() throws IOException {
-    ArtifactStore store = store(LATER);
+    LocalArtifactStore store = store(LATER);
     commit(store, Map.of("model.bin", new byte[] {1, 2, 3}));
     assertInstanceOf(ArtifactStore.Hit.class, store.lookup(STAGE, KEY));
     assertTrue(Files.isRegularFile(record()));
@@ -188,9 +188,9 @@ class VerifiedHashesTest {
 
     assertInstanceOf(ArtifactStore.Hit.class, store.lookup(STAGE, KEY));
     Path leftover = Files.writeString(record().resolveSibling("x.json.1-2.tmp"), "{");
-    dev.drelu.core.FileTrees.deleteTree(store.location(STAGE, KEY));
-    List<Path> removed = store.collectGarbage();
-    assertTrue(removed.contains(record()) && removed.contains(leftover), removed.toString());
+    dev.drelu.core.FileTrees.deleteTree(store.folder(STAGE, KEY));
+    List<String> removed = store.collectGarbage();
+    assertTrue(removed.contains(record().toString()) && removed.contains(leftover.toString()), removed.toString());
     assertFalse(Files.exists(record()));
   }
 
