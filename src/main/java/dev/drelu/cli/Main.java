@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       StatsCommand.class,
       ReportCommand.class,
       SmokeDataCommand.class,
+      ExportCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

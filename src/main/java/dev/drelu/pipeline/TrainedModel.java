@@ -73,7 +73,7 @@ public record TrainedModel(ModelCard card, double bestValidationLoss, int resume
   }
 
   /** @return the model of the committed artifact {@code key} */
-  static TrainedModel read(ArtifactStore store, String key) throws IOException {
+  public static TrainedModel read(ArtifactStore store, String key) throws IOException {
     return read(store.open(Stage.TRAIN.key(), key));
   }
 
@@ -114,7 +114,7 @@ public record TrainedModel(ModelCard card, double bestValidationLoss, int resume
    * @return the model in evaluation-ready form
    * @throws IOException if its files cannot be read or no longer fit its card
    */
-  Classifier load(Device device) throws IOException {
+  public Classifier load(Device device) throws IOException {
     return card.isExternal()
         ? TorchScriptClassifier.load(files.file(TORCHSCRIPT), card.input(), device)
         : Classifier.load(card.model(), card.input(), files.file(PARAMS), device);
