@@ -46,6 +46,22 @@ final class Layers {
     return conv(filters, kernel, kernel, stride, kernel / 2, kernel / 2, 1);
   }
 
+  /**
+   * ReLU6, {@code min(max(x, 0), 6)}, with a constant operand that owns its memory. DJL's own
+   * {@code Activation.relu6} computes {@code minimum(6, x)} with a Java number, so its backward
+   * pass reads the 6 out of a buffer the garbage collector may have freed ({@link Scalars}): the
+   * gradients of MobileNetV2 then depended on when the collector ran. Named "ReLU6" like DJL's
+   * block, which the TorchScript export translates.
+   */
+  static Block relu6() {
+    return new ai.djl.nn.LambdaBlock(Layers::relu6, "ReLU6");
+  }
+
+  static ai.djl.ndarray.NDList relu6(ai.djl.ndarray.NDList in) {
+    ai.djl.ndarray.NDArray x = in.singletonOrThrow();
+    return new ai.djl.ndarray.NDList(ai.djl.nn.Activation.relu(x).minimum(Scalars.scalar(x, 6)));
+  }
+
   static Block batchNorm() {
     return BatchNorm.builder().build();
   }

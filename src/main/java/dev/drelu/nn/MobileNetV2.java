@@ -1,6 +1,5 @@
 package dev.drelu.nn;
 
-import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
@@ -54,7 +53,7 @@ public final class MobileNetV2 {
     }
     SequentialBlock net = new SequentialBlock();
     int in = Layers.channels(32, width);
-    net.add(Layers.conv(in, 3, side > 32 ? 2 : 1)).add(Layers.batchNorm()).add(Activation.relu6Block());
+    net.add(Layers.conv(in, 3, side > 32 ? 2 : 1)).add(Layers.batchNorm()).add(Layers.relu6());
     for (int g = 0; g < GROUPS.length; g++) {
       int t = GROUPS[g][0];
       int out = Layers.channels(GROUPS[g][1], width);
@@ -66,7 +65,7 @@ public final class MobileNetV2 {
       }
     }
     int last = width > 1 ? Layers.channels(LAST, width) : LAST;
-    net.add(Layers.conv(last, 1, 1)).add(Layers.batchNorm()).add(Activation.relu6Block());
+    net.add(Layers.conv(last, 1, 1)).add(Layers.batchNorm()).add(Layers.relu6());
     return net;
   }
 
@@ -74,9 +73,9 @@ public final class MobileNetV2 {
     int hidden = in * expansion;
     SequentialBlock branch = new SequentialBlock();
     if (expansion != 1) {
-      branch.add(Layers.conv(hidden, 1, 1)).add(Layers.batchNorm()).add(Activation.relu6Block());
+      branch.add(Layers.conv(hidden, 1, 1)).add(Layers.batchNorm()).add(Layers.relu6());
     }
-    branch.add(Layers.conv(hidden, 3, 3, stride, 1, 1, hidden)).add(Layers.batchNorm()).add(Activation.relu6Block());
+    branch.add(Layers.conv(hidden, 3, 3, stride, 1, 1, hidden)).add(Layers.batchNorm()).add(Layers.relu6());
     branch.add(Layers.conv(out, 1, 1)).add(Layers.batchNorm()); // linear bottleneck: no activation
     if (stride == 1 && in == out) {
       return Layers.residual(branch, Blocks.identityBlock());

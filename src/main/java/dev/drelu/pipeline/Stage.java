@@ -14,12 +14,15 @@ import dev.drelu.core.Keyed;
  * summarise 3: the report's statistics name each model's method from what it is (ModelMethod),
  * not from its name, so the quickstart's D-ReLU rows read "drelu" where they read "drelu-quick".
  *
+ * train 4: MobileNetV2's ReLU6 no longer reads its 6 out of freed memory in backward (DJL's
+ * relu6 passed a Java number; Layers.relu6); every later key follows, since it names the model's.
+ *
  * <p>The typed stage outputs (issue #11) write the files and manifest summary their stages wrote
  * before, so they bumped nothing by themselves.
  */
 public enum Stage implements Keyed {
   PREPARE("prepare", 2),
-  TRAIN("train", 3),
+  TRAIN("train", 4),
   ATTACK("attack", 3),
   DIAGNOSE("diagnose", 2),
   SUMMARISE("summarise", 3);

@@ -48,4 +48,25 @@ class ScalarsTest {
       assertArrayEquals(new long[] {}, s.getShape().getShape());
     }
   }
+
+  @Test
+  void mobileNetsReluSixKeepsItsGradientThroughGarbageCollections() {
+    TorchThreads.ensure();
+    ai.djl.nn.Block relu6 = Layers.relu6();
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+      for (int round = 0; round < 200; round++) {
+        try (NDManager batch = manager.newSubManager()) {
+          NDArray x = batch.create(new float[] {-1f, 0.5f, 5f, 7f, 3f, 9f});
+          x.setRequiresGradient(true);
+          try (Autograd autograd = Autograd.record()) {
+            NDArray y = relu6.forward(new ai.djl.training.ParameterStore(batch, false), new ai.djl.ndarray.NDList(x),
+                false).singletonOrThrow().sum();
+            GarbageChurn.once();
+            autograd.backward(y);
+          }
+          assertArrayEquals(new float[] {0f, 1f, 1f, 0f, 1f, 0f}, x.getGradient().toFloatArray(), "round " + round);
+        }
+      }
+    }
+  }
 }
