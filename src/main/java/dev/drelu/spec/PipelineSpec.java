@@ -16,6 +16,7 @@ import java.util.List;
  * @param experiment the MLflow experiment its runs go to
  * @param sweep accuracy against eps, or null
  * @param diagnostics which masking checks to run
+ * @param paperTable the table of the paper (1-9) this spec reproduces, or 0 for none
  */
 public record PipelineSpec(
     Path file,
@@ -28,7 +29,8 @@ public record PipelineSpec(
     List<AttackParams> attacks,
     EvaluationParams evaluation,
     SweepParams sweep,
-    DiagnosticsParams diagnostics) {
+    DiagnosticsParams diagnostics,
+    int paperTable) {
 
   public PipelineSpec {
     models = List.copyOf(models);
@@ -37,10 +39,17 @@ public record PipelineSpec(
     diagnostics = diagnostics == null ? DiagnosticsParams.defaults() : diagnostics;
   }
 
+  /** A spec that reproduces no table of the paper. */
+  public PipelineSpec(Path file, String name, String description, String experiment, DatasetParams dataset,
+      List<ModelEntry> models, List<Long> seeds, List<AttackParams> attacks, EvaluationParams evaluation,
+      SweepParams sweep, DiagnosticsParams diagnostics) {
+    this(file, name, description, experiment, dataset, models, seeds, attacks, evaluation, sweep, diagnostics, 0);
+  }
+
   /** @return this spec reading another dataset (a stand-in in the same format, a different copy) */
   public PipelineSpec withDataset(DatasetParams other) {
     return new PipelineSpec(file, name, description, experiment, other, models, seeds, attacks, evaluation, sweep,
-        diagnostics);
+        diagnostics, paperTable);
   }
 
   /** A spec with no sweep and no diagnose stage (programmatic specs: tests, other tools). */

