@@ -68,21 +68,7 @@ final class PipelineReport {
       String arch = card.model().architecture().key();
       String method = methods.get(r.modelKey());
       String seed = Long.toString(card.training().seed());
-      if (!Double.isNaN(r.clean())) { // NaN: no attack ran, so no test accuracy was measured
-        rows.add(new AccuracyTable.Row(arch, method, "clean", r.clean(), seed));
-      }
-      for (String attack : table.attacks()) { // the spec's order, so the paper table's columns follow it
-        Double acc = r.accuracy().get(attack);
-        if (acc != null && !Double.isNaN(acc)) {
-          rows.add(new AccuracyTable.Row(arch, method, attack, acc, seed));
-        }
-      }
-      for (String threat : table.threatModels()) {
-        Double worst = r.worstCase().get(threat);
-        if (worst != null) {
-          rows.add(new AccuracyTable.Row(arch, method, SummaryTable.worstColumn(threat), worst, seed));
-        }
-      }
+      rows.addAll(accuracyRows(table, r, arch, method, seed));
       input.addHistory(TrainingHistory.read(r.model(), model.history()));
       if (card.model().activation() == ActivationKind.DRELU && !Double.isNaN(r.clean())) {
         // D-ReLU models that differ in lambda alone make the accuracy-vs-lambda plot
@@ -140,6 +126,28 @@ final class PipelineReport {
       input.optLambdaSweep(new SweepTable("lambda", lambda));
     }
     return ReportWriter.write(input.build(), summary.reportFolder());
+  }
+
+  /** @return one model's cells of the long accuracy table: clean, each attack, each worst case */
+  private static List<AccuracyTable.Row> accuracyRows(SummaryTable table, SummaryTable.Row r, String arch,
+      String method, String seed) {
+    List<AccuracyTable.Row> rows = new ArrayList<>();
+    if (!Double.isNaN(r.clean())) { // NaN: no attack ran, so no test accuracy was measured
+      rows.add(new AccuracyTable.Row(arch, method, "clean", r.clean(), seed));
+    }
+    for (String attack : table.attacks()) { // the spec's order, so the paper table's columns follow it
+      Double acc = r.accuracy().get(attack);
+      if (acc != null && !Double.isNaN(acc)) {
+        rows.add(new AccuracyTable.Row(arch, method, attack, acc, seed));
+      }
+    }
+    for (String threat : table.threatModels()) {
+      Double worst = r.worstCase().get(threat);
+      if (worst != null) {
+        rows.add(new AccuracyTable.Row(arch, method, SummaryTable.worstColumn(threat), worst, seed));
+      }
+    }
+    return rows;
   }
 
   private static void addMasking(ReportInput.Builder input, SummaryTable.Row r, Diagnostics.Report d) {
