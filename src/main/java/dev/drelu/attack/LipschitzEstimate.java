@@ -64,19 +64,9 @@ public final class LipschitzEstimate {
       return java.util.Arrays.stream(searched).max().orElse(Double.NaN);
     }
 
-    /** @return the mean searched estimate over the examples */
-    public double meanSearched() {
-      return java.util.Arrays.stream(searched).average().orElse(Double.NaN);
-    }
-
     /** @return the largest sampled estimate over the examples */
     public double maxSampled() {
       return java.util.Arrays.stream(sampled).max().orElse(Double.NaN);
-    }
-
-    /** @return the mean sampled estimate over the examples */
-    public double meanSampled() {
-      return java.util.Arrays.stream(sampled).average().orElse(Double.NaN);
     }
   }
 
@@ -125,9 +115,10 @@ public final class LipschitzEstimate {
             z -> z.sub(clean).square().sum(new int[] {1}).add(scalar(z, 1e-20)).sqrt(), false);
         NDArray d = adv.sub(x);
         NDArray length = Balls.perExampleL2(d);
-        NDArray flatLength = length.reshape(-1);
-        float[] lengths = flatLength.toFloatArray();
-        float[] ratios = e.loss().div(flatLength.maximum(scalar(flatLength, 1e-12))).toFloatArray();
+        NDArray safe = length.maximum(scalar(length, 1e-12));
+        NDArray ratio = e.loss().reshape(length.getShape()).div(safe);
+        float[] lengths = length.toFloatArray();
+        float[] ratios = ratio.toFloatArray();
         for (int i = 0; i < best.length; i++) {
           if (lengths[i] > 1e-9) {
             best[i] = Math.max(best[i], ratios[i]);
@@ -137,8 +128,6 @@ public final class LipschitzEstimate {
           break;
         }
         // d r / d x = g / |d| - r d / |d|^2, with g the gradient of ||f(x+d) - f(x)||
-        NDArray safe = length.maximum(scalar(length, 1e-12));
-        NDArray ratio = e.loss().reshape(length.getShape()).div(safe);
         NDArray gradient = e.gradient().div(safe).sub(d.mul(ratio).div(safe.square()));
         NDArray next = Balls.project(adv.add(Balls.ascent(gradient, norm).mul(scalar(adv, step))), x, norm, eps);
         NDScope.unregister(next);
