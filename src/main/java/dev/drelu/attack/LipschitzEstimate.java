@@ -68,7 +68,29 @@ public final class LipschitzEstimate {
     public double maxSampled() {
       return java.util.Arrays.stream(sampled).max().orElse(Double.NaN);
     }
+
+    /** @return what a table shows of it: means and maxima over the examples, at {@code threat} */
+    public Summary summary(ThreatModel threat) {
+      return new Summary(threat.label(), searched.length, mean(searched), maxSearched(), mean(sampled), maxSampled());
+    }
+
+    private static double mean(double[] values) {
+      return java.util.Arrays.stream(values).average().orElse(Double.NaN);
+    }
   }
+
+  /**
+   * A model's estimates in a few numbers, as the diagnose stage keeps them.
+   *
+   * @param threatModel the ball looked in, e.g. "Linf 0.1"
+   * @param examples how many examples were estimated
+   * @param meanSearched mean over the examples of the searched estimate
+   * @param maxSearched its largest value
+   * @param meanSampled mean over the examples of the sampled (CLEVER-style) estimate
+   * @param maxSampled its largest value
+   */
+  public record Summary(String threatModel, int examples, double meanSearched, double maxSearched, double meanSampled,
+      double maxSampled) implements java.io.Serializable {}
 
   /** @return both estimates for every example of {@code data}, in batches of {@code batchSize} */
   public static Result of(Classifier model, ImageDataset data, Params params, int batchSize) {

@@ -2,20 +2,23 @@ package dev.drelu.pipeline;
 
 import dev.drelu.attack.AttackOutcome;
 import dev.drelu.attack.Diagnostics;
+import dev.drelu.attack.LipschitzEstimate;
 import dev.drelu.attack.LogitsCheck;
+import dev.drelu.attack.ThreatModel;
 import dev.drelu.data.ImageDataset;
 import dev.drelu.nn.Classifier;
 import dev.drelu.nn.Devices;
 import dev.drelu.store.ArtifactRef;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Runs the gradient-masking checks on one model: reads its attack results (shards joined), looks
- * at its logits, and writes a {@link Diagnosis}.
+ * at its logits, estimates its local Lipschitz constants, and writes a {@link Diagnosis}.
  */
 public final class DiagnoseStage {
   private final DatasetCache datasets = new DatasetCache();
@@ -34,18 +37,51 @@ public final class DiagnoseStage {
       List<Diagnostics.Run> list = new ArrayList<>();
       firstKey.forEach((name, key) -> list.add(new Diagnostics.Run(task.attacks().get(key), task.roles().get(key),
           AttackOutcome.concat(shards.get(name)))));
-      TrainedModel model = TrainedModel.read(runner.store(), task.modelKey());
-      double probabilityLike = probabilityLikeShare(task, model, runner);
-      return Diagnosis.write(Diagnostics.of(list, model.card().input().numClasses(), probabilityLike), staging);
+      TrainedModel trained = TrainedModel.read(runner.store(), task.modelKey());
+      ImageDataset test = PreparedData.read(runner.store(), task.datasetKey()).test(datasets);
+      test = task.evaluation().sample(test); // the examples the attacks saw
+      try (Classifier model = trained.load(Devices.resolve(runner.context().device()))) {
+        double probabilityLike = LogitsCheck.probabilityLikeShare(model, test, BATCH);
+        Diagnostics.Report report = Diagnostics.of(list, trained.card().input().numClasses(), probabilityLike);
+        return Diagnosis.write(report, lipschitz(task, list, model, test), staging);
+      }
     });
   }
 
-  private double probabilityLikeShare(Tasks.Diagnose task, TrainedModel trained, StageRunner runner)
-      throws IOException {
-    ImageDataset test = PreparedData.read(runner.store(), task.datasetKey()).test(datasets);
-    test = task.evaluation().sample(test); // the examples the attacks saw
-    try (Classifier model = trained.load(Devices.resolve(runner.context().device()))) {
-      return LogitsCheck.probabilityLikeShare(model, test, 256);
+  /** Batch size of the forward-only and Lipschitz passes: results do not depend on it. */
+  private static final int BATCH = 256;
+
+  /**
+   * @return the Lipschitz estimates on {@code lipschitz-examples} attacked examples (evenly spaced
+   *     over the sample, whose rows may come sorted by class), in
+   *     the threat model most of the model's attacks share (ties: the smaller label), or null
+   *     when none are asked for or no attack ran in a ball
+   */
+  private static LipschitzEstimate.Summary lipschitz(Tasks.Diagnose task, List<Diagnostics.Run> runs,
+      Classifier model, ImageDataset test) {
+    if (task.lipschitzExamples() == 0) {
+      return null;
     }
+    Map<String, ThreatModel> byLabel = new LinkedHashMap<>();
+    Map<String, Integer> count = new LinkedHashMap<>();
+    for (Diagnostics.Run r : runs) {
+      if (r.role() == Diagnostics.Role.MAIN && r.params().epsilon() > 0) {
+        byLabel.putIfAbsent(r.params().threatModel().label(), r.params().threatModel());
+        count.merge(r.params().threatModel().label(), 1, Integer::sum);
+      }
+    }
+    return count.entrySet().stream()
+        .min(Comparator.comparing((Map.Entry<String, Integer> e) -> -e.getValue()).thenComparing(Map.Entry::getKey))
+        .map(e -> {
+          ThreatModel threat = byLabel.get(e.getKey());
+          int n = Math.min(test.size(), task.lipschitzExamples());
+          int[] rows = new int[n];
+          for (int i = 0; i < n; i++) {
+            rows[i] = (int) ((long) i * test.size() / n);
+          }
+          return LipschitzEstimate.of(model, test.select(rows), LipschitzEstimate.Params.defaults(threat), BATCH)
+              .summary(threat);
+        })
+        .orElse(null);
   }
 }

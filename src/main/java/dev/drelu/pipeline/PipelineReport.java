@@ -1,6 +1,8 @@
 package dev.drelu.pipeline;
 
 import dev.drelu.attack.Diagnostics;
+import dev.drelu.attack.LipschitzEstimate;
+import dev.drelu.report.LipschitzRow;
 import dev.drelu.report.MaskingDiagnostic;
 import dev.drelu.report.Report;
 import dev.drelu.report.ReportInput;
@@ -85,6 +87,7 @@ final class PipelineReport {
         }
       }
       addMasking(input, r, d);
+      addLipschitz(input, r);
       if (r.atChance()) {
         input.addMasking(new MaskingDiagnostic(r.model(), "at-chance", r.clean(),
             "clean accuracy is at chance (" + r.chance() + "): its robust accuracies mean nothing"));
@@ -148,6 +151,17 @@ final class PipelineReport {
       }
     }
     return rows;
+  }
+
+  /** Puts the model's Lipschitz estimates beside its worst case in the same ball, with its flags. */
+  private static void addLipschitz(ReportInput.Builder input, SummaryTable.Row r) {
+    LipschitzEstimate.Summary l = r.lipschitz();
+    if (l == null) {
+      return;
+    }
+    String flag = r.atChance() ? "clean accuracy at chance" : "yes".equals(r.masking()) ? "possible gradient masking" : "";
+    input.addLipschitz(new LipschitzRow(r.model(), l.threatModel(), r.worstCase().getOrDefault(l.threatModel(),
+        Double.NaN), l.meanSearched(), l.maxSearched(), l.meanSampled(), l.maxSampled(), flag));
   }
 
   private static void addMasking(ReportInput.Builder input, SummaryTable.Row r, Diagnostics.Report d) {

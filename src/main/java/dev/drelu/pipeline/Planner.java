@@ -76,7 +76,8 @@ public final class Planner {
       }
       attack.addAll(ofModel.values());
       if (spec.diagnostics().enabled() && !ofModel.isEmpty()) {
-        diagnose.add(Tasks.Diagnose.of(t, List.copyOf(ofModel.values()), spec.evaluation()));
+        diagnose.add(Tasks.Diagnose.of(t, List.copyOf(ofModel.values()), spec.evaluation(),
+            spec.diagnostics().lipschitzExamples()));
       }
     }
     Map<String, String> labels = new LinkedHashMap<>();

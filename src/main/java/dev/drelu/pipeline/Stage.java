@@ -17,6 +17,9 @@ import dev.drelu.core.Keyed;
  * train 4: MobileNetV2's ReLU6 no longer reads its 6 out of freed memory in backward (DJL's
  * relu6 passed a Java number; Layers.relu6); every later key follows, since it names the model's.
  *
+ * diagnose 3: the diagnosis adds empirical local Lipschitz estimates (lipschitz.json); summarise 4:
+ * the table shows them (a "lipschitz" column).
+ *
  * <p>The typed stage outputs (issue #11) write the files and manifest summary their stages wrote
  * before, so they bumped nothing by themselves.
  */
@@ -24,8 +27,8 @@ public enum Stage implements Keyed {
   PREPARE("prepare", 2),
   TRAIN("train", 4),
   ATTACK("attack", 3),
-  DIAGNOSE("diagnose", 2),
-  SUMMARISE("summarise", 3);
+  DIAGNOSE("diagnose", 3),
+  SUMMARISE("summarise", 4);
 
   private final String key;
   private final int version;

@@ -21,11 +21,13 @@ public final class SummariseStage {
   public static ArtifactRef run(Tasks.Summarise task, StageRunner runner) throws Exception {
     return runner.execute(task, Summary::read, (staging, runId) -> {
       Map<String, TrainedModel> models = models(task, runner.store());
-      Map<String, Diagnostics.Report> diagnoses = diagnoses(task, runner.store());
+      Map<String, Diagnosis> diagnoses = diagnoses(task, runner.store());
       Summary summary = Summary.write(build(task, runner.store(), models, diagnoses), staging);
       runner.tracker().logArtifact(runId, summary.markdown(), null);
       runner.tracker().logArtifact(runId, summary.csv(), null);
-      dev.drelu.report.Report report = PipelineReport.write(summary, task.pipeline(), models, diagnoses,
+      Map<String, Diagnostics.Report> checks = new LinkedHashMap<>();
+      diagnoses.forEach((model, d) -> checks.put(model, d.report()));
+      dev.drelu.report.Report report = PipelineReport.write(summary, task.pipeline(), models, checks,
           runner.context().parentRunId() == null ? null : runner.tracker().runUrl(runner.context().parentRunId()));
       if (report != null) {
         dev.drelu.report.ReportPublisher.log(runner.tracker(), runId, report);
@@ -43,18 +45,17 @@ public final class SummariseStage {
     return models;
   }
 
-  /** @return each diagnosed model's checks, by the model's key */
-  private static Map<String, Diagnostics.Report> diagnoses(Tasks.Summarise task, ArtifactStore store)
-      throws IOException {
-    Map<String, Diagnostics.Report> diagnoses = new LinkedHashMap<>();
+  /** @return each diagnosed model's checks and estimates, by the model's key */
+  private static Map<String, Diagnosis> diagnoses(Tasks.Summarise task, ArtifactStore store) throws IOException {
+    Map<String, Diagnosis> diagnoses = new LinkedHashMap<>();
     for (String key : task.diagnoseKeys()) {
-      diagnoses.put(task.modelOf(key), Diagnosis.read(store, key).report());
+      diagnoses.put(task.modelOf(key), Diagnosis.read(store, key));
     }
     return diagnoses;
   }
 
   static SummaryTable build(Tasks.Summarise task, ArtifactStore store, Map<String, TrainedModel> models,
-      Map<String, Diagnostics.Report> diagnoses) throws IOException {
+      Map<String, Diagnosis> diagnoses) throws IOException {
     // each model's attacks by name; the shards of one attack arrive in order
     Map<String, Map<String, List<AttackOutcome>>> shards = new LinkedHashMap<>();
     List<String> attackNames = new ArrayList<>();
@@ -106,10 +107,12 @@ public final class SummariseStage {
           worst.put(threat, RobustnessMeasures.worstCase(within));
         }
       }
-      Diagnostics.Report d = diagnoses.get(modelKey);
+      Diagnosis diagnosis = diagnoses.get(modelKey);
+      Diagnostics.Report d = diagnosis == null ? null : diagnosis.report();
       rows.add(new SummaryTable.Row(task.labels().getOrDefault(modelKey, modelKey), modelKey,
           model.card().validationAccuracy(), clean, accuracy, worst, medianL2, zeroGrad, model.capMean(), masking(d),
-          d != null ? d.evidence() : "", 1.0 / classes, RobustnessMeasures.atChance(clean, examples, classes)));
+          d != null ? d.evidence() : "", 1.0 / classes, RobustnessMeasures.atChance(clean, examples, classes),
+          diagnosis == null ? null : diagnosis.lipschitz()));
     }
     return new SummaryTable(attackNames, threatModels, minimumDistance, rows);
   }

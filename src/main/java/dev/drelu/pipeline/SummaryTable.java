@@ -1,5 +1,6 @@
 package dev.drelu.pipeline;
 
+import dev.drelu.attack.LipschitzEstimate;
 import dev.drelu.report.MarkdownTable;
 import dev.drelu.report.TextTable;
 import dev.drelu.stats.CsvWriter;
@@ -43,11 +44,12 @@ public record SummaryTable(List<String> attacks, List<String> threatModels, List
    * @param chance the accuracy of guessing, 1 / classes
    * @param atChance true when the clean accuracy is not significantly above chance: robust
    *     accuracies of such a model mean nothing and are not shown
+   * @param lipschitz the model's empirical local Lipschitz estimates, null when none were made
    */
   public record Row(String model, String modelKey, double validationAccuracy, double clean,
       Map<String, Double> accuracy, Map<String, Double> worstCase, Map<String, Double> medianL2,
-      double zeroGradientFraction, double capMean, String masking, String evidence, double chance, boolean atChance)
-      implements Serializable {
+      double zeroGradientFraction, double capMean, String masking, String evidence, double chance, boolean atChance,
+      LipschitzEstimate.Summary lipschitz) implements Serializable {
     public Row {
       accuracy = Map.copyOf(accuracy);
       worstCase = Map.copyOf(worstCase);
@@ -74,7 +76,7 @@ public record SummaryTable(List<String> attacks, List<String> threatModels, List
     header.addAll(attacks);
     minimumDistance.forEach(a -> header.add(medianColumn(a)));
     threatModels.forEach(t -> header.add(worstColumn(t)));
-    header.addAll(List.of("zero-grad", "cap mean", "masking?"));
+    header.addAll(List.of("zero-grad", "cap mean", "lipschitz", "masking?"));
     List<List<String>> cells = new ArrayList<>();
     for (Row r : rows) {
       List<String> c = new ArrayList<>(List.of(r.model(), pct(r.validationAccuracy()), pct(r.clean())));
@@ -90,12 +92,21 @@ public record SummaryTable(List<String> attacks, List<String> threatModels, List
       }
       c.add(pct(r.zeroGradientFraction()));
       c.add(Double.isNaN(r.capMean()) ? "-" : String.format(Locale.ROOT, "%.3f", r.capMean()));
+      c.add(lipschitz(r.lipschitz()));
       c.add(r.masking());
       cells.add(c);
     }
     // one line per model, padded so that it reads as plain text in a terminal too
     return MarkdownTable.padded(new TextTable("summary", header.stream().map(TextTable.Column::left).toList(),
         cells.stream().map(TextTable.Row::of).toList(), false));
+  }
+
+  /**
+   * @return "searched/sampled" means, e.g. "3.21/2.95": how far the logits move per unit of input
+   *     (L2) near the attacked inputs; "-" when not estimated
+   */
+  private static String lipschitz(LipschitzEstimate.Summary l) {
+    return l == null ? "-" : String.format(Locale.ROOT, "%.2f/%.2f", l.meanSearched(), l.meanSampled());
   }
 
   private static String robust(Row r, String value) {
@@ -123,7 +134,8 @@ public record SummaryTable(List<String> attacks, List<String> threatModels, List
 
   /**
    * @return long CSV: model, metric, value, flags. Metrics are "clean", attack names and "worst
-   *     &lt;threat model&gt;" (accuracies as fractions) and "&lt;attack&gt; med L2" (a distance);
+   *     &lt;threat model&gt;" (accuracies as fractions), "&lt;attack&gt; med L2" (a distance) and
+   *     "lipschitz searched|sampled &lt;threat model&gt;" (mean local Lipschitz estimates);
    *     flags carry "masking" and "at-chance" with every number of such a model, so no number
    *     travels without its warning
    */
@@ -153,6 +165,11 @@ public record SummaryTable(List<String> attacks, List<String> threatModels, List
         if (r.worstCase().containsKey(t)) {
           lines.add(List.of(r.model(), worstColumn(t), Double.toString(r.worstCase().get(t)), f));
         }
+      }
+      if (r.lipschitz() != null) {
+        String in = " " + r.lipschitz().threatModel();
+        lines.add(List.of(r.model(), "lipschitz searched" + in, Double.toString(r.lipschitz().meanSearched()), f));
+        lines.add(List.of(r.model(), "lipschitz sampled" + in, Double.toString(r.lipschitz().meanSampled()), f));
       }
     }
     return CsvWriter.write(List.of("model", "metric", "value", "flags"), lines);

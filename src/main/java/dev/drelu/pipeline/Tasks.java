@@ -175,9 +175,10 @@ public final class Tasks {
 
   /** Run the gradient-masking checks on one model's attack results. */
   public record Diagnose(String key, String modelKey, String datasetKey, String modelLabel, List<String> attackKeys,
-      Map<String, Diagnostics.Role> roles, Map<String, AttackParams> attacks, EvaluationParams evaluation)
-      implements StageTask {
-    static Diagnose of(Train model, List<Attack> tasks, EvaluationParams evaluation) {
+      Map<String, Diagnostics.Role> roles, Map<String, AttackParams> attacks, EvaluationParams evaluation,
+      int lipschitzExamples) implements StageTask {
+    /** @param lipschitzExamples how many examples get a local Lipschitz estimate (0: none) */
+    static Diagnose of(Train model, List<Attack> tasks, EvaluationParams evaluation, int lipschitzExamples) {
       List<String> keys = tasks.stream().map(Attack::key).toList();
       Map<String, Diagnostics.Role> roles = new TreeMap<>();
       Map<String, AttackParams> attacks = new TreeMap<>();
@@ -185,9 +186,10 @@ public final class Tasks {
         roles.put(a.key(), a.role());
         attacks.put(a.key(), a.attack());
       });
-      Diagnose draft = new Diagnose("", model.key(), model.datasetKey(), model.label(), keys, roles, attacks, evaluation);
+      Diagnose draft = new Diagnose("", model.key(), model.datasetKey(), model.label(), keys, roles, attacks, evaluation,
+          lipschitzExamples);
       return new Diagnose(keyOf(Stage.DIAGNOSE, draft.params(), draft.inputKeys()), model.key(), model.datasetKey(),
-          model.label(), keys, roles, attacks, evaluation);
+          model.label(), keys, roles, attacks, evaluation, lipschitzExamples);
     }
 
     public Diagnose {
@@ -213,6 +215,7 @@ public final class Tasks {
       Map<String, String> r = new TreeMap<>();
       roles.forEach((k, v) -> r.put(k, v.name()));
       p.put("roles", r);
+      p.put("lipschitz-examples", lipschitzExamples);
       return p;
     }
 

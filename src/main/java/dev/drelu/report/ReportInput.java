@@ -17,13 +17,14 @@ import java.util.List;
  *     says why)
  * @param histories per-model training histories
  * @param masking masking diagnostics rows
+ * @param lipschitz local Lipschitz estimates beside robust accuracy, one row per estimated model
  * @param epsSweep accuracy against the attack's eps, or null
  * @param lambdaSweep accuracy against lambda, or null
  * @param runs links to the tracking runs
  */
 public record ReportInput(String title, String pipeline, AccuracyTable table, StatsResult stats,
-    List<TrainingHistory> histories, List<MaskingDiagnostic> masking, SweepTable epsSweep, SweepTable lambdaSweep,
-    List<RunLink> runs) implements Serializable {
+    List<TrainingHistory> histories, List<MaskingDiagnostic> masking, List<LipschitzRow> lipschitz,
+    SweepTable epsSweep, SweepTable lambdaSweep, List<RunLink> runs) implements Serializable {
   public ReportInput {
     dev.drelu.core.Checks.notBlank("title", title);
     dev.drelu.core.Checks.notBlank("pipeline", pipeline);
@@ -32,6 +33,7 @@ public record ReportInput(String title, String pipeline, AccuracyTable table, St
     }
     histories = List.copyOf(histories);
     masking = List.copyOf(masking);
+    lipschitz = List.copyOf(lipschitz);
     runs = List.copyOf(runs);
   }
 
@@ -48,6 +50,7 @@ public record ReportInput(String title, String pipeline, AccuracyTable table, St
     private StatsResult stats;
     private final List<TrainingHistory> histories = new ArrayList<>();
     private final List<MaskingDiagnostic> masking = new ArrayList<>();
+    private final List<LipschitzRow> lipschitz = new ArrayList<>();
     private SweepTable epsSweep;
     private SweepTable lambdaSweep;
     private final List<RunLink> runs = new ArrayList<>();
@@ -94,6 +97,11 @@ public record ReportInput(String title, String pipeline, AccuracyTable table, St
       return this;
     }
 
+    public Builder addLipschitz(LipschitzRow row) {
+      lipschitz.add(row);
+      return this;
+    }
+
     public Builder addRun(RunLink link) {
       runs.add(link);
       return this;
@@ -114,7 +122,7 @@ public record ReportInput(String title, String pipeline, AccuracyTable table, St
       if (!missing.isEmpty()) {
         throw new IllegalArgumentException("a report needs " + String.join(", ", missing));
       }
-      return new ReportInput(title, pipeline, table, stats, histories, masking, epsSweep, lambdaSweep, runs);
+      return new ReportInput(title, pipeline, table, stats, histories, masking, lipschitz, epsSweep, lambdaSweep, runs);
     }
   }
 }

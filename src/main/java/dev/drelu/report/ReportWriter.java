@@ -102,6 +102,22 @@ public final class ReportWriter {
           TextTable.Column.left("diagnostic"), TextTable.Column.right("value"), TextTable.Column.left("flag")), rows,
           false)));
     }
+    if (!input.lipschitz().isEmpty()) {
+      page.section("lipschitz", "Local Lipschitz estimates");
+      page.raw("<p>How far each model's logits move (L2) per unit of input change near the attacked inputs, "
+          + "beside its worst-case robust accuracy in the same ball. Both estimates are lower bounds: a gradient "
+          + "search for the largest ratio, and the largest Jacobian norm at points drawn from the ball (in the spirit "
+          + "of CLEVER). The paper's claim is that lower caps make this smaller.</p>\n");
+      List<TextTable.Row> rows = input.lipschitz().stream().map(l -> new TextTable.Row(Stream.of(l.model(),
+          l.threatModel(), percent(l.robustAccuracy()), value(l.meanSearched()), value(l.maxSearched()),
+          value(l.meanSampled()), value(l.maxSampled()), l.flag()).map(TextTable.Cell::of).toList(), !l.flag().isEmpty()))
+          .toList();
+      page.raw(HtmlTable.render(new TextTable("lipschitz", List.of(TextTable.Column.left("model"),
+          TextTable.Column.left("ball"), TextTable.Column.right("worst case (%)"),
+          TextTable.Column.right("searched mean"), TextTable.Column.right("searched max"),
+          TextTable.Column.right("sampled mean"), TextTable.Column.right("sampled max"), TextTable.Column.left("flag")),
+          rows, false)));
+    }
     if (!input.runs().isEmpty()) {
       page.section("runs", "MLflow runs");
       page.raw("<ul class=\"runs\">\n");
@@ -141,6 +157,11 @@ public final class ReportWriter {
     return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.4g", v);
   }
 
+  /** @return a fraction as a percentage with two decimals, as the tables print accuracies */
+  private static String percent(double fraction) {
+    return Double.isNaN(fraction) ? "-" : String.format(Locale.ROOT, "%.2f", 100 * fraction);
+  }
+
   /** The HTML page being assembled. */
   private static final class Page {
     private final StringBuilder body = new StringBuilder();
@@ -168,6 +189,9 @@ public final class ReportWriter {
       }
       if (!in.masking().isEmpty()) {
         items.add("masking:Masking diagnostics");
+      }
+      if (!in.lipschitz().isEmpty()) {
+        items.add("lipschitz:Lipschitz estimates");
       }
       if (!in.runs().isEmpty()) {
         items.add("runs:MLflow runs");

@@ -56,6 +56,6 @@ public record PipelineSpec(
   public PipelineSpec(Path file, String name, String description, String experiment, DatasetParams dataset,
       List<ModelEntry> models, List<Long> seeds, List<AttackParams> attacks, EvaluationParams evaluation) {
     this(file, name, description, experiment, dataset, models, seeds, attacks, evaluation, null,
-        new DiagnosticsParams(false, false));
+        new DiagnosticsParams(false, false, 0));
   }
 }

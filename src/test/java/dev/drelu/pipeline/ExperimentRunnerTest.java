@@ -59,6 +59,12 @@ class ExperimentRunnerTest {
     // ten digits, 300 training images, two epochs: well above chance (10%), far from trained
     assertTrue(direct.table().rows().get(0).clean() > 0.3 && !direct.table().rows().get(0).atChance(),
         "clean accuracy " + direct.table().rows().get(0).clean());
+    for (SummaryTable.Row r : direct.table().rows()) {
+      // the diagnose stage's local Lipschitz estimates: lower bounds of a trained net's logit slope, so > 0
+      assertNotNull(r.lipschitz(), r.model() + " has no Lipschitz estimate");
+      assertTrue(r.lipschitz().meanSearched() > 0 && r.lipschitz().maxSampled() >= r.lipschitz().meanSampled(),
+          r.model() + ": " + r.lipschitz());
+    }
     assertEquals(TrackingOutcome.Kind.LOGGED, direct.tracking().kind());
     assertTrue(direct.tracking().warning() == null, direct.tracking().warning());
 
@@ -84,6 +90,9 @@ class ExperimentRunnerTest {
       assertEquals(Map.of("prepare", 1L, "train", 2L, "attack", 4L, "diagnose", 2L, "summarise", 1L), byStage);
       children.forEach(c -> assertEquals(64, tag(c, "drelu.cache_key").length()));
     }
+    Run diagnose = runs.stream().filter(r -> "diagnose".equals(tag(r, "drelu.stage"))).findFirst().orElseThrow();
+    assertTrue(diagnose.getData().getMetricsList().stream().anyMatch(m -> m.getKey().equals("lipschitz_searched_mean")
+        && m.getValue() > 0), "the diagnose run logs its Lipschitz estimate");
     long cachedChildren = runs.stream().filter(r -> "true".equals(tag(r, "drelu.cached"))).count();
     assertEquals(10, cachedChildren, "the second execution reused all 10 tasks");
 

@@ -1,6 +1,7 @@
 package dev.drelu.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +11,7 @@ import ai.djl.Device;
 import dev.drelu.attack.AttackOutcome;
 import dev.drelu.attack.AttackSummary;
 import dev.drelu.attack.Diagnostics;
+import dev.drelu.attack.LipschitzEstimate;
 import dev.drelu.data.DatasetSplits;
 import dev.drelu.nn.ActivationKind;
 import dev.drelu.nn.Classifier;
@@ -187,12 +189,24 @@ class StageOutputsTest {
     Diagnostics.Report report = new Diagnostics.Report(List.of(
         new Diagnostics.Check("zero-grad", false, 0.4, "40% of inputs"),
         new Diagnostics.Check("chance-at-large-eps", null, Double.NaN, "needs a sweep")), true, "zero-grad", List.of());
-    Diagnosis read = Diagnosis.read(commit(Stage.DIAGNOSE, "k", s -> Diagnosis.write(report, s)));
+    LipschitzEstimate.Summary lipschitz = new LipschitzEstimate.Summary("Linf 0.1", 100, 1.5, 4.0, 1.25, 3.0);
+    Diagnosis read = Diagnosis.read(commit(Stage.DIAGNOSE, "k", s -> Diagnosis.write(report, lipschitz, s)));
 
     assertEquals(report, read.report());
-    assertEquals(Map.of("masking_suspected", 1.0, "check.zero-grad", 0.4), read.metrics());
+    assertEquals(lipschitz, read.lipschitz());
+    assertEquals(Map.of("masking_suspected", 1.0, "check.zero-grad", 0.4, "lipschitz_examples", 100.0,
+        "lipschitz_searched_mean", 1.5, "lipschitz_searched_max", 4.0, "lipschitz_sampled_mean", 1.25,
+        "lipschitz_sampled_max", 3.0), read.metrics());
     assertEquals(Map.of("masking_flag", "possible gradient masking", "masking_evidence", "zero-grad",
-        "check.zero-grad.passed", "NO"), read.tags());
+        "check.zero-grad.passed", "NO", "lipschitz_threat_model", "Linf 0.1"), read.tags());
+  }
+
+  @Test
+  void aDiagnosisWithoutEstimatesReadsBackWithout() throws Exception {
+    Diagnostics.Report report = new Diagnostics.Report(List.of(), false, "", List.of());
+    Diagnosis read = Diagnosis.read(commit(Stage.DIAGNOSE, "k", s -> Diagnosis.write(report, null, s)));
+    assertNull(read.lipschitz());
+    assertFalse(read.metrics().keySet().stream().anyMatch(k -> k.startsWith("lipschitz")), read.metrics().toString());
   }
 
   // ---------------------------------------------------------------- summarise
@@ -201,9 +215,9 @@ class StageOutputsTest {
   void aSummaryLogsEachModelsColumnsAndFlagsAModelAtChance() throws Exception {
     SummaryTable table = new SummaryTable(List.of("pgd", "cw"), List.of("Linf 0.1"), List.of("cw"), List.of(
         new SummaryTable.Row("dense-relu s1", "k1", 0.9, 0.95, Map.of("pgd", 0.1, "cw", 0.0),
-            Map.of("Linf 0.1", 0.1), Map.of("cw", 1.5), 0.0, Double.NaN, "no", "", 0.1, false),
+            Map.of("Linf 0.1", 0.1), Map.of("cw", 1.5), 0.0, Double.NaN, "no", "", 0.1, false, null),
         new SummaryTable.Row("dense-drelu s1", "k2", 0.2, 0.11, Map.of("pgd", 0.1), Map.of(), Map.of(), 0.0, 2.0, "-",
-            "", 0.1, true)));
+            "", 0.1, true, null)));
     Artifact a = commit(Stage.SUMMARISE, "k", s -> Summary.write(table, s));
     Summary read = Summary.read(a);
 

@@ -12,11 +12,11 @@ import org.junit.jupiter.api.Test;
 class SummaryTableTest {
   static final SummaryTable.Row GOOD = new SummaryTable.Row("dense-relu s1", "k1", 0.95, 0.97,
       Map.of("fgsm", 0.2, "cw", 0.0), Map.of("Linf 0.1", 0.2, "L2 18", 0.0), Map.of("cw", 1.25),
-      0.0, Double.NaN, "no", "", 0.1, false);
+      0.0, Double.NaN, "no", "", 0.1, false, null);
   /** At chance: its robust cells are hidden. */
   static final SummaryTable.Row DEAD = new SummaryTable.Row("dense-wild s1", "k2", 0.12, 0.11,
       Map.of("fgsm", 0.99, "cw", 0.98), Map.of("Linf 0.1", 0.99, "L2 18", 0.98), Map.of("cw", 7.0),
-      0.0, Double.NaN, "no", "", 0.1, true);
+      0.0, Double.NaN, "no", "", 0.1, true, null);
 
   /** Four examples, all correct clean; {@code broken} marks the ones the attack fooled. */
   private static AttackOutcome outcome(String name, boolean[] broken, double[] l2) {
@@ -83,15 +83,16 @@ class SummaryTableTest {
   @Test
   void markdownAndCsvInFull() {
     SummaryTable.Row masked = new SummaryTable.Row("cnn-drelu s2", "k3", 0.9, 0.91,
-        Map.of("fgsm", 0.5), Map.of("Linf 0.1", 0.45), Map.of(), 0.218, 1.1, "yes", "zero-grad", 0.1, false);
+        Map.of("fgsm", 0.5), Map.of("Linf 0.1", 0.45), Map.of(), 0.218, 1.1, "yes", "zero-grad", 0.1, false,
+        new dev.drelu.attack.LipschitzEstimate.Summary("Linf 0.1", 100, 0.5, 2.0, 0.25, 1.0));
     SummaryTable t = new SummaryTable(List.of("fgsm", "cw"), List.of("Linf 0.1", "L2 18"), List.of("cw"),
         List.of(GOOD, DEAD, masked));
     assertEquals("""
-        | model         | val   | clean | fgsm   | cw     | cw med L2 | worst Linf 0.1 | worst L2 18 | zero-grad | cap mean | masking? |
-        |---------------|-------|-------|--------|--------|-----------|----------------|-------------|-----------|----------|----------|
-        | dense-relu s1 | 95.00 | 97.00 | 20.00  | 0.00   | 1.250     | 20.00          | 0.00        | 0.00      | -        | no       |
-        | dense-wild s1 | 12.00 | 11.00 | chance | chance | chance    | chance         | chance      | 0.00      | -        | no       |
-        | cnn-drelu s2  | 90.00 | 91.00 | 50.00  | -      | -         | 45.00          | -           | 21.80     | 1.100    | yes      |
+        | model         | val   | clean | fgsm   | cw     | cw med L2 | worst Linf 0.1 | worst L2 18 | zero-grad | cap mean | lipschitz | masking? |
+        |---------------|-------|-------|--------|--------|-----------|----------------|-------------|-----------|----------|-----------|----------|
+        | dense-relu s1 | 95.00 | 97.00 | 20.00  | 0.00   | 1.250     | 20.00          | 0.00        | 0.00      | -        | -         | no       |
+        | dense-wild s1 | 12.00 | 11.00 | chance | chance | chance    | chance         | chance      | 0.00      | -        | -         | no       |
+        | cnn-drelu s2  | 90.00 | 91.00 | 50.00  | -      | -         | 45.00          | -           | 21.80     | 1.100    | 0.50/0.25 | yes      |
         """, t.toMarkdown());
     assertEquals("""
         model,metric,value,flags
@@ -110,6 +111,8 @@ class SummaryTableTest {
         cnn-drelu s2,clean,0.91,masking
         cnn-drelu s2,fgsm,0.5,masking
         cnn-drelu s2,worst Linf 0.1,0.45,masking
+        cnn-drelu s2,lipschitz searched Linf 0.1,0.5,masking
+        cnn-drelu s2,lipschitz sampled Linf 0.1,0.25,masking
         """, t.toCsv());
   }
 }

@@ -88,6 +88,22 @@ class ReportWriterTest {
   }
 
   @Test
+  void lipschitzEstimatesStandBesideTheWorstCaseAndCarryTheMaskingFlag() throws Exception {
+    AccuracyTable one = AccuracyCsv.parse("architecture,method,metric,accuracy\na,x,clean,0.5\n", "one.csv");
+    Report report = ReportWriter.write(ReportInput.builder().setTitle("t").setPipeline("p").setTable(one)
+        .addLipschitz(new LipschitzRow("dense-relu s1", "Linf 0.1", 0.086, 3.5, 6.25, 3.0, 5.5, ""))
+        .addLipschitz(new LipschitzRow("dense-drelu s1", "Linf 0.1", 0.24, 0.125, 1.5, Double.NaN, 0.75,
+            "possible gradient masking"))
+        .build(), dir);
+    String html = Files.readString(report.index());
+    assertTrue(html.contains("<h2 id=\"lipschitz\">") && html.contains("href=\"#lipschitz\""), html);
+    assertTrue(html.contains("<tr><td>dense-relu s1</td><td>Linf 0.1</td><td>8.60</td><td>3.500</td><td>6.250</td>"
+        + "<td>3.000</td><td>5.500</td><td></td></tr>"), html);
+    assertTrue(html.contains("<tr class=\"flagged\"><td>dense-drelu s1</td><td>Linf 0.1</td><td>24.00</td>"
+        + "<td>0.1250</td><td>1.500</td><td>-</td><td>0.7500</td><td>possible gradient masking</td></tr>"), html);
+  }
+
+  @Test
   void namesWithMarkupAreEscapedInEveryTableOfThePage() throws Exception {
     AccuracyTable t = AccuracyCsv.parse("architecture,method,metric,accuracy\n"
         + "\"<i>a & \"\"b\"\"\",x,clean,0.5\n\"<i>a & \"\"b\"\"\",y,clean,0.4\n", "t.csv");

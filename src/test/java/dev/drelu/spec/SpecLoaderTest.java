@@ -309,7 +309,7 @@ class SpecLoaderTest {
         "models[0].bogus", "activation, architecture, cap-init, depth, dropout, fixed-cap, head-units, hidden,"
             + " init-from, input-conv-filters, name, placement, torchscript, training, width",
         "evaluation.bogus", "batch-size, examples, sampling-seed, shards",
-        "diagnostics.bogus", "double-budget, enabled",
+        "diagnostics.bogus", "double-budget, enabled, lipschitz-examples",
         "sweep.bogus", "attack, epsilons, straight-through"), allowed);
   }
 
