@@ -95,7 +95,14 @@ class ExportCommandTest {
     Result ambiguous = export("ab1");
     assertTrue(ambiguous.err().contains("key ab1 fits 2 trained models"), ambiguous.err());
     Result format = export("ab12", "--format", "onnx");
-    assertTrue(format.err().contains("--format onnx is not an export format; use torchscript"), format.err());
+    assertTrue(format.err().contains("--format onnx is not an export format; use torchscript or robustbench"),
+        format.err());
+    Result unevaluated = export("ab12", "--format", "robustbench");
+    assertEquals(2, unevaluated.exitCode());
+    assertTrue(unevaluated.err().contains("model ab1200000000 has no diagnosed evaluation in the store"),
+        unevaluated.err());
+    Result misplaced = export("ab12", "--threat-model", "Linf 0.1");
+    assertTrue(misplaced.err().contains("--threat-model and --dataset belong to --format robustbench"), misplaced.err());
     assertFalse(Files.exists(Path.of("ab12" + "0".repeat(8) + ".pt")));
   }
 
