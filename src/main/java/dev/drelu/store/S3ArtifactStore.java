@@ -339,9 +339,17 @@ public final class S3ArtifactStore implements ArtifactStore {
         }
       }
     }
-    Map<String, List<S3Object>> byArtifact = objectsByArtifact();
+    List<String> doomed = new ArrayList<>(uncommittedGenerations(busy));
+    doomed.addAll(checkpointsOfCommittedModels(busy));
+    delete(doomed);
+    doomed.forEach(k -> removed.add("s3://" + location.bucket() + "/" + k));
+    return removed;
+  }
+
+  /** @return the objects of every generation no manifest names (replaced, or of a commit that never finished) */
+  private List<String> uncommittedGenerations(java.util.Set<String> busy) {
     List<String> doomed = new ArrayList<>();
-    for (Map.Entry<String, List<S3Object>> a : byArtifact.entrySet()) {
+    for (Map.Entry<String, List<S3Object>> a : objectsByArtifact().entrySet()) {
       String stageKey = a.getKey();
       if (busy.contains(stageKey)) {
         continue;
@@ -357,12 +365,17 @@ public final class S3ArtifactStore implements ArtifactStore {
       }
       for (S3Object o : a.getValue()) {
         String rest = o.key().substring(prefix.length());
-        boolean keep = rest.equals(MANIFEST) || (current != null && rest.startsWith(current));
-        if (!keep) {
+        if (!rest.equals(MANIFEST) && (current == null || !rest.startsWith(current))) {
           doomed.add(o.key());
         }
       }
     }
+    return doomed;
+  }
+
+  /** @return the mirrored checkpoints of trainings whose model is committed (a killed forced rerun leaves those) */
+  private List<String> checkpointsOfCommittedModels(java.util.Set<String> busy) {
+    List<String> doomed = new ArrayList<>();
     String work = location.key(WORK + "/");
     Map<String, Boolean> committed = new HashMap<>();
     for (S3Object o : listAll(work)) {
@@ -374,9 +387,7 @@ public final class S3ArtifactStore implements ArtifactStore {
         doomed.add(o.key());
       }
     }
-    delete(doomed);
-    doomed.forEach(k -> removed.add("s3://" + location.bucket() + "/" + k));
-    return removed;
+    return doomed;
   }
 
   @Override
