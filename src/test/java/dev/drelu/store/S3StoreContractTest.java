@@ -125,6 +125,37 @@ class S3StoreContractTest extends StoreContractTest {
   }
 
   @Test
+  void aCommitKilledWhileUploadingIsAMissAndGcRemovesWhatItUploaded() throws Exception {
+    String location = server.location(BUCKET, prefix);
+    Path m = machines.resolve("killed");
+    Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-Daws.accessKeyId=" + S3ProxyServer.ACCESS_KEY, "-Daws.secretAccessKey=" + S3ProxyServer.SECRET_KEY,
+        "-cp", System.getProperty("java.class.path"), S3CommitMain.class.getName(), location,
+        m.resolve("local").toString(), m.resolve("cache").toString(), "2000"))
+        .redirectErrorStream(true).redirectOutput(machines.resolve("child.log").toFile()).start();
+    try {
+      // wait until some of its files are up, then kill it mid-upload
+      java.time.Instant end = java.time.Instant.now().plusSeconds(60);
+      while (objects().size() < 20 && p.isAlive() && java.time.Instant.now().isBefore(end)) {
+        Thread.sleep(20);
+      }
+      p.destroyForcibly().waitFor();
+    } finally {
+      p.destroyForcibly();
+    }
+    List<String> left = objects();
+    assertTrue(left.size() >= 20 && left.stream().noneMatch(o -> o.endsWith("manifest.json")),
+        "killed between uploads, before its manifest: " + left.size() + " objects, "
+            + Files.readString(machines.resolve("child.log")));
+    ArtifactStore store = store();
+    assertInstanceOf(ArtifactStore.Miss.class, store.lookup(STAGE, KEY));
+    assertInstanceOf(ArtifactStore.Corrupt.class, store.checkAll().get(0).result());
+    store.collectGarbage();
+    assertEquals(List.of(), objects());
+    assertEquals(List.of(), store.checkAll());
+  }
+
+  @Test
   void gcRemovesReplacedGenerationsAndMirroredCheckpointsOfCommittedModels() throws Exception {
     ArtifactStore store = store();
     commit(store, KEY, Map.of("model.bin", WEIGHTS));
@@ -162,6 +193,33 @@ class S3StoreContractTest extends StoreContractTest {
     assertEquals(cache.resolve(dev.drelu.core.Sha256.of(WEIGHTS).substring(0, 2)), f.getParent().getParent());
     try (var s = Files.list(cache.resolve("tmp"))) {
       assertEquals(0, s.count());
+    }
+  }
+
+  @Test
+  void processesSharingOneCacheDownloadTheSameFileAtOnceWithoutCorruptingIt() throws Exception {
+    byte[] big = new byte[3 << 20];
+    new java.util.Random(5).nextBytes(big);
+    commit(onMachine("w"), KEY, Map.of("model.bin", big));
+    Path shared = machines.resolve("shared-cache");
+    int readers = 4;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(readers);
+    try {
+      List<java.util.concurrent.Future<Path>> got = new java.util.ArrayList<>();
+      for (int i = 0; i < readers; i++) {
+        // each its own store and cache object on one folder, as separate JVMs would have
+        S3ArtifactStore r = S3ArtifactStore.open(S3Location.parse(server.location(BUCKET, prefix)),
+            machines.resolve("reader-" + i), new S3FileCache(shared));
+        got.add(pool.submit(() -> r.open(STAGE, KEY).file("model.bin")));
+      }
+      for (java.util.concurrent.Future<Path> f : got) {
+        assertEquals(dev.drelu.core.Sha256.of(big), dev.drelu.core.Sha256.of(f.get()));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    try (var s = Files.list(shared.resolve("tmp"))) {
+      assertEquals(0, s.count(), "no temporary file is left");
     }
   }
 
