@@ -21,6 +21,8 @@ final class S3Clients {
   static final String DEFAULT_REGION = "us-east-1";
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+  /** The whole reachability check, retries included: an endpoint that does not answer fails in this time. */
+  private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(12);
 
   private S3Clients() {}
 
@@ -48,7 +50,8 @@ final class S3Clients {
   static void checkReachable(S3Client s3, S3Location location) {
     String where = location.shortForm() + (location.endpoint() != null ? " at " + location.endpoint() : "");
     try {
-      s3.headBucket(HeadBucketRequest.builder().bucket(location.bucket()).build());
+      s3.headBucket(HeadBucketRequest.builder().bucket(location.bucket())
+          .overrideConfiguration(o -> o.apiCallTimeout(CHECK_TIMEOUT)).build());
     } catch (AwsServiceException e) {
       int status = e.statusCode();
       if (status == 404) {
