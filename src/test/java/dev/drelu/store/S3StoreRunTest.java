@@ -117,6 +117,10 @@ class S3StoreRunTest {
     ExperimentResult again = ExperimentRunner.run(spec, new RunOptions(RunOptions.Runner.DIRECT, 2, s3,
         TrackingConfig.disabled(), CacheControl.reuse(), "cpu"));
     assertEquals(0, again.plan().toCompute(), "a second run reuses everything from the bucket");
+    // Flink's embedded cluster serialises the DoFns: the location string is all its tasks get
+    ExperimentResult flink = ExperimentRunner.run(spec, new RunOptions(RunOptions.Runner.FLINK, 2,
+        server.location("drelu-run", "tiny-flink"), TrackingConfig.disabled(), CacheControl.reuse(), "cpu"));
+    assertEquals(local.table(), flink.table());
 
     Result ls = drelu("cache", "ls", "--store", "s3://drelu-run/tiny", "--s3-endpoint", server.endpoint());
     assertEquals(0, ls.code(), ls.err());
