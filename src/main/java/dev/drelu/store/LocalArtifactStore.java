@@ -231,7 +231,7 @@ public final class LocalArtifactStore implements ArtifactStore {
   }
 
   /** @return how {@link #begin} names the staging folders of "stage/key" */
-  private static String stagingPrefix(String stageAndKey) {
+  static String stagingPrefix(String stageAndKey) {
     int slash = stageAndKey.indexOf('/');
     return stageAndKey.substring(0, slash) + "-" + CacheKey.shortForm(stageAndKey.substring(slash + 1)) + "-";
   }

@@ -334,8 +334,11 @@ public final class S3ArtifactStore implements ArtifactStore {
     if (Files.isDirectory(staging)) {
       try (Stream<Path> s = Files.list(staging)) {
         for (Path p : s.toList()) {
-          FileTrees.deleteTree(p);
-          removed.add(p.toString());
+          String name = p.getFileName().toString();
+          if (busy.stream().noneMatch(b -> name.startsWith(LocalArtifactStore.stagingPrefix(b)))) {
+            FileTrees.deleteTree(p);
+            removed.add(p.toString());
+          }
         }
       }
     }
