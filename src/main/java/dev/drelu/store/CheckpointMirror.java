@@ -28,7 +28,10 @@ public interface CheckpointMirror {
    */
   void push(Path workDir, Path folder) throws IOException;
 
-  /** Called before a restore: if {@code workDir} holds no checkpoint, downloads the mirrored ones (pointer last). */
+  /**
+   * Called before a restore: if the mirror holds a newer checkpoint than {@code workDir} (or it
+   * holds none), downloads it, pointer last.
+   */
   void pull(Path workDir) throws IOException;
 
   /** Drops the mirrored checkpoints (a forced rerun starts from scratch). */

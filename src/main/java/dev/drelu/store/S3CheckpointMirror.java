@@ -17,9 +17,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * Mirrors one training's checkpoint folder to {@code <prefix>/.work/<stage>/<key>/}: checkpoint
  * folders (each file once, they never change) first, then the top-level pointer file. A worker
- * whose work folder is empty downloads the folders first and the pointer last, so the local
- * pointer never names a folder that is not complete; {@code Checkpoints.restore} then verifies
- * every file against its checksums as it does for a local checkpoint.
+ * whose pointer differs from the mirror's (an empty work folder, or older checkpoints of its
+ * own) downloads the folders first and the pointer last, so the local pointer never names a
+ * folder that is not complete; {@code Checkpoints.restore} then verifies every file against its
+ * checksums as it does for a local checkpoint.
  */
 final class S3CheckpointMirror implements CheckpointMirror {
   private final S3Client s3;
@@ -66,24 +67,46 @@ final class S3CheckpointMirror implements CheckpointMirror {
     S3Objects.delete(s3, bucket, stale);
   }
 
+  /**
+   * The mirror's pointer is the newest any machine committed (each commit is pushed before the
+   * next epoch starts), so it wins over this machine's: a worker that ran the task earlier and
+   * kept older checkpoints resumes from where the last worker stopped, not from its own.
+   */
   @Override
   public void pull(Path workDir) throws IOException {
-    if (Files.isDirectory(workDir) && !entries(workDir).isEmpty()) {
-      return; // this machine has its own checkpoints: they are at least as new as the mirror's
-    }
     List<S3Object> objects = S3Objects.listAll(s3, bucket, prefix);
     List<S3Object> pointers = new ArrayList<>();
     for (S3Object o : objects) {
-      String rel = o.key().substring(prefix.length());
-      if (rel.contains("/")) {
-        download(o.key(), workDir.resolve(rel));
-      } else {
+      if (!o.key().substring(prefix.length()).contains("/")) {
         pointers.add(o);
+      }
+    }
+    if (pointers.isEmpty() || pointersMatch(workDir, pointers)) {
+      return;
+    }
+    for (S3Object o : objects) {
+      String rel = o.key().substring(prefix.length());
+      Path local = workDir.resolve(rel);
+      // checkpoint folders never change once written: one this machine has is the same
+      if (rel.contains("/") && !(Files.isRegularFile(local) && Files.size(local) == o.size())) {
+        download(o.key(), local);
       }
     }
     for (S3Object o : pointers) {
       download(o.key(), workDir.resolve(o.key().substring(prefix.length())));
     }
+  }
+
+  /** @return whether this machine's pointer files hold what the mirror's do */
+  private boolean pointersMatch(Path workDir, List<S3Object> pointers) throws IOException {
+    for (S3Object o : pointers) {
+      Path local = workDir.resolve(o.key().substring(prefix.length()));
+      if (!Files.isRegularFile(local) || !java.util.Arrays.equals(Files.readAllBytes(local),
+          s3.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(o.key()).build()).asByteArray())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

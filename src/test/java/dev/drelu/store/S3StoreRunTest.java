@@ -195,7 +195,7 @@ class S3StoreRunTest {
   }
 
   @Test
-  void aTrainingRestartedOnAnotherMachineResumesFromTheMirroredCheckpoint(@TempDir Path dir) throws Exception {
+  void aTrainingRestartedOnAnotherMachineResumesFromTheNewestMirroredCheckpoint(@TempDir Path dir) throws Exception {
     S3Location loc = S3Location.parse(server.location("drelu-ckpt", "p"));
     S3ArtifactStore machineA = S3ArtifactStore.open(loc, dir.resolve("a"), new S3FileCache(dir.resolve("a-cache")));
     S3ArtifactStore machineB = S3ArtifactStore.open(loc, dir.resolve("b"), new S3FileCache(dir.resolve("b-cache")));
@@ -213,10 +213,17 @@ class S3StoreRunTest {
     Path workB = machineB.workDir("train", key);
     assertFalse(Files.exists(workB), "machine B starts with an empty work folder");
     try (Classifier second = Classifier.create(ToyData.dense(ActivationKind.DRELU, 2.0), ToyData.SHAPE, 99, Device.cpu())) {
-      TrainingOutcome out = new Trainer(params(4), Objective.NATURAL).mirroredTo(machineB.checkpointMirror("train", key))
+      // B takes over and "dies" after the third epoch
+      TrainingOutcome out = new Trainer(params(3), Objective.NATURAL).mirroredTo(machineB.checkpointMirror("train", key))
           .train(second, TRAIN, VAL, workB, TrainingListener.NONE);
       assertEquals(2, out.resumedFrom());
-      List<float[]> resumed = weights(second);
+    }
+    try (Classifier third = Classifier.create(ToyData.dense(ActivationKind.DRELU, 2.0), ToyData.SHAPE, 99, Device.cpu())) {
+      // A gets the task back: its own checkpoints (epoch 2) are older than the mirror's (epoch 3)
+      TrainingOutcome out = new Trainer(params(4), Objective.NATURAL).mirroredTo(machineA.checkpointMirror("train", key))
+          .train(third, TRAIN, VAL, machineA.workDir("train", key), TrainingListener.NONE);
+      assertEquals(3, out.resumedFrom());
+      List<float[]> resumed = weights(third);
       for (int i = 0; i < straight.size(); i++) {
         assertArrayEquals(straight.get(i), resumed.get(i), 1e-6f, "parameter " + i);
       }
