@@ -27,8 +27,7 @@ final class EnvironmentOptions {
   @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N. Default: ${DEFAULT-VALUE}")
   String device;
 
-  @Option(names = "--store", description = "artifact store folder (default: $DRELU_HOME/store)")
-  Path store;
+  @picocli.CommandLine.Mixin StoreOption store = new StoreOption();
 
   @Option(names = "--tracking-uri", description = "MLflow server (default: $MLFLOW_TRACKING_URI)")
   String trackingUri;
@@ -86,8 +85,10 @@ final class EnvironmentOptions {
         checks.add(e.getMessage());
       }
     }
-    if (store != null && java.nio.file.Files.exists(store) && !java.nio.file.Files.isDirectory(store)) {
-      checks.add("--store must be a folder, but " + store + " is a file");
+    try {
+      store.open(); // an S3 store: reachable, credentials accepted, bucket there, before any work
+    } catch (IllegalArgumentException e) {
+      checks.add(e.getMessage());
     }
     checks.throwIfAny(command);
   }
@@ -108,8 +109,9 @@ final class EnvironmentOptions {
         forced, noCache);
   }
 
-  Path storePath() {
-    return store != null ? store : DreluHome.get().resolve("store");
+  /** @return the artifact store's location, as {@link dev.drelu.store.ArtifactStore#open} takes it */
+  String storeLocation() {
+    return store.location();
   }
 
   TrackingConfig tracking() {
@@ -132,6 +134,6 @@ final class EnvironmentOptions {
       Progress.say("drelu", "warning: parallelism " + p + " x torch threads " + torchThreads + " exceeds the "
           + cores + " cores; tasks will slow each other down");
     }
-    return new RunOptions(r, p, storePath(), tracking(), cacheControl(), device);
+    return new RunOptions(r, p, storeLocation(), tracking(), cacheControl(), device);
   }
 }

@@ -74,7 +74,7 @@ final class ExportCommand implements Callable<Integer> {
     if (!format.equals("robustbench") && (threatModel != null || dataset != null)) {
       throw new IllegalArgumentException("--threat-model and --dataset belong to --format robustbench");
     }
-    ArtifactStore s = ArtifactStore.open(store.path().toString());
+    ArtifactStore s = store.open();
     String full = resolve(s, key);
     TrainedModel trained = TrainedModel.read(s, full);
     Path file = out != null ? out : Path.of(CacheKey.shortForm(full) + FORMATS.get(format));
