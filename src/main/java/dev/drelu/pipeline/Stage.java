@@ -16,6 +16,8 @@ import dev.drelu.core.Keyed;
  *
  * train 4: MobileNetV2's ReLU6 no longer reads its 6 out of freed memory in backward (DJL's
  * relu6 passed a Java number; Layers.relu6); every later key follows, since it names the model's.
+ * diagnose 3: diagnostics.json gains the stronger-attack-family check (adaptive attacks as a family
+ * against the plain ones, per example).
  *
  * <p>The typed stage outputs (issue #11) write the files and manifest summary their stages wrote
  * before, so they bumped nothing by themselves.
@@ -24,7 +26,7 @@ public enum Stage implements Keyed {
   PREPARE("prepare", 2),
   TRAIN("train", 4),
   ATTACK("attack", 3),
-  DIAGNOSE("diagnose", 2),
+  DIAGNOSE("diagnose", 3),
   SUMMARISE("summarise", 3);
 
   private final String key;
