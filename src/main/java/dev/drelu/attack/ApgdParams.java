@@ -145,8 +145,9 @@ public record ApgdParams(String name, AttackMethod method, ThreatModel threatMod
 
     @Override
     public ApgdParams build() {
-      return new ApgdParams(name, method, threatModel(), steps, restarts, rho, momentum, targets, straightThrough,
-          source, seed, surrogateSchedule());
+      SurrogateSchedule s = surrogateSchedule();
+      return new ApgdParams(name, method, threatModel(), steps, restarts, rho, momentum, targets, s.straightThrough(),
+          source, seed, s);
     }
   }
 }

@@ -142,8 +142,9 @@ public record PgdParams(String name, ThreatModel threatModel, int steps, double 
     @Override
     public PgdParams build() {
       ThreatModel t = threatModel();
+      SurrogateSchedule s = surrogateSchedule();
       return new PgdParams(name, t, steps, stepSize == null ? defaultStepSize(t.epsilon(), steps) : stepSize,
-          randomStart, restarts, straightThrough, source, seed, loss, surrogateSchedule());
+          randomStart, restarts, s.straightThrough(), source, seed, loss, s);
     }
   }
 }
