@@ -76,7 +76,8 @@ class SpecLoaderTest {
     assertEquals(Architecture.DENSE, models.get("dense-relu").model().architecture());
     assertEquals(Architecture.SHALLOW_CNN, models.get("cnn-relu").model().architecture());
 
-    assertEquals(List.of("fgsm", "pgd", "apgd-ce", "square", "pgd-bpda", "pgd-transfer"),
+    assertEquals(List.of("fgsm", "pgd", "apgd-ce", "square", "pgd-bpda", "pgd-transfer", "apgd-softcap",
+        "pgd-margin-softcap"),
         spec.attacks().stream().map(AttackParams::name).toList());
     AttackParams fgsm = spec.attacks().get(0);
     AttackParams pgd = spec.attacks().get(1);
