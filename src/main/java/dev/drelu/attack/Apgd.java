@@ -25,7 +25,8 @@ import java.util.SplittableRandom;
  * <p>Threat model: white box on logits, untargeted success (any wrong class counts, also for
  * APGD-T), perturbations in the Linf or L2 ball of radius eps (pixel units, inputs in [0, 1]),
  * intersected with [0, 1]; the model stays in evaluation mode. With {@code straightThrough} every
- * gradient passes the caps as plain ReLUs (BPDA) while every verdict uses the exact forward pass.
+ * gradient passes the caps as plain ReLUs (BPDA), with a soft-cap surrogate through a smooth cap
+ * whose temperature anneals over each run; every verdict uses the exact forward pass.
  *
  * <p>One run per example: a random start on the ball's surface (Linf: uniform noise scaled so its
  * largest entry is eps; L2: a Gaussian direction of length eps; then clipped to [0, 1]); step size
@@ -195,7 +196,8 @@ final class Apgd implements Attack {
     int n = exampleIndices.length;
     int steps = params.steps();
     float eps = (float) params.epsilon();
-    boolean st = params.straightThrough();
+    // gradient g of the run's steps + 1 follows surrogate.at(g, steps + 1): a soft cap anneals over the run
+    SurrogateSchedule surrogate = params.surrogate();
     NDManager manager = x.getManager();
     long[] labels = y.toLongArray();
     long[] broadcast = new long[x.getShape().dimension()];
@@ -211,7 +213,7 @@ final class Apgd implements Attack {
     NDArray grad;
     boolean[] fooled = new boolean[n];
     float[] lossBest;
-    try (InputGradient.Evaluation e = InputGradient.of(model, xAdv, lossFn, st)) {
+    try (InputGradient.Evaluation e = InputGradient.of(model, xAdv, lossFn, surrogate.at(0, steps + 1))) {
       grad = e.gradient().duplicate();
       lossBest = e.loss().toFloatArray();
       markMisclassified(e.logits(), labels, fooled);
@@ -241,7 +243,7 @@ final class Apgd implements Attack {
         NDArray z = project(xAdv.add(direction(grad).mul(eta)), x, lower, upper, eps);
         NDArray next = project(xAdv.add(z.sub(xAdv).mul(scalar(x, a))).add(previousMove.mul(scalar(x, 1f - a))), x, lower, upper, eps);
 
-        InputGradient.Evaluation e = InputGradient.of(model, next, lossFn, st);
+        InputGradient.Evaluation e = InputGradient.of(model, next, lossFn, surrogate.at(i + 1, steps + 1));
         float[] lossNow = e.loss().toFloatArray();
         lossSteps[i] = lossNow;
         boolean[] wrongNow = new boolean[n];

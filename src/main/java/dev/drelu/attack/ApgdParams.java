@@ -23,10 +23,12 @@ import java.util.Set;
  * @param straightThrough BPDA through the caps
  * @param source craft on the model itself or on its plain-ReLU twin
  * @param seed seeds the random starts
+ * @param surrogate the gradient followed through the caps, annealed over the gradients of each
+ *     run; straight-through exactly when {@code straightThrough}
  */
 public record ApgdParams(String name, AttackMethod method, ThreatModel threatModel, int steps, int restarts,
-    double rho, double momentum, int targets, boolean straightThrough, AttackSource source, long seed)
-    implements Restartable {
+    double rho, double momentum, int targets, boolean straightThrough, AttackSource source, long seed,
+    SurrogateSchedule surrogate) implements Restartable {
   private static final Set<AttackMethod> METHODS = EnumSet.of(AttackMethod.APGD_CE, AttackMethod.APGD_DLR,
       AttackMethod.APGD_T);
 
@@ -48,6 +50,14 @@ public record ApgdParams(String name, AttackMethod method, ThreatModel threatMod
       throw Checks.invalid("targets", "applies to apgd-t only, but was: " + targets + " for " + method.key());
     }
     Objects.requireNonNull(source, "source");
+    AttackChecks.surrogateMatches(straightThrough, surrogate);
+  }
+
+  /** APGD following the exact or the straight-through gradient. */
+  public ApgdParams(String name, AttackMethod method, ThreatModel threatModel, int steps, int restarts,
+      double rho, double momentum, int targets, boolean straightThrough, AttackSource source, long seed) {
+    this(name, method, threatModel, steps, restarts, rho, momentum, targets, straightThrough, source, seed,
+        SurrogateSchedule.of(straightThrough));
   }
 
   public static Builder builder(AttackMethod method) {
@@ -61,25 +71,27 @@ public record ApgdParams(String name, AttackMethod method, ThreatModel threatMod
   @Override
   public ApgdParams withName(String n) {
     return new ApgdParams(n, method, threatModel, steps, restarts, rho, momentum, targets, straightThrough, source,
-        seed);
+        seed, surrogate);
   }
 
   @Override
   public ApgdParams withEpsilon(double e) {
     return new ApgdParams(name, method, threatModel.withEpsilon(e), steps, restarts, rho, momentum, targets,
-        straightThrough, source, seed);
+        straightThrough, source, seed, surrogate);
   }
 
+  /** The exact or the straight-through gradient; either replaces a soft cap. */
   @Override
   public ApgdParams withStraightThrough(boolean on) {
-    return new ApgdParams(name, method, threatModel, steps, restarts, rho, momentum, targets, on, source, seed);
+    return new ApgdParams(name, method, threatModel, steps, restarts, rho, momentum, targets, on, source, seed,
+        SurrogateSchedule.of(on));
   }
 
   /** APGD adapts its own step, so only the steps and restarts double. */
   @Override
   public ApgdParams doubledBudget() {
     return new ApgdParams(name + "-x2", method, threatModel, 2 * steps, 2 * restarts, rho, momentum, targets,
-        straightThrough, source, seed);
+        straightThrough, source, seed, surrogate);
   }
 
   @Override
@@ -127,13 +139,15 @@ public record ApgdParams(String name, AttackMethod method, ThreatModel threatMod
       List<Setting> all = Setting.join(super.settings(), Setting.whole("steps", this::steps),
           Setting.whole("restarts", this::restarts), Setting.number("rho", this::rho),
           Setting.number("momentum", this::momentum));
-      return targeted(method) ? Setting.join(all, Setting.whole("targets", this::targets)) : all;
+      all = targeted(method) ? Setting.join(all, Setting.whole("targets", this::targets)) : all;
+      return Setting.join(all, surrogateSettings());
     }
 
     @Override
     public ApgdParams build() {
-      return new ApgdParams(name, method, threatModel(), steps, restarts, rho, momentum, targets, straightThrough,
-          source, seed);
+      SurrogateSchedule s = surrogateSchedule();
+      return new ApgdParams(name, method, threatModel(), steps, restarts, rho, momentum, targets, s.straightThrough(),
+          source, seed, s);
     }
   }
 }

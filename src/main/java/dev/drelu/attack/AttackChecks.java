@@ -24,4 +24,17 @@ final class AttackChecks {
     }
   }
 
+
+  /**
+   * @throws NullPointerException if there is no surrogate
+   * @throws Checks.Invalid unless {@code straightThrough} is true exactly when the surrogate is
+   *     straight-through (the flag is the surrogate's shorthand)
+   */
+  static void surrogateMatches(boolean straightThrough, SurrogateSchedule surrogate) {
+    Objects.requireNonNull(surrogate, "surrogate");
+    if (straightThrough != surrogate.straightThrough()) {
+      throw Checks.invalid("surrogate", "is " + surrogate.kind().key() + " but straight-through is " + straightThrough
+          + "; write only one of them");
+    }
+  }
 }

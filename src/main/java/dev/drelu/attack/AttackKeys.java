@@ -20,11 +20,12 @@ final class AttackKeys {
     return k;
   }
 
-  /** @return {@link #common} plus straight-through and source */
+  /** @return {@link #common} plus straight-through, source and a soft-cap surrogate's settings */
   static Map<String, Object> gradient(GradientAttack p) {
     Map<String, Object> k = common(p);
     k.put("straight-through", p.straightThrough());
     k.put("source", p.source().key());
+    p.surrogate().addKeys(k); // a soft cap only: exact and straight-through add nothing
     return k;
   }
 }

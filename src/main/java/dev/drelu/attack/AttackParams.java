@@ -56,6 +56,14 @@ public sealed interface AttackParams extends Serializable
     return false;
   }
 
+  /**
+   * @return which gradient the attack follows through the caps; PGD and APGD can follow a soft
+   *     cap, the others only the exact or the straight-through one (their {@link #straightThrough})
+   */
+  default SurrogateSchedule surrogate() {
+    return SurrogateSchedule.of(straightThrough());
+  }
+
   /** @return the model the perturbations are crafted on; Square always queries the model itself */
   default AttackSource source() {
     return AttackSource.SELF;

@@ -14,7 +14,10 @@ import java.util.function.Predicate;
 public final class Diagnostics {
   /** Accuracy differences below this (absolute) are noise, not evidence. */
   static final double TOLERANCE = 0.005;
-  /** A gap this large between an adaptive (or transfer) attack and the plain one is evidence. */
+  /**
+   * A gap this large between an adaptive (or transfer) attack and the plain one is evidence; so is
+   * this share of examples broken only by the adaptive attacks (stronger-attack-family).
+   */
   static final double ADAPTIVE_GAP = 0.02;
   /** More than this share of test inputs with an exactly zero input gradient is evidence. */
   static final double ZERO_GRADIENT_SHARE = 0.01;
@@ -75,10 +78,11 @@ public final class Diagnostics {
     checks.add(whiteBoxBeatsBlackBox(main));
     checks.add(zeroGradients(runs));
     checks.add(adaptiveGap(main, "straight-through",
-        r -> r.params().straightThrough(), r -> !r.params().straightThrough() && r.params().source() == AttackSource.SELF));
+        r -> r.params().straightThrough(), r -> r.params().surrogate().exact() && r.params().source() == AttackSource.SELF));
     checks.add(adaptiveGap(main, "transfer",
         r -> r.params().source() == AttackSource.RELU_TWIN, r -> r.params().source() == AttackSource.SELF
-            && !r.params().straightThrough()));
+            && r.params().surrogate().exact()));
+    checks.add(strongerAttackFamily(main));
     checks.add(moreBudget(runs));
     checks.addAll(sweep(runs, numClasses));
     checks.add(new Check("logits-look-like-probabilities",
@@ -107,11 +111,86 @@ public final class Diagnostics {
 
   /** Iterative attacks on FGSM's own loss (cross-entropy): the fair comparison with the one step. */
   private static boolean isIterativeGradient(AttackParams p) {
-    return (p.method() == AttackMethod.PGD || p.method() == AttackMethod.APGD_CE) && p.norm() == Norm.LINF;
+    boolean crossEntropy = !(p instanceof PgdParams pgd) || pgd.loss() == PgdLoss.CE;
+    return (p.method() == AttackMethod.PGD || p.method() == AttackMethod.APGD_CE) && crossEntropy
+        && p.norm() == Norm.LINF;
   }
 
+  /** A white-box gradient attack on the model itself, following the exact gradient. */
   private static boolean plainWhiteBox(AttackParams p) {
-    return p.method().usesGradients() && p.source() == AttackSource.SELF && !p.straightThrough();
+    return p.method().usesGradients() && p.source() == AttackSource.SELF && p.surrogate().exact();
+  }
+
+  /** Crafted on the model itself through a surrogate of the caps (straight-through or soft cap). */
+  private static boolean adaptiveWhiteBox(AttackParams p) {
+    return p.method().usesGradients() && p.source() == AttackSource.SELF && !p.surrogate().exact();
+  }
+
+  /**
+   * The adaptive attacks as a family against the plain ones: at each threat model, the examples
+   * that some adaptive attack (straight-through or soft cap) breaks although every plain attack
+   * (exact gradients, Square, transfer) at the same bound failed on them. If the per-example worst
+   * case of the plain attacks overstates the worst case of all attacks by more than
+   * {@link #ADAPTIVE_GAP} (or the noise floor), the plain attacks were blind where the adaptive
+   * ones were not: the exact gradient is masked. Unlike the straight-through check this compares
+   * families, not one method with its own twin, so a soft-cap APGD with restarts counts against
+   * plain PGD, APGD and Square together.
+   */
+  static Check strongerAttackFamily(List<Run> main) {
+    String worst = null;
+    double share = Double.NEGATIVE_INFINITY;
+    Run first = null;
+    for (Run a : main) {
+      if (!adaptiveWhiteBox(a.params())) {
+        continue;
+      }
+      List<Run> plain = main.stream().filter(r -> !adaptiveWhiteBox(r.params()) && sameThreat(r.params(), a.params())).toList();
+      List<Run> adaptive = main.stream().filter(r -> adaptiveWhiteBox(r.params()) && sameThreat(r.params(), a.params())).toList();
+      if (plain.isEmpty()) {
+        continue;
+      }
+      AttackOutcome base = plain.get(0).outcome();
+      int robustPlain = 0;
+      int onlyAdaptive = 0;
+      for (int i = 0; i < base.size(); i++) {
+        int example = base.index()[i];
+        boolean plainRobust = robustToAll(plain, example);
+        robustPlain += plainRobust ? 1 : 0;
+        onlyAdaptive += plainRobust && !robustToAll(adaptive, example) ? 1 : 0;
+      }
+      double s = (double) onlyAdaptive / base.size();
+      if (s > share) {
+        share = s;
+        first = plain.get(0);
+        worst = String.format(Locale.ROOT, "at %s %s worst case of the plain attacks (%s) %.2f%%, with the adaptive ones (%s) %.2f%%: "
+            + "%d of %d examples are broken only by an adaptive attack", a.params().norm().key(), a.params().epsilon(),
+            names(plain), 100.0 * robustPlain / base.size(), names(adaptive),
+            100.0 * (robustPlain - onlyAdaptive) / base.size(), onlyAdaptive, base.size());
+      }
+    }
+    return worst == null
+        ? new Check("stronger-attack-family", null, Double.NaN,
+            "needs an adaptive attack (straight-through or soft-cap surrogate) and a plain one at the same bound")
+        : new Check("stronger-attack-family", share <= Math.max(ADAPTIVE_GAP, noise(first)), share, worst);
+  }
+
+  /**
+   * @return true if every run classified the example correctly, clean and attacked (a run that
+   *     lacks the example does not count)
+   */
+  private static boolean robustToAll(List<Run> runs, int example) {
+    for (Run r : runs) {
+      int j = positionOf(r.outcome(), example);
+      AttackOutcome o = r.outcome();
+      if (j >= 0 && (o.adversarialPrediction()[j] != o.label()[j] || o.cleanPrediction()[j] != o.label()[j])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String names(List<Run> runs) {
+    return String.join(", ", runs.stream().map(r -> r.params().name()).toList());
   }
 
   static Check iterativeBeatsOneStep(List<Run> main) {
@@ -220,7 +299,7 @@ public final class Diagnostics {
       }
       for (Run m : runs) {
         if (m.role() == Role.MAIN && m.params().method() == d.params().method() && sameThreat(m.params(), d.params())
-            && m.params().straightThrough() == d.params().straightThrough() && m.params().source() == d.params().source()) {
+            && m.params().surrogate().equals(d.params().surrogate()) && m.params().source() == d.params().source()) {
           double g = accuracy(m) - accuracy(d);
           if (g > drop) {
             drop = g;

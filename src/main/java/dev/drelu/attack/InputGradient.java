@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import dev.drelu.nn.Autograd;
 import dev.drelu.nn.Classifier;
+import dev.drelu.nn.GradientSurrogate;
 import dev.drelu.nn.Losses;
 
 /**
@@ -52,6 +53,17 @@ final class InputGradient {
    *     open they belong to it, as any other array made here would
    */
   static Evaluation of(Classifier model, NDArray x, PerExampleLoss loss, boolean straightThrough) {
+    return of(model, x, loss, straightThrough ? GradientSurrogate.STRAIGHT_THROUGH : GradientSurrogate.EXACT);
+  }
+
+  /**
+   * One forward and backward pass (one query per example) whose backward pass follows
+   * {@code surrogate} through the caps; the forward pass, and so the logits and the loss, stay exact.
+   *
+   * @return logits, per-example loss and input gradient, as {@link #of(Classifier, NDArray,
+   *     PerExampleLoss, boolean)}
+   */
+  static Evaluation of(Classifier model, NDArray x, PerExampleLoss loss, GradientSurrogate surrogate) {
     NDManager owner = x.getManager();
     NDArray logits;
     NDArray perExample;
@@ -59,7 +71,7 @@ final class InputGradient {
     try (NDScope scope = new NDScope()) {
       NDArray input = x.duplicate();
       input.setRequiresGradient(true);
-      model.setStraightThrough(straightThrough);
+      model.setGradientSurrogate(surrogate);
       try (Autograd autograd = Autograd.record()) {
         NDArray out = model.forward(input, false);
         NDArray values = loss.apply(out);
@@ -68,7 +80,7 @@ final class InputGradient {
         perExample = values.stopGradient();
         gradient = input.getGradient().duplicate();
       } finally {
-        model.setStraightThrough(false);
+        model.setGradientSurrogate(GradientSurrogate.EXACT);
       }
       NDScope.unregister(logits, perExample, gradient);
     }

@@ -18,15 +18,28 @@ import java.util.Objects;
  * @param straightThrough BPDA through the caps
  * @param source craft on the model itself or on its plain-ReLU twin
  * @param seed seeds the random starts
+ * @param loss the loss ascended: cross-entropy (default), the logit margin or DLR
+ * @param surrogate the gradient followed through the caps, annealed over the steps of each run;
+ *     straight-through exactly when {@code straightThrough}
  */
 public record PgdParams(String name, ThreatModel threatModel, int steps, double stepSize, boolean randomStart,
-    int restarts, boolean straightThrough, AttackSource source, long seed) implements Restartable {
+    int restarts, boolean straightThrough, AttackSource source, long seed, PgdLoss loss,
+    SurrogateSchedule surrogate) implements Restartable {
   public PgdParams {
     AttackChecks.common(name, AttackMethod.PGD, threatModel, EnumSet.allOf(Norm.class));
     Checks.atLeast("steps", steps, 1);
     Checks.nonNegative("step-size", stepSize);
     Checks.atLeast("restarts", restarts, 1);
     Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(loss, "loss");
+    AttackChecks.surrogateMatches(straightThrough, surrogate);
+  }
+
+  /** Cross-entropy PGD following the exact or the straight-through gradient. */
+  public PgdParams(String name, ThreatModel threatModel, int steps, double stepSize, boolean randomStart,
+      int restarts, boolean straightThrough, AttackSource source, long seed) {
+    this(name, threatModel, steps, stepSize, randomStart, restarts, straightThrough, source, seed, PgdLoss.CE,
+        SurrogateSchedule.of(straightThrough));
   }
 
   /** Linf PGD with a random start and the step size 2.5 * eps / steps of Madry et al. */
@@ -50,7 +63,8 @@ public record PgdParams(String name, ThreatModel threatModel, int steps, double 
 
   @Override
   public PgdParams withName(String n) {
-    return new PgdParams(n, threatModel, steps, stepSize, randomStart, restarts, straightThrough, source, seed);
+    return new PgdParams(n, threatModel, steps, stepSize, randomStart, restarts, straightThrough, source, seed, loss,
+        surrogate);
   }
 
   /**
@@ -61,19 +75,21 @@ public record PgdParams(String name, ThreatModel threatModel, int steps, double 
   public PgdParams withEpsilon(double e) {
     double step = epsilon() > 0 ? stepSize * e / epsilon() : defaultStepSize(e, steps);
     return new PgdParams(name, threatModel.withEpsilon(e), steps, step, randomStart, restarts, straightThrough,
-        source, seed);
+        source, seed, loss, surrogate);
   }
 
+  /** The exact or the straight-through gradient; either replaces a soft cap. */
   @Override
   public PgdParams withStraightThrough(boolean on) {
-    return new PgdParams(name, threatModel, steps, stepSize, randomStart, restarts, on, source, seed);
+    return new PgdParams(name, threatModel, steps, stepSize, randomStart, restarts, on, source, seed, loss,
+        SurrogateSchedule.of(on));
   }
 
   /** Half the step, so twice the steps travel as far. */
   @Override
   public PgdParams doubledBudget() {
     return new PgdParams(name + "-x2", threatModel, 2 * steps, stepSize / 2, randomStart, 2 * restarts,
-        straightThrough, source, seed);
+        straightThrough, source, seed, loss, surrogate);
   }
 
   @Override
@@ -83,6 +99,9 @@ public record PgdParams(String name, ThreatModel threatModel, int steps, double 
     k.put("step-size", stepSize);
     k.put("random-start", randomStart);
     k.put("restarts", restarts);
+    if (loss != PgdLoss.CE) { // only when not the default, so existing attacks keep their keys
+      k.put("loss", loss.key());
+    }
     return k;
   }
 
@@ -98,6 +117,7 @@ public record PgdParams(String name, ThreatModel threatModel, int steps, double 
     private Double stepSize;
     private boolean randomStart = true;
     private int restarts = 1;
+    private PgdLoss loss = PgdLoss.CE;
 
     private Builder() {
       super(AttackMethod.PGD, Norm.LINF);
@@ -109,19 +129,22 @@ public record PgdParams(String name, ThreatModel threatModel, int steps, double 
     public Builder stepSize(double v) { stepSize = finite("step-size", v); return this; }
     public Builder randomStart(boolean v) { randomStart = v; return this; }
     public Builder restarts(int v) { restarts = v; return this; }
+    public Builder loss(PgdLoss v) { loss = v; return this; }
 
     @Override
     public List<Setting> settings() {
-      return Setting.join(super.settings(), Setting.whole("steps", this::steps),
+      List<Setting> own = Setting.join(super.settings(), Setting.whole("steps", this::steps),
           Setting.number("step-size", this::stepSize), Setting.flag("random-start", this::randomStart),
           Setting.whole("restarts", this::restarts));
+      return Setting.join(Setting.join(own, surrogateSettings()), Setting.choice("loss", PgdLoss::parse, this::loss));
     }
 
     @Override
     public PgdParams build() {
       ThreatModel t = threatModel();
+      SurrogateSchedule s = surrogateSchedule();
       return new PgdParams(name, t, steps, stepSize == null ? defaultStepSize(t.epsilon(), steps) : stepSize,
-          randomStart, restarts, straightThrough, source, seed);
+          randomStart, restarts, s.straightThrough(), source, seed, loss, s);
     }
   }
 }

@@ -78,6 +78,13 @@ public record Setting(String key, Type type, Function<String, ?> parser, Consume
   }
 
   /** @return {@code first} followed by {@code more} */
+  static List<Setting> join(List<Setting> first, List<Setting> more) {
+    List<Setting> all = new ArrayList<>(first);
+    all.addAll(more);
+    return List.copyOf(all);
+  }
+
+  /** @return {@code first} followed by {@code more} */
   static List<Setting> join(List<Setting> first, Setting... more) {
     List<Setting> all = new ArrayList<>(first);
     all.addAll(Arrays.asList(more));

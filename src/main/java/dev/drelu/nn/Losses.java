@@ -32,6 +32,22 @@ public final class Losses {
   }
 
   /**
+   * The logit margin per example, {@code max_{i != y} z_i - z_y}: positive exactly when the example
+   * is misclassified. Unlike cross-entropy it does not saturate once the softmax is confident.
+   *
+   * @param logits N x K, K &gt;= 2
+   * @param labels N integer labels (any integer type)
+   * @return N losses
+   */
+  public static NDArray margin(NDArray logits, NDArray labels) {
+    NDArray oneHot = labels.oneHot((int) logits.getShape().get(1));
+    NDArray trueLogit = logits.mul(oneHot).sum(new int[] {1});
+    // the label's own logit is pushed far below every other before the max
+    NDArray bestOther = logits.sub(oneHot.mul(scalar(logits, 1e30f))).max(new int[] {1});
+    return bestOther.sub(trueLogit);
+  }
+
+  /**
    * The difference-of-logits-ratio loss of Croce &amp; Hein (2020), per example:
    * {@code -(z_y - max_{i != y} z_i) / (z_(1) - z_(3) + 1e-12)}, with z_(k) the k-th largest
    * logit. It is positive exactly when the example is misclassified, and unchanged when the logits

@@ -17,8 +17,9 @@ import dev.drelu.core.Keyed;
  * train 4: MobileNetV2's ReLU6 no longer reads its 6 out of freed memory in backward (DJL's
  * relu6 passed a Java number; Layers.relu6); every later key follows, since it names the model's.
  *
- * diagnose 3: the diagnosis adds empirical local Lipschitz estimates (lipschitz.json); summarise 4:
- * the table shows them (a "lipschitz" column).
+ * diagnose 3: diagnostics.json gains the stronger-attack-family check (adaptive attacks as a family
+ * against the plain ones, per example), and the diagnosis adds empirical local Lipschitz estimates
+ * (lipschitz.json); summarise 4: the table shows them (a "lipschitz" column).
  *
  * <p>The typed stage outputs (issue #11) write the files and manifest summary their stages wrote
  * before, so they bumped nothing by themselves.

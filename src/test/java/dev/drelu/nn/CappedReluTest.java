@@ -110,6 +110,25 @@ class CappedReluTest {
     assertThrows(IllegalArgumentException.class, () -> new GradientSurrogate.SoftCap(0));
   }
 
+  @Test
+  void asTheTemperatureFallsTheSoftCapsGradientClosesOnTheExactOne() {
+    float[] exact = run(CappedRelu.dynamic(3, false, 1f), CAPS).dx();
+    double previous = Double.POSITIVE_INFINITY;
+    for (double t : new double[] {1.0, 0.3, 0.1, 0.03, 0.01, 0.003}) {
+      CappedRelu layer = CappedRelu.dynamic(3, false, 1f);
+      layer.setSurrogate(new GradientSurrogate.SoftCap(t));
+      float[] soft = run(layer, CAPS).dx();
+      double distance = 0;
+      for (int i = 0; i < exact.length; i++) {
+        distance = Math.max(distance, Math.abs(soft[i] - exact[i]));
+      }
+      // strictly closer each time, until float32 cannot tell them apart
+      assertTrue(distance < previous || distance < 1e-6, "T " + t + ": distance " + distance + " after " + previous);
+      previous = distance;
+    }
+    assertTrue(previous < 1e-3, "at T 0.003 the gradients still differ by " + previous);
+  }
+
   private static double sigmoid(double v) {
     return 1 / (1 + Math.exp(-v));
   }

@@ -76,7 +76,8 @@ class SpecLoaderTest {
     assertEquals(Architecture.DENSE, models.get("dense-relu").model().architecture());
     assertEquals(Architecture.SHALLOW_CNN, models.get("cnn-relu").model().architecture());
 
-    assertEquals(List.of("fgsm", "pgd", "apgd-ce", "square", "pgd-bpda", "pgd-transfer"),
+    assertEquals(List.of("fgsm", "pgd", "apgd-ce", "square", "pgd-bpda", "pgd-transfer", "apgd-softcap",
+        "pgd-margin-softcap"),
         spec.attacks().stream().map(AttackParams::name).toList());
     AttackParams fgsm = spec.attacks().get(0);
     AttackParams pgd = spec.attacks().get(1);
@@ -330,10 +331,28 @@ class SpecLoaderTest {
   }
 
   @Test
+  void anAdaptiveAttackReadsItsSurrogateAndLossAndAContradictionIsLocated() throws Exception {
+    write("soft.yaml", "name: pgd-margin-softcap\nmethod: pgd\nepsilon: 0.1\nsteps: 50\nrestarts: 2\nloss: margin\n"
+        + "surrogate: soft-cap\ntemperature: 0.05\nanneal-from: 0.5\n");
+    PgdParams pgd = (PgdParams) SpecLoader.load(spec("attacks: [soft.yaml]\n")).attacks().get(0);
+    assertEquals(dev.drelu.attack.PgdLoss.MARGIN, pgd.loss());
+    assertEquals(dev.drelu.attack.SurrogateSchedule.softCap(0.05, 0.5), pgd.surrogate());
+    assertFalse(pgd.straightThrough());
+
+    Path both = write("both.yaml", "method: apgd-ce\nepsilon: 0.1\nstraight-through: true\nsurrogate: soft-cap\n");
+    assertError(onlyError(spec("attacks: [both.yaml]\n")), both, 4, "surrogate", "write only one of them");
+    Path typo = write("typo.yaml", "method: pgd\nepsilon: 0.1\nsurrogate: softcap\n");
+    assertError(onlyError(spec("attacks: [typo.yaml]\n")), typo, 3, "surrogate", "exact", "straight-through", "soft-cap");
+    Path loss = write("loss.yaml", "method: apgd-ce\nepsilon: 0.1\nloss: margin\n");
+    assertError(onlyError(spec("attacks: [loss.yaml]\n")), loss, 3, "loss", "does not apply to apgd-ce");
+  }
+
+  @Test
   void aKeyOfAnotherMethodIsRefusedWithTheMethodsOwnKeys() throws Exception {
     Path pgd = write("pgd.yaml", "method: pgd\nepsilon: 0.1\nqueries: 300\n");
     assertError(onlyError(spec("attacks: [pgd.yaml]\n")), pgd, 3, "queries", "does not apply to pgd (its keys: method, name,"
-        + " norm, epsilon, seed, straight-through, source, steps, step-size, random-start, restarts)");
+        + " norm, epsilon, seed, straight-through, source, steps, step-size, random-start, restarts, surrogate,"
+        + " temperature, anneal-from, loss)");
     // Square queries the model itself: neither BPDA nor a transfer source means anything for it
     Path square = write("square.yaml", "method: square\nepsilon: 0.1\nsource: relu-twin\n");
     assertError(onlyError(spec("attacks: [square.yaml]\n")), square, 3, "source", "does not apply to square",
