@@ -23,14 +23,20 @@ import java.util.Set;
  * @param straightThrough BPDA through the caps
  * @param source craft on the model itself or on its plain-ReLU twin
  * @param seed seeds the random starts
+ * @param modelOutput what the attack takes for the logits: the logits (sound) or softmax
+ *     probabilities (the paper's protocol, {@link ModelOutput})
+ * @param eotSamples gradients averaged per step (expectation over transformation; AutoAttack's
+ *     "rand" version uses 20); see {@link Apgd} for why one evaluation gives that mean here
  */
 public record ApgdParams(String name, AttackMethod method, ThreatModel threatModel, int steps, int restarts,
-    double rho, double momentum, int targets, boolean straightThrough, AttackSource source, long seed)
+    double rho, double momentum, int targets, boolean straightThrough, AttackSource source, long seed, ModelOutput modelOutput, int eotSamples)
     implements Restartable {
   private static final Set<AttackMethod> METHODS = EnumSet.of(AttackMethod.APGD_CE, AttackMethod.APGD_DLR,
       AttackMethod.APGD_T);
 
   public ApgdParams {
+    Objects.requireNonNull(modelOutput, "model-output");
+    Checks.atLeast("eot-samples", eotSamples, 1);
     if (!METHODS.contains(method)) {
       throw Checks.invalid("method", "must be apgd-ce, apgd-dlr or apgd-t, but was: "
           + (method == null ? null : method.key()));
@@ -50,6 +56,12 @@ public record ApgdParams(String name, AttackMethod method, ThreatModel threatMod
     Objects.requireNonNull(source, "source");
   }
 
+  /** The sound form: the attack sees the logits and takes one gradient per step. */
+  public ApgdParams(String name, AttackMethod method, ThreatModel threatModel, int steps, int restarts, double rho,
+      double momentum, int targets, boolean straightThrough, AttackSource source, long seed) {
+    this(name, method, threatModel, steps, restarts, rho, momentum, targets, straightThrough, source, seed, ModelOutput.LOGITS, 1);
+  }
+
   public static Builder builder(AttackMethod method) {
     return new Builder(method);
   }
@@ -61,25 +73,25 @@ public record ApgdParams(String name, AttackMethod method, ThreatModel threatMod
   @Override
   public ApgdParams withName(String n) {
     return new ApgdParams(n, method, threatModel, steps, restarts, rho, momentum, targets, straightThrough, source,
-        seed);
+        seed, modelOutput, eotSamples);
   }
 
   @Override
   public ApgdParams withEpsilon(double e) {
     return new ApgdParams(name, method, threatModel.withEpsilon(e), steps, restarts, rho, momentum, targets,
-        straightThrough, source, seed);
+        straightThrough, source, seed, modelOutput, eotSamples);
   }
 
   @Override
   public ApgdParams withStraightThrough(boolean on) {
-    return new ApgdParams(name, method, threatModel, steps, restarts, rho, momentum, targets, on, source, seed);
+    return new ApgdParams(name, method, threatModel, steps, restarts, rho, momentum, targets, on, source, seed, modelOutput, eotSamples);
   }
 
   /** APGD adapts its own step, so only the steps and restarts double. */
   @Override
   public ApgdParams doubledBudget() {
     return new ApgdParams(name + "-x2", method, threatModel, 2 * steps, 2 * restarts, rho, momentum, targets,
-        straightThrough, source, seed);
+        straightThrough, source, seed, modelOutput, eotSamples);
   }
 
   @Override
@@ -91,6 +103,10 @@ public record ApgdParams(String name, AttackMethod method, ThreatModel threatMod
     k.put("momentum", momentum);
     if (targeted(method)) {
       k.put("targets", targets);
+    }
+    // only when it departs from one draw, so every existing APGD keeps its cache key
+    if (eotSamples != 1) {
+      k.put("eot-samples", eotSamples);
     }
     return k;
   }
@@ -108,6 +124,7 @@ public record ApgdParams(String name, AttackMethod method, ThreatModel threatMod
     private double rho = 0.75;
     private double momentum = 0.75;
     private int targets;
+    private int eotSamples = 1;
 
     private Builder(AttackMethod method) {
       super(method, Norm.LINF);
@@ -121,19 +138,21 @@ public record ApgdParams(String name, AttackMethod method, ThreatModel threatMod
 
     /** apgd-t only. */
     public Builder targets(int v) { targets = v; return this; }
+    public Builder eotSamples(int v) { eotSamples = v; return this; }
 
     @Override
     public List<Setting> settings() {
       List<Setting> all = Setting.join(super.settings(), Setting.whole("steps", this::steps),
           Setting.whole("restarts", this::restarts), Setting.number("rho", this::rho),
           Setting.number("momentum", this::momentum));
-      return targeted(method) ? Setting.join(all, Setting.whole("targets", this::targets)) : all;
+      all = targeted(method) ? Setting.join(all, Setting.whole("targets", this::targets)) : all;
+      return Setting.join(all, Setting.whole("eot-samples", this::eotSamples));
     }
 
     @Override
     public ApgdParams build() {
       return new ApgdParams(name, method, threatModel(), steps, restarts, rho, momentum, targets, straightThrough,
-          source, seed);
+          source, seed, modelOutput, eotSamples);
     }
   }
 }

@@ -18,15 +18,24 @@ import java.util.Objects;
  * @param straightThrough BPDA through the caps
  * @param source craft on the model itself or on its plain-ReLU twin
  * @param seed seeds the random starts
+ * @param modelOutput what the attack takes for the logits: the logits (sound) or softmax
+ *     probabilities (the paper's protocol, {@link ModelOutput})
  */
 public record PgdParams(String name, ThreatModel threatModel, int steps, double stepSize, boolean randomStart,
-    int restarts, boolean straightThrough, AttackSource source, long seed) implements Restartable {
+    int restarts, boolean straightThrough, AttackSource source, long seed, ModelOutput modelOutput) implements Restartable {
   public PgdParams {
+    Objects.requireNonNull(modelOutput, "model-output");
     AttackChecks.common(name, AttackMethod.PGD, threatModel, EnumSet.allOf(Norm.class));
     Checks.atLeast("steps", steps, 1);
     Checks.nonNegative("step-size", stepSize);
     Checks.atLeast("restarts", restarts, 1);
     Objects.requireNonNull(source, "source");
+  }
+
+  /** The sound form: the attack sees the logits. */
+  public PgdParams(String name, ThreatModel threatModel, int steps, double stepSize, boolean randomStart, int restarts,
+      boolean straightThrough, AttackSource source, long seed) {
+    this(name, threatModel, steps, stepSize, randomStart, restarts, straightThrough, source, seed, ModelOutput.LOGITS);
   }
 
   /** Linf PGD with a random start and the step size 2.5 * eps / steps of Madry et al. */
@@ -50,7 +59,7 @@ public record PgdParams(String name, ThreatModel threatModel, int steps, double 
 
   @Override
   public PgdParams withName(String n) {
-    return new PgdParams(n, threatModel, steps, stepSize, randomStart, restarts, straightThrough, source, seed);
+    return new PgdParams(n, threatModel, steps, stepSize, randomStart, restarts, straightThrough, source, seed, modelOutput);
   }
 
   /**
@@ -61,19 +70,19 @@ public record PgdParams(String name, ThreatModel threatModel, int steps, double 
   public PgdParams withEpsilon(double e) {
     double step = epsilon() > 0 ? stepSize * e / epsilon() : defaultStepSize(e, steps);
     return new PgdParams(name, threatModel.withEpsilon(e), steps, step, randomStart, restarts, straightThrough,
-        source, seed);
+        source, seed, modelOutput);
   }
 
   @Override
   public PgdParams withStraightThrough(boolean on) {
-    return new PgdParams(name, threatModel, steps, stepSize, randomStart, restarts, on, source, seed);
+    return new PgdParams(name, threatModel, steps, stepSize, randomStart, restarts, on, source, seed, modelOutput);
   }
 
   /** Half the step, so twice the steps travel as far. */
   @Override
   public PgdParams doubledBudget() {
     return new PgdParams(name + "-x2", threatModel, 2 * steps, stepSize / 2, randomStart, 2 * restarts,
-        straightThrough, source, seed);
+        straightThrough, source, seed, modelOutput);
   }
 
   @Override
@@ -121,7 +130,7 @@ public record PgdParams(String name, ThreatModel threatModel, int steps, double 
     public PgdParams build() {
       ThreatModel t = threatModel();
       return new PgdParams(name, t, steps, stepSize == null ? defaultStepSize(t.epsilon(), steps) : stepSize,
-          randomStart, restarts, straightThrough, source, seed);
+          randomStart, restarts, straightThrough, source, seed, modelOutput);
     }
   }
 }
