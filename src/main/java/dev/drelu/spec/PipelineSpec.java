@@ -75,6 +75,12 @@ public record PipelineSpec(
         diagnostics, paperTable, protocol);
   }
 
+  /** @return this spec with other masking diagnostics */
+  public PipelineSpec withDiagnostics(DiagnosticsParams other) {
+    return new PipelineSpec(file, name, description, experiment, dataset, models, seeds, attacks, evaluation, sweep,
+        other, paperTable, protocol);
+  }
+
   /** A spec with no sweep and no diagnose stage (programmatic specs: tests, other tools). */
   public PipelineSpec(Path file, String name, String description, String experiment, DatasetParams dataset,
       List<ModelEntry> models, List<Long> seeds, List<AttackParams> attacks, EvaluationParams evaluation) {

@@ -1,0 +1,70 @@
+package dev.drelu.reproduce;
+
+import dev.drelu.attack.Protocol;
+import dev.drelu.paper.PaperTables;
+import dev.drelu.stats.AccuracyTable;
+import dev.drelu.stats.Statistics;
+import dev.drelu.stats.StatsParams;
+import dev.drelu.stats.StatsResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The statistics of a reproduction, each over one source of numbers: the paper's printed cells,
+ * drelu's faithful values, drelu's sound values. Faithful and sound numbers never share a test:
+ * each {@link Outcome} is computed from one protocol's column only.
+ *
+ * @param paper recomputed from the paper's own numbers
+ * @param faithful from drelu's faithful values (the paper's protocol)
+ * @param sound from drelu's sound values
+ */
+public record ReproductionStatistics(Outcome paper, Outcome faithful, Outcome sound) {
+  /**
+   * One source's statistics, or why there are none.
+   *
+   * @param source "paper", or the protocol's key
+   * @param result ANOVA, Friedman and Nemenyi, or null
+   * @param missing why they could not be computed ("" when they were)
+   */
+  public record Outcome(String source, StatsResult result, String missing) {}
+
+  public static ReproductionStatistics of(PaperTables paper, ReproductionTable table, StatsParams params) {
+    Outcome printed;
+    try {
+      printed = new Outcome("paper", Statistics.analyse(paper.accuracies(table.table()), params), "");
+    } catch (IllegalArgumentException e) {
+      printed = new Outcome("paper", null, e.getMessage());
+    }
+    return new ReproductionStatistics(printed, of(Protocol.PAPER, table, ReproductionTable.Row::faithful, params),
+        of(Protocol.SOUND, table, ReproductionTable.Row::sound, params));
+  }
+
+  /** @return the statistics over one protocol's values of the table (every value from that protocol's run) */
+  static Outcome of(Protocol protocol, ReproductionTable table, ToDoubleFunction<ReproductionTable.Row> value,
+      StatsParams params) {
+    List<AccuracyTable.Row> rows = new ArrayList<>();
+    List<String> without = new ArrayList<>();
+    for (ReproductionTable.Row r : table.rows()) {
+      double v = value.applyAsDouble(r);
+      if (Double.isNaN(v)) {
+        without.add(r.architecture() + "/" + r.method() + "/" + r.metric());
+        continue;
+      }
+      rows.add(new AccuracyTable.Row(r.architecture(), r.method(), r.metric(), v / 100, protocol.key()));
+    }
+    if (!without.isEmpty()) {
+      return new Outcome(protocol.key(), null, without.size() + " paper cell(s) have no " + protocol.key()
+          + " value (no model of that row, or the attack did not run), e.g. " + without.get(0));
+    }
+    try {
+      AccuracyTable t = new AccuracyTable(rows);
+      if (!Statistics.applicable(t)) {
+        return new Outcome(protocol.key(), null, "too few methods or blocks for the tests");
+      }
+      return new Outcome(protocol.key(), Statistics.analyse(t, params), "");
+    } catch (IllegalArgumentException e) {
+      return new Outcome(protocol.key(), null, e.getMessage());
+    }
+  }
+}
