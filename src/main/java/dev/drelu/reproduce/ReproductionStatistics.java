@@ -7,7 +7,9 @@ import dev.drelu.stats.Statistics;
 import dev.drelu.stats.StatsParams;
 import dev.drelu.stats.StatsResult;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -25,7 +27,7 @@ public record ReproductionStatistics(Outcome paper, Outcome faithful, Outcome so
    *
    * @param source "paper", or the protocol's key
    * @param result ANOVA, Friedman and Nemenyi, or null
-   * @param missing why they could not be computed ("" when they were)
+   * @param missing why they could not be computed, or what they leave out ("" when neither)
    */
   public record Outcome(String source, StatsResult result, String missing) {}
 
@@ -40,29 +42,35 @@ public record ReproductionStatistics(Outcome paper, Outcome faithful, Outcome so
         of(Protocol.SOUND, table, ReproductionTable.Row::sound, params));
   }
 
-  /** @return the statistics over one protocol's values of the table (every value from that protocol's run) */
+  /**
+   * @return the statistics over one protocol's values of the table (every value from that
+   *     protocol's run); an architecture with a paper cell the spec has no value for is left out
+   *     whole (a block of the tests must have every method), and the outcome says so
+   */
   static Outcome of(Protocol protocol, ReproductionTable table, ToDoubleFunction<ReproductionTable.Row> value,
       StatsParams params) {
+    Set<String> incomplete = new LinkedHashSet<>();
+    table.rows().stream().filter(r -> Double.isNaN(value.applyAsDouble(r)))
+        .forEach(r -> incomplete.add(r.architecture()));
     List<AccuracyTable.Row> rows = new ArrayList<>();
-    List<String> without = new ArrayList<>();
     for (ReproductionTable.Row r : table.rows()) {
-      double v = value.applyAsDouble(r);
-      if (Double.isNaN(v)) {
-        without.add(r.architecture() + "/" + r.method() + "/" + r.metric());
-        continue;
+      if (!incomplete.contains(r.architecture())) {
+        rows.add(new AccuracyTable.Row(r.architecture(), r.method(), r.metric(), value.applyAsDouble(r) / 100,
+            protocol.key()));
       }
-      rows.add(new AccuracyTable.Row(r.architecture(), r.method(), r.metric(), v / 100, protocol.key()));
     }
-    if (!without.isEmpty()) {
-      return new Outcome(protocol.key(), null, without.size() + " paper cell(s) have no " + protocol.key()
-          + " value (no model of that row, or the attack did not run), e.g. " + without.get(0));
+    String left = incomplete.isEmpty() ? "" : "left out (a paper cell without a " + protocol.key() + " value): "
+        + String.join(", ", incomplete);
+    if (rows.isEmpty()) {
+      return new Outcome(protocol.key(), null, left);
     }
     try {
       AccuracyTable t = new AccuracyTable(rows);
       if (!Statistics.applicable(t)) {
-        return new Outcome(protocol.key(), null, "too few methods or blocks for the tests");
+        return new Outcome(protocol.key(), null, "too few methods or blocks for the tests" + (left.isEmpty() ? ""
+            : "; " + left));
       }
-      return new Outcome(protocol.key(), Statistics.analyse(t, params), "");
+      return new Outcome(protocol.key(), Statistics.analyse(t, params), left);
     } catch (IllegalArgumentException e) {
       return new Outcome(protocol.key(), null, e.getMessage());
     }

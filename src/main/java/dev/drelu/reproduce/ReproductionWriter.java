@@ -95,7 +95,8 @@ public final class ReproductionWriter {
     out.append("## Statistics, one source at a time\n\n");
     for (ReproductionStatistics.Outcome o : List.of(stats.paper(), stats.faithful(), stats.sound())) {
       out.append("### ").append(title(o)).append("\n\n");
-      out.append(o.result() == null ? "Not computed: " + o.missing() + "\n" : StatsText.markdown(o.result()));
+      out.append(o.result() == null ? "Not computed: " + o.missing() + "\n" : (o.missing().isEmpty() ? ""
+          : "Architectures " + o.missing() + "\n\n") + StatsText.markdown(o.result()));
       out.append('\n');
     }
     return out.toString();
