@@ -22,10 +22,13 @@ import java.util.function.ToDoubleFunction;
  * @param sound from drelu's sound values
  */
 public record ReproductionStatistics(Outcome paper, Outcome faithful, Outcome sound) {
+  /** The source of the paper's printed numbers (the protocols are named by their keys). */
+  public static final String PRINTED = "printed";
+
   /**
    * One source's statistics, or why there are none.
    *
-   * @param source "paper", or the protocol's key
+   * @param source {@link #PRINTED}, or the protocol's key
    * @param result ANOVA, Friedman and Nemenyi, or null
    * @param missing why they could not be computed, or what they leave out ("" when neither)
    */
@@ -34,9 +37,9 @@ public record ReproductionStatistics(Outcome paper, Outcome faithful, Outcome so
   public static ReproductionStatistics of(PaperTables paper, ReproductionTable table, StatsParams params) {
     Outcome printed;
     try {
-      printed = new Outcome("paper", Statistics.analyse(paper.accuracies(table.table()), params), "");
+      printed = new Outcome(PRINTED, Statistics.analyse(paper.accuracies(table.table()), params), "");
     } catch (IllegalArgumentException e) {
-      printed = new Outcome("paper", null, e.getMessage());
+      printed = new Outcome(PRINTED, null, e.getMessage());
     }
     return new ReproductionStatistics(printed, of(Protocol.PAPER, table, ReproductionTable.Row::faithful, params),
         of(Protocol.SOUND, table, ReproductionTable.Row::sound, params));

@@ -53,7 +53,7 @@ public final class ReproductionWriter {
     try {
       Files.writeString(staging.resolve("reproduction.md"), markdown(table, stats, context), StandardCharsets.UTF_8);
       Files.writeString(staging.resolve("reproduction.csv"), csv(table), StandardCharsets.UTF_8);
-      Files.writeString(staging.resolve("accuracy-paper.csv"), accuracy(table, "printed", ReproductionTable.Row::paper),
+      Files.writeString(staging.resolve("accuracy-paper.csv"), accuracy(table, ReproductionStatistics.PRINTED, ReproductionTable.Row::paper),
           StandardCharsets.UTF_8);
       Files.writeString(staging.resolve("accuracy-faithful.csv"), accuracy(table, dev.drelu.attack.Protocol.PAPER.key(),
           ReproductionTable.Row::faithful), StandardCharsets.UTF_8);
@@ -104,7 +104,7 @@ public final class ReproductionWriter {
 
   private static String title(ReproductionStatistics.Outcome o) {
     return switch (o.source()) {
-      case "paper" -> "The paper's own numbers (recomputed)";
+      case ReproductionStatistics.PRINTED -> "The paper's own numbers (recomputed)";
       case "sound" -> "drelu, sound evaluation";
       default -> "drelu, the paper's protocol (faithful)";
     };
