@@ -55,19 +55,19 @@ public record ReproductionStatistics(Outcome paper, Outcome faithful, Outcome so
     Set<String> incomplete = new LinkedHashSet<>();
     table.rows().stream().filter(r -> Double.isNaN(value.applyAsDouble(r)))
         .forEach(r -> incomplete.add(r.architecture()));
-    List<AccuracyTable.Row> rows = new ArrayList<>();
-    for (ReproductionTable.Row r : table.rows()) {
-      if (!incomplete.contains(r.architecture())) {
-        rows.add(new AccuracyTable.Row(r.architecture(), r.method(), r.metric(), value.applyAsDouble(r) / 100,
-            protocol.key()));
-      }
-    }
     String left = incomplete.isEmpty() ? "" : "left out (a paper cell without a " + protocol.key() + " value): "
         + String.join(", ", incomplete);
-    if (rows.isEmpty()) {
-      return new Outcome(protocol.key(), null, left);
-    }
     try {
+      List<AccuracyTable.Row> rows = new ArrayList<>();
+      for (ReproductionTable.Row r : table.rows()) {
+        if (!incomplete.contains(r.architecture())) {
+          rows.add(new AccuracyTable.Row(r.architecture(), r.method(), r.metric(), value.applyAsDouble(r) / 100,
+              protocol.key()));
+        }
+      }
+      if (rows.isEmpty()) {
+        return new Outcome(protocol.key(), null, left);
+      }
       AccuracyTable t = new AccuracyTable(rows);
       if (!Statistics.applicable(t)) {
         return new Outcome(protocol.key(), null, "too few methods or blocks for the tests" + (left.isEmpty() ? ""
