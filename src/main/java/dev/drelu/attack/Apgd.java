@@ -52,6 +52,14 @@ import java.util.SplittableRandom;
  * <p>Queries: every forward-and-backward pass counts, i.e. steps + 1 per run (the start point's
  * gradient as well), which is what the reference spends. APGD-T's forward pass on the clean input
  * (to rank the targets) is not a gradient evaluation and is not counted.
+ *
+ * <p>Expectation over transformation ({@link ApgdParams#eotSamples}, AutoAttack's "rand" version
+ * uses 20): the reference sums the gradient of {@code eot_iter} forward passes and divides by
+ * their number, to average out a randomised model. A drelu model in evaluation mode is
+ * deterministic (dropout is off and no layer draws), so those passes are one gradient repeated and
+ * their mean is that gradient: it is computed once. The setting stays in the parameters (and the
+ * cache key), so a faithful rerun says which version it ran, and the queries counted are the ones
+ * spent (one per step, not 20).
  */
 final class Apgd implements Attack {
   /** The losses APGD ascends. */

@@ -25,14 +25,20 @@ import java.util.Set;
  * @param seed seeds the random starts
  * @param surrogate the gradient followed through the caps, annealed over the gradients of each
  *     run; straight-through exactly when {@code straightThrough}
+ * @param modelOutput what the attack takes for the logits: the logits (sound) or softmax
+ *     probabilities (the paper's protocol, {@link ModelOutput})
+ * @param eotSamples gradients averaged per step (expectation over transformation; AutoAttack's
+ *     "rand" version uses 20); see {@link Apgd} for why one evaluation gives that mean here
  */
 public record ApgdParams(String name, AttackMethod method, ThreatModel threatModel, int steps, int restarts,
     double rho, double momentum, int targets, boolean straightThrough, AttackSource source, long seed,
-    SurrogateSchedule surrogate) implements Restartable {
+    SurrogateSchedule surrogate, ModelOutput modelOutput, int eotSamples) implements Restartable {
   private static final Set<AttackMethod> METHODS = EnumSet.of(AttackMethod.APGD_CE, AttackMethod.APGD_DLR,
       AttackMethod.APGD_T);
 
   public ApgdParams {
+    Objects.requireNonNull(modelOutput, "model-output");
+    Checks.atLeast("eot-samples", eotSamples, 1);
     if (!METHODS.contains(method)) {
       throw Checks.invalid("method", "must be apgd-ce, apgd-dlr or apgd-t, but was: "
           + (method == null ? null : method.key()));
@@ -53,11 +59,11 @@ public record ApgdParams(String name, AttackMethod method, ThreatModel threatMod
     AttackChecks.surrogateMatches(straightThrough, surrogate);
   }
 
-  /** APGD following the exact or the straight-through gradient. */
+  /** APGD following the exact or the straight-through gradient, on the logits, one gradient per step. */
   public ApgdParams(String name, AttackMethod method, ThreatModel threatModel, int steps, int restarts,
       double rho, double momentum, int targets, boolean straightThrough, AttackSource source, long seed) {
     this(name, method, threatModel, steps, restarts, rho, momentum, targets, straightThrough, source, seed,
-        SurrogateSchedule.of(straightThrough));
+        SurrogateSchedule.of(straightThrough), ModelOutput.LOGITS, 1);
   }
 
   public static Builder builder(AttackMethod method) {
@@ -71,27 +77,27 @@ public record ApgdParams(String name, AttackMethod method, ThreatModel threatMod
   @Override
   public ApgdParams withName(String n) {
     return new ApgdParams(n, method, threatModel, steps, restarts, rho, momentum, targets, straightThrough, source,
-        seed, surrogate);
+        seed, surrogate, modelOutput, eotSamples);
   }
 
   @Override
   public ApgdParams withEpsilon(double e) {
     return new ApgdParams(name, method, threatModel.withEpsilon(e), steps, restarts, rho, momentum, targets,
-        straightThrough, source, seed, surrogate);
+        straightThrough, source, seed, surrogate, modelOutput, eotSamples);
   }
 
   /** The exact or the straight-through gradient; either replaces a soft cap. */
   @Override
   public ApgdParams withStraightThrough(boolean on) {
     return new ApgdParams(name, method, threatModel, steps, restarts, rho, momentum, targets, on, source, seed,
-        SurrogateSchedule.of(on));
+        SurrogateSchedule.of(on), modelOutput, eotSamples);
   }
 
   /** APGD adapts its own step, so only the steps and restarts double. */
   @Override
   public ApgdParams doubledBudget() {
     return new ApgdParams(name + "-x2", method, threatModel, 2 * steps, 2 * restarts, rho, momentum, targets,
-        straightThrough, source, seed, surrogate);
+        straightThrough, source, seed, surrogate, modelOutput, eotSamples);
   }
 
   @Override
@@ -103,6 +109,10 @@ public record ApgdParams(String name, AttackMethod method, ThreatModel threatMod
     k.put("momentum", momentum);
     if (targeted(method)) {
       k.put("targets", targets);
+    }
+    // only when it departs from one draw, so every existing APGD keeps its cache key
+    if (eotSamples != 1) {
+      k.put("eot-samples", eotSamples);
     }
     return k;
   }
@@ -120,6 +130,7 @@ public record ApgdParams(String name, AttackMethod method, ThreatModel threatMod
     private double rho = 0.75;
     private double momentum = 0.75;
     private int targets;
+    private int eotSamples = 1;
 
     private Builder(AttackMethod method) {
       super(method, Norm.LINF);
@@ -133,6 +144,7 @@ public record ApgdParams(String name, AttackMethod method, ThreatModel threatMod
 
     /** apgd-t only. */
     public Builder targets(int v) { targets = v; return this; }
+    public Builder eotSamples(int v) { eotSamples = v; return this; }
 
     @Override
     public List<Setting> settings() {
@@ -140,14 +152,14 @@ public record ApgdParams(String name, AttackMethod method, ThreatModel threatMod
           Setting.whole("restarts", this::restarts), Setting.number("rho", this::rho),
           Setting.number("momentum", this::momentum));
       all = targeted(method) ? Setting.join(all, Setting.whole("targets", this::targets)) : all;
-      return Setting.join(all, surrogateSettings());
+      return Setting.join(Setting.join(all, surrogateSettings()), Setting.whole("eot-samples", this::eotSamples));
     }
 
     @Override
     public ApgdParams build() {
       SurrogateSchedule s = surrogateSchedule();
       return new ApgdParams(name, method, threatModel(), steps, restarts, rho, momentum, targets, s.straightThrough(),
-          source, seed, s);
+          source, seed, s, modelOutput, eotSamples);
     }
   }
 }

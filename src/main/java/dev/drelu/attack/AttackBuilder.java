@@ -17,6 +17,7 @@ public abstract class AttackBuilder<B extends AttackBuilder<B>> {
   /** Null until set: the bound has no default. */
   private Double epsilon;
   long seed;
+  ModelOutput modelOutput = ModelOutput.LOGITS;
 
   AttackBuilder(AttackMethod method, Norm defaultNorm) {
     this.method = method;
@@ -28,6 +29,7 @@ public abstract class AttackBuilder<B extends AttackBuilder<B>> {
   public B norm(Norm v) { norm = v; return self(); }
   public B epsilon(double v) { epsilon = finite("epsilon", v); return self(); }
   public B seed(long v) { seed = v; return self(); }
+  public B modelOutput(ModelOutput v) { modelOutput = v; return self(); }
 
   /**
    * @return the YAML keys this method takes besides {@code method}, each with the setter its value
@@ -35,7 +37,8 @@ public abstract class AttackBuilder<B extends AttackBuilder<B>> {
    */
   public List<Setting> settings() {
     return List.of(Setting.text("name", this::name), Setting.choice("norm", Norm::parse, this::norm),
-        Setting.number("epsilon", this::epsilon), Setting.longValue("seed", this::seed));
+        Setting.number("epsilon", this::epsilon), Setting.longValue("seed", this::seed),
+        Setting.choice("model-output", ModelOutput::parse, this::modelOutput));
   }
 
   /**

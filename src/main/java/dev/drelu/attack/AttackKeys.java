@@ -17,6 +17,10 @@ final class AttackKeys {
     k.put("norm", p.norm().key());
     k.put("epsilon", p.epsilon());
     k.put("seed", p.seed());
+    // written only when it departs from the default, so every logits attack keeps its cache key
+    if (p.modelOutput() != ModelOutput.LOGITS) {
+      k.put("model-output", p.modelOutput().key());
+    }
     return k;
   }
 

@@ -69,6 +69,12 @@ public sealed interface AttackParams extends Serializable
     return AttackSource.SELF;
   }
 
+  /**
+   * @return what the attack takes for the logits: {@link ModelOutput#LOGITS} (sound) or softmax
+   *     probabilities (the paper's protocol); verdicts always use the model's own argmax
+   */
+  ModelOutput modelOutput();
+
   /** @return the same attack under another name */
   AttackParams withName(String name);
 

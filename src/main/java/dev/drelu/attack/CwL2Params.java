@@ -20,11 +20,14 @@ import java.util.Objects;
  * @param straightThrough BPDA through the caps
  * @param source craft on the model itself or on its plain-ReLU twin
  * @param seed every attack names its seed
+ * @param modelOutput what the attack takes for the logits: the logits (sound) or softmax
+ *     probabilities (the paper's protocol, {@link ModelOutput})
  */
 public record CwL2Params(String name, ThreatModel threatModel, int steps, double confidence, int binarySearchSteps,
-    double learningRate, double initialConst, boolean straightThrough, AttackSource source, long seed)
+    double learningRate, double initialConst, boolean straightThrough, AttackSource source, long seed, ModelOutput modelOutput)
     implements GradientAttack {
   public CwL2Params {
+    Objects.requireNonNull(modelOutput, "model-output");
     AttackChecks.common(name, AttackMethod.CW_L2, threatModel, EnumSet.of(Norm.L2));
     Checks.atLeast("steps", steps, 1);
     Checks.nonNegative("confidence", confidence);
@@ -32,6 +35,13 @@ public record CwL2Params(String name, ThreatModel threatModel, int steps, double
     Checks.positive("learning-rate", learningRate);
     Checks.positive("initial-const", initialConst);
     Objects.requireNonNull(source, "source");
+  }
+
+  /** The sound form: the attack sees the logits. */
+  public CwL2Params(String name, ThreatModel threatModel, int steps, double confidence, int binarySearchSteps,
+      double learningRate, double initialConst, boolean straightThrough, AttackSource source, long seed) {
+    this(name, threatModel, steps, confidence, binarySearchSteps, learningRate, initialConst, straightThrough,
+        source, seed, ModelOutput.LOGITS);
   }
 
   public static Builder builder() {
@@ -46,19 +56,19 @@ public record CwL2Params(String name, ThreatModel threatModel, int steps, double
   @Override
   public CwL2Params withName(String n) {
     return new CwL2Params(n, threatModel, steps, confidence, binarySearchSteps, learningRate, initialConst,
-        straightThrough, source, seed);
+        straightThrough, source, seed, modelOutput);
   }
 
   @Override
   public CwL2Params withEpsilon(double e) {
     return new CwL2Params(name, threatModel.withEpsilon(e), steps, confidence, binarySearchSteps, learningRate,
-        initialConst, straightThrough, source, seed);
+        initialConst, straightThrough, source, seed, modelOutput);
   }
 
   @Override
   public CwL2Params withStraightThrough(boolean on) {
     return new CwL2Params(name, threatModel, steps, confidence, binarySearchSteps, learningRate, initialConst, on,
-        source, seed);
+        source, seed, modelOutput);
   }
 
   @Override
@@ -109,7 +119,7 @@ public record CwL2Params(String name, ThreatModel threatModel, int steps, double
     @Override
     public CwL2Params build() {
       return new CwL2Params(name, threatModel(), steps, confidence, binarySearchSteps, learningRate, initialConst,
-          straightThrough, source, seed);
+          straightThrough, source, seed, modelOutput);
     }
   }
 }

@@ -12,12 +12,20 @@ import java.util.Objects;
  * @param straightThrough BPDA through the caps
  * @param source craft on the model itself or on its plain-ReLU twin
  * @param seed FGSM draws nothing, but every attack names its seed
+ * @param modelOutput what the attack takes for the logits: the logits (sound) or softmax
+ *     probabilities (the paper's protocol, {@link ModelOutput})
  */
-public record FgsmParams(String name, ThreatModel threatModel, boolean straightThrough, AttackSource source, long seed)
+public record FgsmParams(String name, ThreatModel threatModel, boolean straightThrough, AttackSource source, long seed, ModelOutput modelOutput)
     implements GradientAttack {
   public FgsmParams {
+    Objects.requireNonNull(modelOutput, "model-output");
     AttackChecks.common(name, AttackMethod.FGSM, threatModel, EnumSet.of(Norm.LINF));
     Objects.requireNonNull(source, "source");
+  }
+
+  /** The sound form: the attack sees the logits. */
+  public FgsmParams(String name, ThreatModel threatModel, boolean straightThrough, AttackSource source, long seed) {
+    this(name, threatModel, straightThrough, source, seed, ModelOutput.LOGITS);
   }
 
   /** FGSM at {@code epsilon} (Linf). */
@@ -36,17 +44,17 @@ public record FgsmParams(String name, ThreatModel threatModel, boolean straightT
 
   @Override
   public FgsmParams withName(String n) {
-    return new FgsmParams(n, threatModel, straightThrough, source, seed);
+    return new FgsmParams(n, threatModel, straightThrough, source, seed, modelOutput);
   }
 
   @Override
   public FgsmParams withEpsilon(double e) {
-    return new FgsmParams(name, threatModel.withEpsilon(e), straightThrough, source, seed);
+    return new FgsmParams(name, threatModel.withEpsilon(e), straightThrough, source, seed, modelOutput);
   }
 
   @Override
   public FgsmParams withStraightThrough(boolean on) {
-    return new FgsmParams(name, threatModel, on, source, seed);
+    return new FgsmParams(name, threatModel, on, source, seed, modelOutput);
   }
 
   @Override
@@ -67,7 +75,7 @@ public record FgsmParams(String name, ThreatModel threatModel, boolean straightT
 
     @Override
     public FgsmParams build() {
-      return new FgsmParams(name, threatModel(), straightThrough, source, seed);
+      return new FgsmParams(name, threatModel(), straightThrough, source, seed, modelOutput);
     }
   }
 }

@@ -21,11 +21,14 @@ import java.util.Objects;
  * @param loss the loss ascended: cross-entropy (default), the logit margin or DLR
  * @param surrogate the gradient followed through the caps, annealed over the steps of each run;
  *     straight-through exactly when {@code straightThrough}
+ * @param modelOutput what the attack takes for the logits: the logits (sound) or softmax
+ *     probabilities (the paper's protocol, {@link ModelOutput})
  */
 public record PgdParams(String name, ThreatModel threatModel, int steps, double stepSize, boolean randomStart,
     int restarts, boolean straightThrough, AttackSource source, long seed, PgdLoss loss,
-    SurrogateSchedule surrogate) implements Restartable {
+    SurrogateSchedule surrogate, ModelOutput modelOutput) implements Restartable {
   public PgdParams {
+    Objects.requireNonNull(modelOutput, "model-output");
     AttackChecks.common(name, AttackMethod.PGD, threatModel, EnumSet.allOf(Norm.class));
     Checks.atLeast("steps", steps, 1);
     Checks.nonNegative("step-size", stepSize);
@@ -35,11 +38,11 @@ public record PgdParams(String name, ThreatModel threatModel, int steps, double 
     AttackChecks.surrogateMatches(straightThrough, surrogate);
   }
 
-  /** Cross-entropy PGD following the exact or the straight-through gradient. */
+  /** Cross-entropy PGD on the logits, following the exact or the straight-through gradient. */
   public PgdParams(String name, ThreatModel threatModel, int steps, double stepSize, boolean randomStart,
       int restarts, boolean straightThrough, AttackSource source, long seed) {
     this(name, threatModel, steps, stepSize, randomStart, restarts, straightThrough, source, seed, PgdLoss.CE,
-        SurrogateSchedule.of(straightThrough));
+        SurrogateSchedule.of(straightThrough), ModelOutput.LOGITS);
   }
 
   /** Linf PGD with a random start and the step size 2.5 * eps / steps of Madry et al. */
@@ -64,7 +67,7 @@ public record PgdParams(String name, ThreatModel threatModel, int steps, double 
   @Override
   public PgdParams withName(String n) {
     return new PgdParams(n, threatModel, steps, stepSize, randomStart, restarts, straightThrough, source, seed, loss,
-        surrogate);
+        surrogate, modelOutput);
   }
 
   /**
@@ -75,21 +78,21 @@ public record PgdParams(String name, ThreatModel threatModel, int steps, double 
   public PgdParams withEpsilon(double e) {
     double step = epsilon() > 0 ? stepSize * e / epsilon() : defaultStepSize(e, steps);
     return new PgdParams(name, threatModel.withEpsilon(e), steps, step, randomStart, restarts, straightThrough,
-        source, seed, loss, surrogate);
+        source, seed, loss, surrogate, modelOutput);
   }
 
   /** The exact or the straight-through gradient; either replaces a soft cap. */
   @Override
   public PgdParams withStraightThrough(boolean on) {
     return new PgdParams(name, threatModel, steps, stepSize, randomStart, restarts, on, source, seed, loss,
-        SurrogateSchedule.of(on));
+        SurrogateSchedule.of(on), modelOutput);
   }
 
   /** Half the step, so twice the steps travel as far. */
   @Override
   public PgdParams doubledBudget() {
     return new PgdParams(name + "-x2", threatModel, 2 * steps, stepSize / 2, randomStart, 2 * restarts,
-        straightThrough, source, seed, loss, surrogate);
+        straightThrough, source, seed, loss, surrogate, modelOutput);
   }
 
   @Override
@@ -144,7 +147,7 @@ public record PgdParams(String name, ThreatModel threatModel, int steps, double 
       ThreatModel t = threatModel();
       SurrogateSchedule s = surrogateSchedule();
       return new PgdParams(name, t, steps, stepSize == null ? defaultStepSize(t.epsilon(), steps) : stepSize,
-          randomStart, restarts, s.straightThrough(), source, seed, loss, s);
+          randomStart, restarts, s.straightThrough(), source, seed, loss, s, modelOutput);
     }
   }
 }

@@ -54,7 +54,14 @@ public final class RobustEvaluator {
         for (int k = 0; k < nonZero.length; k++) {
           zero[from + k] = 1 - nonZero[k];
         }
-        Attack.Result result = attack.perturb(craftOn, x, y, indices);
+        Attack.Result result;
+        // the paper's protocol: the attack sees softmax(logits) as logits; verdicts stay the model's own
+        craftOn.setSoftmaxOutput(params.modelOutput() == ModelOutput.SOFTMAX);
+        try {
+          result = attack.perturb(craftOn, x, y, indices);
+        } finally {
+          craftOn.setSoftmaxOutput(false);
+        }
         NDArray adv = result.adversarial();
         System.arraycopy(result.queries(), 0, queries, from, to - from);
         copy(logitsWithoutGraph(model, adv).argMax(1).toType(ai.djl.ndarray.types.DataType.INT32, false), advPred, from);

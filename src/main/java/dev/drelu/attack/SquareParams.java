@@ -4,6 +4,7 @@ import dev.drelu.core.Checks;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The Square Attack's parameters (Andriushchenko et al. 2020): a score-based black box, Linf or
@@ -16,15 +17,23 @@ import java.util.Map;
  * @param allPositions windows may start on the last row and column too (a labelled departure:
  *     the reference never does, see {@link Square})
  * @param seed seeds each example's draws with its index
+ * @param modelOutput what the attack takes for the logits: the logits (sound) or softmax
+ *     probabilities (the paper's protocol, {@link ModelOutput})
  */
 public record SquareParams(String name, ThreatModel threatModel, int queries, double pInit, boolean allPositions,
-    long seed) implements AttackParams {
+    long seed, ModelOutput modelOutput) implements AttackParams {
   public SquareParams {
+    Objects.requireNonNull(modelOutput, "model-output");
     AttackChecks.common(name, AttackMethod.SQUARE, threatModel, EnumSet.allOf(Norm.class));
     Checks.atLeast("queries", queries, 1);
     if (!(pInit > 0 && pInit <= 1)) {
       throw Checks.invalid("p-init", "must be in (0, 1], but was: " + pInit);
     }
+  }
+
+  /** The sound form: the attack sees the logits. */
+  public SquareParams(String name, ThreatModel threatModel, int queries, double pInit, boolean allPositions, long seed) {
+    this(name, threatModel, queries, pInit, allPositions, seed, ModelOutput.LOGITS);
   }
 
   public static Builder builder() {
@@ -38,12 +47,12 @@ public record SquareParams(String name, ThreatModel threatModel, int queries, do
 
   @Override
   public SquareParams withName(String n) {
-    return new SquareParams(n, threatModel, queries, pInit, allPositions, seed);
+    return new SquareParams(n, threatModel, queries, pInit, allPositions, seed, modelOutput);
   }
 
   @Override
   public SquareParams withEpsilon(double e) {
-    return new SquareParams(name, threatModel.withEpsilon(e), queries, pInit, allPositions, seed);
+    return new SquareParams(name, threatModel.withEpsilon(e), queries, pInit, allPositions, seed, modelOutput);
   }
 
   @Override
@@ -82,7 +91,7 @@ public record SquareParams(String name, ThreatModel threatModel, int queries, do
 
     @Override
     public SquareParams build() {
-      return new SquareParams(name, threatModel(), queries, pInit, allPositions, seed);
+      return new SquareParams(name, threatModel(), queries, pInit, allPositions, seed, modelOutput);
     }
   }
 }

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       ReportCommand.class,
       SmokeDataCommand.class,
       ExportCommand.class,
+      ReproduceCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -47,6 +47,7 @@ public final class Classifier implements AutoCloseable {
   private final List<CappedRelu> capped = new ArrayList<>();
   private final List<SeededDropout> dropouts = new ArrayList<>();
   private final AutoCloseable owner; // what else holds the network (an external model's DJL Model), or null
+  private boolean softmaxOutput; // the paper's protocol: attacks see softmax(logits) as logits
 
   private Classifier(ModelSpec spec, InputShape input, Block block, Device device) {
     this(spec, input, block, device, true, null);
@@ -206,10 +207,21 @@ public final class Classifier implements AutoCloseable {
    *
    * @param x N x C x H x W inputs in [0, 1]
    * @param training true for dropout and parameter gradients; attacks use false
-   * @return N x classes logits
+   * @return N x classes logits (softmax probabilities while {@link #setSoftmaxOutput} is on)
    */
   public NDArray forward(NDArray x, boolean training) {
-    return block.forward(store, new NDList(x), training).singletonOrThrow();
+    NDArray logits = block.forward(store, new NDList(x), training).singletonOrThrow();
+    return softmaxOutput ? logits.softmax(1) : logits;
+  }
+
+  /**
+   * Makes {@link #forward} return softmax(logits) instead of the logits, or the logits again. The
+   * paper's evaluation protocol attacked a network ending in softmax with a from-logits loss; an
+   * attack run with this on reproduces that (the softmax applied twice). Attack code switches it
+   * on around one attack only, as with {@link #setStraightThrough}.
+   */
+  public void setSoftmaxOutput(boolean on) {
+    softmaxOutput = on;
   }
 
   /**

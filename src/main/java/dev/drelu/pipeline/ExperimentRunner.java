@@ -47,7 +47,7 @@ public final class ExperimentRunner {
           + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")), null, parentTags(spec, options));
       tracker.logParams(parent, parentParams(spec, options));
       RunContext context = new RunContext(store.location(), options.tracking(), spec.experiment(), parent,
-          options.cache(), options.device());
+          options.cache(), options.device(), spec.protocol());
       ExecutionCounts counts;
       try {
         Pipeline pipeline = Pipeline.create(beamOptions(options));
@@ -96,6 +96,7 @@ public final class ExperimentRunner {
     tags.put("drelu.spec_file", spec.file().toString());
     tags.put("drelu.runner", options.runner().name().toLowerCase(java.util.Locale.ROOT));
     tags.put("drelu.stage", "pipeline");
+    tags.put(dev.drelu.attack.Protocol.TAG, spec.protocol().key());
     tags.put("mlflow.source.git.commit", CodeVersion.get());
     if (!spec.description().isEmpty()) {
       tags.put("mlflow.note.content", spec.description());

@@ -1,5 +1,6 @@
 package dev.drelu.pipeline;
 
+import dev.drelu.attack.Protocol;
 import dev.drelu.tracking.TrackingConfig;
 import java.io.Serializable;
 
@@ -13,6 +14,7 @@ import java.io.Serializable;
  * @param parentRunId the pipeline execution's run (child runs hang under it), or null
  * @param cache what to reuse and what to recompute
  * @param device auto, cpu, gpu or gpu:N
+ * @param protocol the evaluation the pipeline follows; every child run is tagged with it
  */
 public record RunContext(
     String storeRoot,
@@ -20,5 +22,16 @@ public record RunContext(
     String experiment,
     String parentRunId,
     CacheControl cache,
-    String device)
-    implements Serializable {}
+    String device,
+    Protocol protocol)
+    implements Serializable {
+  public RunContext {
+    protocol = protocol == null ? Protocol.SOUND : protocol;
+  }
+
+  /** A sound pipeline's context. */
+  public RunContext(String storeRoot, TrackingConfig tracking, String experiment, String parentRunId,
+      CacheControl cache, String device) {
+    this(storeRoot, tracking, experiment, parentRunId, cache, device, Protocol.SOUND);
+  }
+}

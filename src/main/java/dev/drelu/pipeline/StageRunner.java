@@ -168,6 +168,7 @@ public final class StageRunner {
     tags.put("drelu.input_keys", String.join(",", task.inputKeys()));
     tags.put("drelu.cached", Boolean.toString(cached));
     tags.put("drelu.stage_version", Integer.toString(task.stage().version()));
+    tags.put(dev.drelu.attack.Protocol.TAG, context.protocol().key());
     tags.put("mlflow.source.git.commit", CodeVersion.get());
     String runId = tracker.startRun(context.experiment(), task.stage().key() + " " + task.label(),
         context.parentRunId(), tags);

@@ -60,6 +60,29 @@ public final class Charts {
     return chart;
   }
 
+  /**
+   * Bars per model for one metric of a reproduction: the paper's printed value beside drelu's
+   * faithful and sound ones (NaN values, a model the spec lacks, are left out).
+   *
+   * @param series by name ("paper", "faithful", "sound"): one accuracy in % per category
+   */
+  public static JFreeChart reproduction(String title, List<String> categories, java.util.Map<String, double[]> series) {
+    DefaultCategoryDataset data = new DefaultCategoryDataset();
+    series.forEach((name, values) -> {
+      for (int i = 0; i < categories.size(); i++) {
+        data.addValue(Double.isNaN(values[i]) ? null : values[i], name, categories.get(i));
+      }
+    });
+    JFreeChart chart = ChartFactory.createBarChart(title, "model", "accuracy (%)", data, PlotOrientation.VERTICAL,
+        true, false, false);
+    CategoryPlot plot = chart.getCategoryPlot();
+    plot.getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.UP_45);
+    percentAxis((NumberAxis) plot.getRangeAxis());
+    ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(true); // bars start at 0, or they mislead
+    style(chart);
+    return chart;
+  }
+
   /** Accuracy against eps for one architecture and metric (attack): one line per method. */
   public static JFreeChart accuracyVsEps(SweepTable sweep, String architecture, String metric) {
     XYSeriesCollection data = new XYSeriesCollection();

@@ -219,9 +219,14 @@ public final class ReportWriter {
     }
 
     String finish() {
-      return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + Html.escape(title)
-          + "</title>\n<style>\n" + CSS + "</style>\n</head>\n<body>\n" + body + "</body>\n</html>\n";
+      return page(title, body.toString());
     }
+  }
+
+  /** @return a whole page in the report's style around {@code body} (HTML), titled {@code title} (text) */
+  public static String page(String title, String body) {
+    return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + Html.escape(title)
+        + "</title>\n<style>\n" + CSS + "</style>\n</head>\n<body>\n" + body + "</body>\n</html>\n";
   }
 
   private static final String CSS = """

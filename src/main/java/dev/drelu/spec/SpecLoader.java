@@ -3,6 +3,7 @@ package dev.drelu.spec;
 import dev.drelu.attack.AttackParams;
 import dev.drelu.attack.DiagnosticsParams;
 import dev.drelu.attack.EvaluationParams;
+import dev.drelu.attack.Protocol;
 import dev.drelu.attack.SweepParams;
 import dev.drelu.data.DatasetParams;
 import dev.drelu.train.TrainingParams;
@@ -63,9 +64,10 @@ public final class SpecLoader {
     SweepParams sweep = sweep(root);
     DiagnosticsParams diagnostics = inline(root, "diagnostics", DIAGNOSTICS, DiagnosticsParams.defaults());
     int paperTable = paperTable(root);
+    Protocol protocol = protocol(root);
     errors.throwIfAny();
     return new PipelineSpec(specFile, name, description, experiment, dataset, models, seeds, attacks, evaluation,
-        sweep, diagnostics, paperTable);
+        sweep, diagnostics, paperTable, protocol);
   }
 
   /** @return the paper's table the spec names ({@code paper-table}), 0 if none */
@@ -76,6 +78,17 @@ public final class SpecLoader {
           + " (src/main/resources/paper/README.md lists them)");
     }
     return table;
+  }
+
+  /** @return the evaluation protocol the spec's runs follow ({@code protocol}), sound if not given */
+  private static Protocol protocol(YamlMap root) {
+    String word = root.string("protocol", Protocol.SOUND.key());
+    try {
+      return Protocol.parse(word);
+    } catch (IllegalArgumentException e) {
+      root.error("protocol", e.getMessage());
+      return Protocol.SOUND;
+    }
   }
 
   /** The paper's Tables 1-9 ({@code dev.drelu.paper.PaperTables}). */

@@ -18,8 +18,9 @@ import java.util.Map;
  *       (a doubled {@code ""} inside quotes is one quote); a quoted field may hold commas and
  *       line breaks. Blank lines and lines starting with {@code #} are ignored.
  *   <li>Required columns, in any order, names case-insensitive: {@code architecture},
- *       {@code method}, {@code metric}, {@code accuracy}. Optional: {@code seed}. Other columns
- *       are ignored.
+ *       {@code method}, {@code metric}, {@code accuracy}. Optional: {@code seed}, and
+ *       {@code protocol} (the evaluation, {@code sound} or {@code paper}): a table may hold one
+ *       protocol only. Other columns are ignored.
  *   <li>{@code metric} is {@code clean} or an attack name ({@code fgsm}, {@code pgd}, ...); any
  *       label works, the statistics treat every architecture x metric as one row.
  *   <li>{@code accuracy} is a fraction in [0, 1] or a percentage in [0, 100]: if any value in the
@@ -81,8 +82,10 @@ public final class AccuracyCsv {
     record Parsed(int line, String architecture, String method, String metric, double value, String seed) {}
     List<Parsed> parsed = new ArrayList<>();
     List<String> problems = new ArrayList<>();
+    Map<String, Integer> protocols = new java.util.LinkedHashMap<>();
     for (CsvLines.Line line : lines.subList(1, lines.size())) {
       int number = line.number();
+      protocols.putIfAbsent(line.field(header.column("protocol")), number);
       String value = line.field(header.column("accuracy"));
       List<String> empty = REQUIRED.stream().filter(name -> line.field(header.column(name)).isEmpty()).toList();
       if (!empty.isEmpty()) {
@@ -104,6 +107,14 @@ public final class AccuracyCsv {
       }
       parsed.add(new Parsed(number, line.field(header.column("architecture")), line.field(header.column("method")),
           line.field(header.column("metric")), v, line.field(header.column("seed"))));
+    }
+    protocols.remove("");
+    if (protocols.size() > 1) {
+      // a faithful rerun of the paper's evaluation is weaker by design: pooled with sound numbers, a
+      // test would compare two measuring sticks rather than two methods
+      problems.add(source + ": the table mixes evaluation protocols (" + protocols.entrySet().stream()
+          .map(e -> e.getKey() + " from line " + e.getValue()).collect(java.util.stream.Collectors.joining(", "))
+          + "); the statistics take one protocol at a time: keep the rows of one protocol");
     }
     problems.addAll(records.problems());
     if (parsed.isEmpty() && problems.isEmpty()) {

@@ -27,8 +27,12 @@ class AttackParamsTest {
         .toList();
   }
 
-  /** Keys that enter the cache key only when not at their default, so older artifacts keep theirs. */
-  private static final Set<String> ONLY_WHEN_SET = Set.of("surrogate", "temperature", "anneal-from", "loss");
+  /**
+   * Settings added after attacks were first cached enter the key content only when set away from
+   * their default, so every attack cached before keeps its key.
+   */
+  private static final Set<String> ONLY_WHEN_SET = Set.of("surrogate", "temperature", "anneal-from", "loss",
+      "model-output", "eot-samples");
 
   @Test
   void everyMethodsKeyContentIsExactlyItsYamlKeysPlusTheKeyFormat() {
@@ -45,10 +49,23 @@ class AttackParamsTest {
 
   @Test
   void anAdaptivePgdsKeyContentHoldsEveryOneOfItsYamlKeys() {
-    PgdParams p = PgdParams.builder().epsilon(0.1).loss(PgdLoss.MARGIN).softCap(0.03, 1.0).build();
+    PgdParams p = PgdParams.builder().epsilon(0.1).loss(PgdLoss.MARGIN).softCap(0.03, 1.0)
+        .modelOutput(ModelOutput.SOFTMAX).build();
     Set<String> expected = new LinkedHashSet<>(AttackParams.keys(AttackMethod.PGD));
     expected.add("key-format");
     assertEquals(Set.copyOf(expected), p.keyContent().keySet());
+  }
+
+  @Test
+  void theLaterSettingsEnterTheKeyContentWhenSet() {
+    for (AttackMethod m : AttackMethod.values()) {
+      AttackParams softmax = AttackParams.builder(m).epsilon(0.1).modelOutput(ModelOutput.SOFTMAX).build();
+      assertEquals("softmax", softmax.keyContent().get("model-output"), m.key());
+      assertEquals(ModelOutput.SOFTMAX, softmax.withName("x").withEpsilon(0.2).modelOutput(), "kept by the copies");
+    }
+    ApgdParams eot = ApgdParams.builder(AttackMethod.APGD_CE).epsilon(0.1).eotSamples(20).build();
+    assertEquals(20, eot.keyContent().get("eot-samples"));
+    assertEquals(20, eot.doubledBudget().eotSamples());
   }
 
   /** Pinned: a change here changes every PGD cache key, so it needs a new KEY_FORMAT. */
@@ -72,7 +89,7 @@ class AttackParamsTest {
 
   @Test
   void eachMethodTakesOnlyItsOwnKeys() {
-    assertEquals(List.of("method", "name", "norm", "epsilon", "seed", "straight-through", "source"),
+    assertEquals(List.of("method", "name", "norm", "epsilon", "seed", "model-output", "straight-through", "source"),
         AttackParams.keys(AttackMethod.FGSM));
     assertTrue(AttackParams.keys(AttackMethod.APGD_T).contains("targets"));
     assertFalse(AttackParams.keys(AttackMethod.APGD_CE).contains("targets"));
