@@ -160,6 +160,53 @@ public final class Tasks {
     public List<String> inputKeys() {
       return sourceModelKey.equals(modelKey) ? List.of(modelKey, datasetKey) : List.of(modelKey, datasetKey, sourceModelKey);
     }
+
+    /**
+     * @return whether, on a model without caps, this task computes what {@code other} computes:
+     *     the same model, data, source, shard and settings, where straight-through gradients are
+     *     the model's own (no cap to pass through) and the transfer from the model's ReLU twin
+     *     (the model itself, {@link #sourceModelKey}) is the plain attack. The name is only the
+     *     label the results carry ({@link AttackRun} gives each role its own)
+     */
+    boolean sameWorkWithoutCaps(Attack other) {
+      return modelKey.equals(other.modelKey) && sourceModelKey.equals(other.sourceModelKey)
+          && datasetKey.equals(other.datasetKey) && shard == other.shard && evaluation.equals(other.evaluation)
+          && workWithoutCaps(attack).equals(workWithoutCaps(other.attack));
+    }
+
+    private static Map<String, Object> workWithoutCaps(AttackParams a) {
+      Map<String, Object> k = new TreeMap<>(a.keyContent());
+      k.remove("name");
+      k.replace("straight-through", false);
+      k.replace("source", dev.drelu.attack.AttackSource.SELF.key());
+      return k;
+    }
+  }
+
+  /**
+   * One attack of one model as the diagnose and summarise stages see it: its parameters (so its
+   * name) and role, and the key of the attack artifact that holds its per-example results.
+   *
+   * <p>On a model without caps, straight-through PGD is plain PGD and the transfer from the
+   * model's own ReLU twin is too: the planner computes such work once, and the other attacks are
+   * aliases of that task ({@code alias}: they read its artifact under their own name).
+   */
+  public record AttackRun(String key, AttackParams attack, Diagnostics.Role role, boolean alias)
+      implements java.io.Serializable {
+    /** @return the results of this run, from its artifact, under this run's own name */
+    dev.drelu.attack.AttackOutcome outcome(dev.drelu.store.ArtifactStore store) throws java.io.IOException {
+      return AttackResult.read(store, key).outcome().named(attack.name());
+    }
+
+    /** @return the aliases among {@code runs} as (key, name) pairs, for a stage's key */
+    static List<List<String>> aliases(List<AttackRun> runs) {
+      return runs.stream().filter(AttackRun::alias).map(r -> List.of(r.key(), r.attack().name())).toList();
+    }
+
+    /** @return the distinct artifact keys of {@code runs}, in order */
+    static List<String> keys(List<AttackRun> runs) {
+      return runs.stream().map(AttackRun::key).distinct().toList();
+    }
   }
 
   /**
@@ -173,27 +220,26 @@ public final class Tasks {
     return e;
   }
 
-  /** Run the gradient-masking checks on one model's attack results. */
-  public record Diagnose(String key, String modelKey, String datasetKey, String modelLabel, List<String> attackKeys,
-      Map<String, Diagnostics.Role> roles, Map<String, AttackParams> attacks, EvaluationParams evaluation)
-      implements StageTask {
-    static Diagnose of(Train model, List<Attack> tasks, EvaluationParams evaluation) {
-      List<String> keys = tasks.stream().map(Attack::key).toList();
-      Map<String, Diagnostics.Role> roles = new TreeMap<>();
-      Map<String, AttackParams> attacks = new TreeMap<>();
-      tasks.forEach(a -> {
-        roles.put(a.key(), a.role());
-        attacks.put(a.key(), a.attack());
-      });
-      Diagnose draft = new Diagnose("", model.key(), model.datasetKey(), model.label(), keys, roles, attacks, evaluation);
+  /**
+   * Run the gradient-masking checks on one model's attack results.
+   *
+   * @param runs the model's attacks in plan order, aliases included (each role is a check's input)
+   */
+  public record Diagnose(String key, String modelKey, String datasetKey, String modelLabel, List<AttackRun> runs,
+      EvaluationParams evaluation) implements StageTask {
+    static Diagnose of(Train model, List<AttackRun> runs, EvaluationParams evaluation) {
+      Diagnose draft = new Diagnose("", model.key(), model.datasetKey(), model.label(), runs, evaluation);
       return new Diagnose(keyOf(Stage.DIAGNOSE, draft.params(), draft.inputKeys()), model.key(), model.datasetKey(),
-          model.label(), keys, roles, attacks, evaluation);
+          model.label(), runs, evaluation);
     }
 
     public Diagnose {
-      attackKeys = List.copyOf(attackKeys);
-      roles = Map.copyOf(roles);
-      attacks = Map.copyOf(attacks);
+      runs = List.copyOf(runs);
+    }
+
+    /** @return the attack artifacts read, each once */
+    public List<String> attackKeys() {
+      return AttackRun.keys(runs);
     }
 
     @Override
@@ -211,8 +257,13 @@ public final class Tasks {
       Map<String, Object> p = new TreeMap<>();
       p.put("evaluation", evaluated(evaluation));
       Map<String, String> r = new TreeMap<>();
-      roles.forEach((k, v) -> r.put(k, v.name()));
+      runs.stream().filter(run -> !run.alias()).forEach(run -> r.put(run.key(), run.role().name()));
       p.put("roles", r);
+      List<List<String>> aliases = runs.stream().filter(AttackRun::alias)
+          .map(run -> List.of(run.key(), run.attack().name(), run.role().name())).toList();
+      if (!aliases.isEmpty()) {
+        p.put("aliases", aliases); // only when there are any: the keys of models with caps stay as they were
+      }
       return p;
     }
 
@@ -220,7 +271,7 @@ public final class Tasks {
     @Override
     public List<String> inputKeys() {
       List<String> all = new java.util.ArrayList<>(List.of(modelKey, datasetKey));
-      all.addAll(attackKeys);
+      all.addAll(attackKeys());
       return all;
     }
   }
@@ -233,23 +284,23 @@ public final class Tasks {
    *     and diagnose tasks ({@link #withModelsOf}); it adds nothing to the key, whose inputs
    *     already hold every key
    */
-  public record Summarise(String key, String pipeline, List<String> modelKeys, List<String> attackKeys,
+  public record Summarise(String key, String pipeline, List<String> modelKeys, List<AttackRun> attackRuns,
       List<String> diagnoseKeys, Map<String, String> labels, Map<String, AttackParams> attacks,
       Map<String, String> modelOf) implements StageTask {
     /**
      * @param attacks the spec's attacks by name: their threat models decide which attacks share a
      *     worst case (the attack keys already hold them, so they add nothing to this key)
      */
-    static Summarise of(String pipeline, List<String> modelKeys, List<String> attackKeys, List<String> diagnoseKeys,
+    static Summarise of(String pipeline, List<String> modelKeys, List<AttackRun> attackRuns, List<String> diagnoseKeys,
         Map<String, String> labels, Map<String, AttackParams> attacks) {
-      Summarise draft = new Summarise("", pipeline, modelKeys, attackKeys, diagnoseKeys, labels, attacks, Map.of());
+      Summarise draft = new Summarise("", pipeline, modelKeys, attackRuns, diagnoseKeys, labels, attacks, Map.of());
       return new Summarise(keyOf(Stage.SUMMARISE, draft.params(), draft.inputKeys()), pipeline, modelKeys,
-          attackKeys, diagnoseKeys, labels, attacks, Map.of());
+          attackRuns, diagnoseKeys, labels, attacks, Map.of());
     }
 
     public Summarise {
       modelKeys = List.copyOf(modelKeys);
-      attackKeys = List.copyOf(attackKeys);
+      attackRuns = List.copyOf(attackRuns);
       diagnoseKeys = List.copyOf(diagnoseKeys);
       labels = Map.copyOf(labels);
       attacks = Map.copyOf(attacks);
@@ -265,7 +316,12 @@ public final class Tasks {
       attackTasks.forEach(a -> owners.put(a.key(), a.modelKey()));
       diagnoseTasks.forEach(d -> owners.put(d.key(), d.modelKey()));
       owners.keySet().retainAll(new java.util.HashSet<>(inputKeys()));
-      return new Summarise(key, pipeline, modelKeys, attackKeys, diagnoseKeys, labels, attacks, owners);
+      return new Summarise(key, pipeline, modelKeys, attackRuns, diagnoseKeys, labels, attacks, owners);
+    }
+
+    /** @return the attack artifacts read, each once */
+    public List<String> attackKeys() {
+      return AttackRun.keys(attackRuns);
     }
 
     /**
@@ -297,13 +353,17 @@ public final class Tasks {
       Map<String, Object> p = new TreeMap<>();
       p.put("pipeline", pipeline);
       p.put("labels", new TreeMap<>(labels)); // the table shows names; renaming redoes only this cheap stage
+      List<List<String>> aliases = AttackRun.aliases(attackRuns);
+      if (!aliases.isEmpty()) {
+        p.put("aliases", aliases); // the columns that read another attack's artifact, by their names
+      }
       return p;
     }
 
     @Override
     public List<String> inputKeys() {
       List<String> all = new java.util.ArrayList<>(modelKeys);
-      all.addAll(attackKeys);
+      all.addAll(attackKeys());
       all.addAll(diagnoseKeys);
       return all;
     }
