@@ -240,6 +240,9 @@ class PlannerKeysTest {
     }
     assertEquals(9, plan.toCompute());
     assertTrue(plan.render().contains("9 of 9 tasks will compute"), plan.render());
+    // dense-relu has no caps: its straight-through PGD is its PGD, and the plan says so
+    assertTrue(plan.render().contains("1 attack(s) need no task of their own: on models without caps they are the same"
+        + " work as the plain attack and read its result (pgd-bpda on dense-relu s1)."), plan.render());
   }
 
   @Test
