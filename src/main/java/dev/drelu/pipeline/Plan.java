@@ -108,8 +108,8 @@ public record Plan(
   }
 
   /**
-   * @return a line naming the attacks that have no task of their own (on models without caps they
-   *     are another attack's work, {@link Tasks.AttackRun#alias}), or "" if there are none
+   * @return a line naming the attacks that have no task of their own (they are another attack's
+   *     work, {@link Tasks.AttackRun#alias}), or "" if there are none
    */
   String aliases() {
     java.util.Map<String, String> modelOfKey = new java.util.HashMap<>();
@@ -126,8 +126,8 @@ public record Plan(
         models.add(model);
       }
     }
-    return runs.isEmpty() ? "" : runs.size() + " attack(s) need no task of their own: on models without caps they are"
-        + " the same work as the plain attack and read its result (" + String.join(", ", names) + " on "
-        + String.join(", ", models) + ").";
+    return runs.isEmpty() ? "" : runs.size() + " attack(s) need no task of their own: they are the same work as"
+        + " another attack of their model (on a model without caps, straight-through and transfer attacks are the"
+        + " plain attack) and read its result (" + String.join(", ", names) + " on " + String.join(", ", models) + ").";
   }
 }

@@ -68,9 +68,9 @@ public final class Planner {
         String source = a.source() == AttackSource.RELU_TWIN ? twin(t, train, twins).key() : t.key();
         for (int shard = 0; shard < spec.evaluation().shards(); shard++) {
           Tasks.Attack task = Tasks.Attack.of(t, source, a, spec.evaluation(), shard, role);
-          // the same key first: listing an attack twice is an error on every model
-          Tasks.Attack same = !capless || ofModel.containsKey(task.key()) ? null
-              : ofModel.values().stream().filter(task::sameWorkWithoutCaps).findFirst().orElse(null);
+          // the same key first: listing an attack twice is an error
+          Tasks.Attack same = ofModel.containsKey(task.key()) ? null
+              : ofModel.values().stream().filter(o -> task.sameWork(o, capless)).findFirst().orElse(null);
           Tasks.Attack earlier = same != null ? null : ofModel.putIfAbsent(task.key(), task);
           if (earlier != null && role == Diagnostics.Role.MAIN) {
             throw new IllegalArgumentException("attack " + task.label() + " and attack " + earlier.label()

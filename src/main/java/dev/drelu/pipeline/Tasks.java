@@ -162,23 +162,26 @@ public final class Tasks {
     }
 
     /**
-     * @return whether, on a model without caps, this task computes what {@code other} computes:
-     *     the same model, data, source, shard and settings, where straight-through gradients are
-     *     the model's own (no cap to pass through) and the transfer from the model's ReLU twin
-     *     (the model itself, {@link #sourceModelKey}) is the plain attack. The name is only the
-     *     label the results carry ({@link AttackRun} gives each role its own)
+     * @return whether this task computes what {@code other} computes: the same model, data,
+     *     source, shard and settings. The name is only the label the results carry ({@link
+     *     AttackRun} gives each role its own), so a sweep point equal to a spec attack is that
+     *     attack. On a model without caps ({@code withoutCaps}) more is the same: straight-through
+     *     gradients are the model's own (no cap to pass through) and the transfer from its ReLU
+     *     twin (the model itself, {@link #sourceModelKey}) is the plain attack
      */
-    boolean sameWorkWithoutCaps(Attack other) {
+    boolean sameWork(Attack other, boolean withoutCaps) {
       return modelKey.equals(other.modelKey) && sourceModelKey.equals(other.sourceModelKey)
           && datasetKey.equals(other.datasetKey) && shard == other.shard && evaluation.equals(other.evaluation)
-          && workWithoutCaps(attack).equals(workWithoutCaps(other.attack));
+          && work(attack, withoutCaps).equals(work(other.attack, withoutCaps));
     }
 
-    private static Map<String, Object> workWithoutCaps(AttackParams a) {
+    private static Map<String, Object> work(AttackParams a, boolean withoutCaps) {
       Map<String, Object> k = new TreeMap<>(a.keyContent());
       k.remove("name");
-      k.replace("straight-through", false);
-      k.replace("source", dev.drelu.attack.AttackSource.SELF.key());
+      if (withoutCaps) {
+        k.replace("straight-through", false);
+        k.replace("source", dev.drelu.attack.AttackSource.SELF.key());
+      }
       return k;
     }
   }
@@ -187,9 +190,10 @@ public final class Tasks {
    * One attack of one model as the diagnose and summarise stages see it: its parameters (so its
    * name) and role, and the key of the attack artifact that holds its per-example results.
    *
-   * <p>On a model without caps, straight-through PGD is plain PGD and the transfer from the
-   * model's own ReLU twin is too: the planner computes such work once, and the other attacks are
-   * aliases of that task ({@code alias}: they read its artifact under their own name).
+   * <p>Work is computed once ({@link Attack#sameWork}): an attack that differs from another of its
+   * model only by name (a sweep point equal to a spec attack), or on a model without caps only by
+   * straight-through gradients or the transfer from the model's own ReLU twin, is an alias of that
+   * task ({@code alias}: it reads its artifact under its own name).
    */
   public record AttackRun(String key, AttackParams attack, Diagnostics.Role role, boolean alias)
       implements java.io.Serializable {

@@ -218,6 +218,27 @@ class PlannerKeysTest {
         logged.toString());
   }
 
+  /** Work that differs only by name (a sweep point equal to a spec attack) is computed once, on every model. */
+  @Test
+  void anAttackThatDiffersOnlyByNameReadsTheOthersResultOnEveryModel() throws IOException {
+    PipelineSpec base = spec();
+    List<AttackParams> attacks = new ArrayList<>(base.attacks());
+    attacks.add(PgdParams.of(0.1, 5).withName("pgd-again"));
+    Plan plan = Planner.plan(withAttacks(base, attacks), store, CacheControl.reuse());
+    assertFalse(plan.attack().stream().anyMatch(t -> t.attack().name().equals("pgd-again")), plan.render());
+    List<Tasks.AttackRun> again = plan.summarise().attackRuns().stream()
+        .filter(r -> r.attack().name().equals("pgd-again")).toList();
+    assertEquals(2, again.size(), "one per model");
+    for (Tasks.AttackRun r : again) {
+      assertTrue(r.alias());
+      Tasks.Attack pgd = plan.attack().stream().filter(t -> t.key().equals(r.key())).findFirst().orElseThrow();
+      assertEquals("pgd", pgd.attack().name());
+    }
+    assertEquals(keys(base).get("summarise tiny").length(), 64);
+    assertNotEquals(keys(base).get("summarise tiny"), keys(withAttacks(base, attacks)).get("summarise tiny"),
+        "the summary's columns changed");
+  }
+
   @Test
   void anAttackListedTwiceIsRejected() {
     PipelineSpec base = spec();
@@ -241,8 +262,9 @@ class PlannerKeysTest {
     assertEquals(9, plan.toCompute());
     assertTrue(plan.render().contains("9 of 9 tasks will compute"), plan.render());
     // dense-relu has no caps: its straight-through PGD is its PGD, and the plan says so
-    assertTrue(plan.render().contains("1 attack(s) need no task of their own: on models without caps they are the same"
-        + " work as the plain attack and read its result (pgd-bpda on dense-relu s1)."), plan.render());
+    assertTrue(plan.render().contains("1 attack(s) need no task of their own: they are the same work as another attack"
+        + " of their model (on a model without caps, straight-through and transfer attacks are the plain attack) and"
+        + " read its result (pgd-bpda on dense-relu s1)."), plan.render());
   }
 
   @Test
