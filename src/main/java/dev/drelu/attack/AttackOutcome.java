@@ -67,6 +67,16 @@ public record AttackOutcome(
     return new AttackOutcome(attack, index, label, clean, adv, linf, l2, zero, queries, seconds);
   }
 
+  /**
+   * @return the same results under another attack's name (on a model without caps, straight-through
+   *     and transferred-from-itself PGD are plain PGD: one computation serves each name)
+   */
+  public AttackOutcome named(String name) {
+    return name.equals(attack) ? this
+        : new AttackOutcome(name, index, label, cleanPrediction, adversarialPrediction, linf, l2, zeroGradient, queries,
+            seconds);
+  }
+
   /** @return the number of examples */
   public int size() {
     return index.length;

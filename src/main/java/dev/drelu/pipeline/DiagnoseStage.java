@@ -26,16 +26,17 @@ public final class DiagnoseStage {
   /** @return the diagnostics artifact */
   public ArtifactRef run(Tasks.Diagnose task, StageRunner runner) throws Exception {
     return runner.execute(task, Diagnosis::read, (staging, runId) -> {
-      // one run per attack; its shards (separate artifacts, in order) are joined
+      // one run per attack (an alias reads the artifact of the same work under its own name); its
+      // shards (separate artifacts, in order) are joined
       Map<String, List<AttackOutcome>> shards = new LinkedHashMap<>();
-      Map<String, String> firstKey = new LinkedHashMap<>();
-      for (String key : task.attackKeys()) {
-        AttackOutcome o = AttackResult.read(runner.store(), key).outcome();
+      Map<String, Tasks.AttackRun> first = new LinkedHashMap<>();
+      for (Tasks.AttackRun run : task.runs()) {
+        AttackOutcome o = run.outcome(runner.store());
         shards.computeIfAbsent(o.attack(), k -> new ArrayList<>()).add(o);
-        firstKey.putIfAbsent(o.attack(), key);
+        first.putIfAbsent(o.attack(), run);
       }
       List<Diagnostics.Run> list = new ArrayList<>();
-      firstKey.forEach((name, key) -> list.add(new Diagnostics.Run(task.attacks().get(key), task.roles().get(key),
+      first.forEach((name, run) -> list.add(new Diagnostics.Run(run.attack(), run.role(),
           AttackOutcome.concat(shards.get(name)))));
       TrainedModel trained = TrainedModel.read(runner.store(), task.modelKey());
       ImageDataset test = PreparedData.read(runner.store(), task.datasetKey()).test(datasets);

@@ -100,6 +100,34 @@ public record Plan(
       out.append(System.lineSeparator());
     }
     out.append(tally("will compute")).append('.').append(System.lineSeparator());
+    String aliases = aliases();
+    if (!aliases.isEmpty()) {
+      out.append(aliases).append(System.lineSeparator());
+    }
     return out.toString().replaceAll(" +\n", "\n");
+  }
+
+  /**
+   * @return a line naming the attacks that have no task of their own (they are another attack's
+   *     work, {@link Tasks.AttackRun#alias}), or "" if there are none
+   */
+  String aliases() {
+    java.util.Map<String, String> modelOfKey = new java.util.HashMap<>();
+    attack.forEach(a -> modelOfKey.put(a.key(), a.modelLabel()));
+    java.util.Set<String> runs = new java.util.LinkedHashSet<>();
+    java.util.Set<String> names = new java.util.LinkedHashSet<>();
+    java.util.Set<String> models = new java.util.LinkedHashSet<>();
+    List<Tasks.AttackRun> all = new ArrayList<>(summarise.attackRuns());
+    diagnose.forEach(d -> all.addAll(d.runs()));
+    for (Tasks.AttackRun r : all) {
+      String model = modelOfKey.getOrDefault(r.key(), "?");
+      if (r.alias() && runs.add(r.attack().name() + " on " + model)) {
+        names.add(r.attack().name());
+        models.add(model);
+      }
+    }
+    return runs.isEmpty() ? "" : runs.size() + " attack(s) need no task of their own: they are the same work as"
+        + " another attack of their model (on a model without caps, straight-through and transfer attacks are the"
+        + " plain attack) and read its result (" + String.join(", ", names) + " on " + String.join(", ", models) + ").";
   }
 }

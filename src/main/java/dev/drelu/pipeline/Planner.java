@@ -52,11 +52,14 @@ public final class Planner {
     List<Tasks.Train> twins = new ArrayList<>();
     List<Tasks.Attack> attack = new ArrayList<>();
     List<Tasks.Diagnose> diagnose = new ArrayList<>();
-    List<String> mainAttackKeys = new ArrayList<>();
+    List<Tasks.AttackRun> mainRuns = new ArrayList<>();
     for (Tasks.Train t : train) {
       Map<String, Tasks.Attack> ofModel = new LinkedHashMap<>(); // by key: a sweep point may equal a spec attack
+      List<Tasks.AttackRun> runsOfModel = new ArrayList<>();
+      boolean capless = !t.entry().isExternal() && withoutCaps(t.entry());
       for (Map.Entry<AttackParams, Diagnostics.Role> run : runs(spec)) {
         AttackParams a = run.getKey();
+        Diagnostics.Role role = run.getValue();
         if (a.source() == AttackSource.RELU_TWIN && t.entry().isExternal()) {
           // an external file has no ReLU twin drelu could train (its architecture is the file's
           // own): the transfer attack is skipped, and the table shows "-" for it
@@ -64,20 +67,28 @@ public final class Planner {
         }
         String source = a.source() == AttackSource.RELU_TWIN ? twin(t, train, twins).key() : t.key();
         for (int shard = 0; shard < spec.evaluation().shards(); shard++) {
-          Tasks.Attack task = Tasks.Attack.of(t, source, a, spec.evaluation(), shard, run.getValue());
-          Tasks.Attack earlier = ofModel.putIfAbsent(task.key(), task);
-          if (earlier == null && run.getValue() == Diagnostics.Role.MAIN) {
-            mainAttackKeys.add(task.key());
-          } else if (earlier != null && run.getValue() == Diagnostics.Role.MAIN) {
+          Tasks.Attack task = Tasks.Attack.of(t, source, a, spec.evaluation(), shard, role);
+          // the same key first: listing an attack twice is an error
+          Tasks.Attack same = ofModel.containsKey(task.key()) ? null
+              : ofModel.values().stream().filter(o -> task.sameWork(o, capless)).findFirst().orElse(null);
+          Tasks.Attack earlier = same != null ? null : ofModel.putIfAbsent(task.key(), task);
+          if (earlier != null && role == Diagnostics.Role.MAIN) {
             throw new IllegalArgumentException("attack " + task.label() + " and attack " + earlier.label()
                 + " are the same work (one cache key); list each attack once");
+          }
+          if (earlier == null) {
+            // a repeated sweep or doubled-budget run adds nothing; an alias reads the same work's artifact
+            Tasks.AttackRun r = new Tasks.AttackRun(same != null ? same.key() : task.key(), a, role, same != null);
+            runsOfModel.add(r);
+            if (role == Diagnostics.Role.MAIN) {
+              mainRuns.add(r);
+            }
           }
         }
       }
       attack.addAll(ofModel.values());
       if (spec.diagnostics().enabled() && !ofModel.isEmpty()) {
-        diagnose.add(Tasks.Diagnose.of(t, List.copyOf(ofModel.values()), spec.evaluation(),
-            spec.diagnostics().lipschitzExamples()));
+        diagnose.add(Tasks.Diagnose.of(t, runsOfModel, spec.evaluation(), spec.diagnostics().lipschitzExamples()));
       }
     }
     Map<String, String> labels = new LinkedHashMap<>();
@@ -86,7 +97,7 @@ public final class Planner {
     Map<String, AttackParams> attacksByName = new LinkedHashMap<>();
     spec.attacks().forEach(a -> attacksByName.put(a.name(), a));
     Tasks.Summarise summarise = Tasks.Summarise.of(spec.name(), train.stream().map(Tasks.Train::key).toList(),
-        mainAttackKeys, diagnose.stream().map(Tasks.Diagnose::key).toList(), labels, attacksByName);
+        mainRuns, diagnose.stream().map(Tasks.Diagnose::key).toList(), labels, attacksByName);
     // twins are trained like the spec's models but are not rows of the summary
     List<Tasks.Train> allTraining = new ArrayList<>(naturals);
     allTraining.addAll(train);
@@ -127,6 +138,11 @@ public final class Planner {
     return candidate;
   }
 
+  /** @return whether the model has no caps (plain ReLU): it is its own ReLU twin */
+  private static boolean withoutCaps(ModelEntry e) {
+    return e.model().withActivation(ActivationKind.RELU).equals(e.model());
+  }
+
   /**
    * The plain-ReLU twin of a model (same architecture, data, training and seed; no caps, so lambda
    * and the cap learning rate drop out): the source of a transfer attack. A twin the spec already
@@ -134,12 +150,12 @@ public final class Planner {
    */
   private static Tasks.Train twin(Tasks.Train model, List<Tasks.Train> train, List<Tasks.Train> twins) {
     ModelEntry e = model.entry();
-    ModelSpec relu = e.model().withActivation(ActivationKind.RELU);
-    if (relu.equals(e.model())) {
+    if (withoutCaps(e)) {
       // a plain-ReLU model (natural, AT, TRADES) is its own twin: rebuilding it without its
       // starting point (AT continues a natural model) would train a different network for nothing
       return model;
     }
+    ModelSpec relu = e.model().withActivation(ActivationKind.RELU);
     Tasks.Train candidate = Tasks.Train.of(model.datasetKey(), new ModelEntry(e.name() + "-relu-twin", relu, e.training()),
         model.seed());
     for (List<Tasks.Train> list : List.of(train, twins)) {

@@ -119,8 +119,10 @@ public final class StageRunner {
   private ArtifactRef reuse(StageTask task, Stored stored, String label, String what) {
     REUSED.inc();
     ArtifactStore.Hit hit = (ArtifactStore.Hit) stored.lookup();
-    String runId = startRun(task, true);
-    log(runId, stored.output(), Reproducibility.recorded(hit.manifest().summary()));
+    // three requests per reused task (start, one batch, end): a cached rerun logs one run per task
+    String runId = tracker.startRun(context.experiment(), runName(task), context.parentRunId(), runTags(task, true));
+    tracker.logBatch(runId, flatten(task.params()), metrics(stored.output()),
+        tags(stored.output(), Reproducibility.recorded(hit.manifest().summary())));
     tracker.endRun(runId, RunOutcome.FINISHED);
     Progress.say(label, what + hit.ref().location());
     return hit.ref();
@@ -143,8 +145,9 @@ public final class StageRunner {
       }
       ArtifactRef ref = store.commit(staging, task.stage().version(), task.params(), task.inputKeys(), summary);
       COMPUTED.inc();
-      log(runId, output, reproducibility);
-      tracker.setTags(runId, Map.of("drelu.artifact", ref.location()));
+      Map<String, String> tags = tags(output, reproducibility);
+      tags.put("drelu.artifact", ref.location());
+      tracker.logBatch(runId, Map.of(), metrics(output), tags);
       tracker.endRun(runId, RunOutcome.FINISHED);
       return ref;
     } catch (Exception | Error e) {
@@ -162,6 +165,16 @@ public final class StageRunner {
   }
 
   private String startRun(StageTask task, boolean cached) {
+    String runId = tracker.startRun(context.experiment(), runName(task), context.parentRunId(), runTags(task, cached));
+    tracker.logParams(runId, flatten(task.params()));
+    return runId;
+  }
+
+  private static String runName(StageTask task) {
+    return task.stage().key() + " " + task.label();
+  }
+
+  private Map<String, String> runTags(StageTask task, boolean cached) {
     Map<String, String> tags = new TreeMap<>();
     tags.put("drelu.stage", task.stage().key());
     tags.put("drelu.cache_key", task.key());
@@ -170,31 +183,27 @@ public final class StageRunner {
     tags.put("drelu.stage_version", Integer.toString(task.stage().version()));
     tags.put(dev.drelu.attack.Protocol.TAG, context.protocol().key());
     tags.put("mlflow.source.git.commit", CodeVersion.get());
-    String runId = tracker.startRun(context.experiment(), task.stage().key() + " " + task.label(),
-        context.parentRunId(), tags);
-    tracker.logParams(runId, flatten(task.params()));
-    return runId;
+    return tags;
+  }
+
+  /** @return an output's metrics, logged on its task's run */
+  private static List<MetricPoint> metrics(StageOutput output) {
+    List<MetricPoint> metrics = new ArrayList<>();
+    output.metrics().forEach((name, value) -> metrics.add(MetricPoint.of(name, value, 0)));
+    return metrics;
   }
 
   /**
-   * Logs an output's metrics, and its tags as {@code drelu.summary.<name>}.
-   *
-   * @param reproducibility the manifest's reproducibility statement, a tag too; null if it has none
+   * @return an output's tags as {@code drelu.summary.<name>}, and the reproducibility statement
+   *     (the manifest's; null if it has none)
    */
-  private void log(String runId, StageOutput output, String reproducibility) {
-    List<MetricPoint> metrics = new ArrayList<>();
-    output.metrics().forEach((name, value) -> metrics.add(MetricPoint.of(name, value, 0)));
+  private static Map<String, String> tags(StageOutput output, String reproducibility) {
     Map<String, String> tags = new TreeMap<>();
     output.tags().forEach((name, value) -> tags.put("drelu.summary." + name, value));
     if (reproducibility != null) {
       tags.put("drelu.summary." + Reproducibility.SUMMARY_ENTRY, reproducibility);
     }
-    if (!metrics.isEmpty()) {
-      tracker.logMetrics(runId, metrics);
-    }
-    if (!tags.isEmpty()) {
-      tracker.setTags(runId, tags);
-    }
+    return tags;
   }
 
   /** @return nested maps as dotted keys ("model.architecture" = "dense"), as MLflow params want */

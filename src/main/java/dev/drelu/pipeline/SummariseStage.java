@@ -59,9 +59,9 @@ public final class SummariseStage {
     // each model's attacks by name; the shards of one attack arrive in order
     Map<String, Map<String, List<AttackOutcome>>> shards = new LinkedHashMap<>();
     List<String> attackNames = new ArrayList<>();
-    for (String key : task.attackKeys()) {
-      AttackOutcome outcome = AttackResult.read(store, key).outcome();
-      shards.computeIfAbsent(task.modelOf(key), k -> new LinkedHashMap<>())
+    for (Tasks.AttackRun run : task.attackRuns()) {
+      AttackOutcome outcome = run.outcome(store);
+      shards.computeIfAbsent(task.modelOf(run.key()), k -> new LinkedHashMap<>())
           .computeIfAbsent(outcome.attack(), k -> new ArrayList<>()).add(outcome);
       if (!attackNames.contains(outcome.attack())) {
         attackNames.add(outcome.attack());

@@ -160,6 +160,57 @@ public final class Tasks {
     public List<String> inputKeys() {
       return sourceModelKey.equals(modelKey) ? List.of(modelKey, datasetKey) : List.of(modelKey, datasetKey, sourceModelKey);
     }
+
+    /**
+     * @return whether this task computes what {@code other} computes: the same model, data,
+     *     source, shard and settings. The name is only the label the results carry ({@link
+     *     AttackRun} gives each role its own), so a sweep point equal to a spec attack is that
+     *     attack. On a model without caps ({@code withoutCaps}) more is the same: straight-through
+     *     gradients are the model's own (no cap to pass through) and the transfer from its ReLU
+     *     twin (the model itself, {@link #sourceModelKey}) is the plain attack
+     */
+    boolean sameWork(Attack other, boolean withoutCaps) {
+      return modelKey.equals(other.modelKey) && sourceModelKey.equals(other.sourceModelKey)
+          && datasetKey.equals(other.datasetKey) && shard == other.shard && evaluation.equals(other.evaluation)
+          && work(attack, withoutCaps).equals(work(other.attack, withoutCaps));
+    }
+
+    private static Map<String, Object> work(AttackParams a, boolean withoutCaps) {
+      Map<String, Object> k = new TreeMap<>(a.keyContent());
+      k.remove("name");
+      if (withoutCaps) {
+        k.replace("straight-through", false);
+        k.replace("source", dev.drelu.attack.AttackSource.SELF.key());
+      }
+      return k;
+    }
+  }
+
+  /**
+   * One attack of one model as the diagnose and summarise stages see it: its parameters (so its
+   * name) and role, and the key of the attack artifact that holds its per-example results.
+   *
+   * <p>Work is computed once ({@link Attack#sameWork}): an attack that differs from another of its
+   * model only by name (a sweep point equal to a spec attack), or on a model without caps only by
+   * straight-through gradients or the transfer from the model's own ReLU twin, is an alias of that
+   * task ({@code alias}: it reads its artifact under its own name).
+   */
+  public record AttackRun(String key, AttackParams attack, Diagnostics.Role role, boolean alias)
+      implements java.io.Serializable {
+    /** @return the results of this run, from its artifact, under this run's own name */
+    dev.drelu.attack.AttackOutcome outcome(dev.drelu.store.ArtifactStore store) throws java.io.IOException {
+      return AttackResult.read(store, key).outcome().named(attack.name());
+    }
+
+    /** @return the aliases among {@code runs} as (key, name) pairs, for a stage's key */
+    static List<List<String>> aliases(List<AttackRun> runs) {
+      return runs.stream().filter(AttackRun::alias).map(r -> List.of(r.key(), r.attack().name())).toList();
+    }
+
+    /** @return the distinct artifact keys of {@code runs}, in order */
+    static List<String> keys(List<AttackRun> runs) {
+      return runs.stream().map(AttackRun::key).distinct().toList();
+    }
   }
 
   /**
@@ -173,29 +224,28 @@ public final class Tasks {
     return e;
   }
 
-  /** Run the gradient-masking checks on one model's attack results. */
-  public record Diagnose(String key, String modelKey, String datasetKey, String modelLabel, List<String> attackKeys,
-      Map<String, Diagnostics.Role> roles, Map<String, AttackParams> attacks, EvaluationParams evaluation,
-      int lipschitzExamples) implements StageTask {
-    /** @param lipschitzExamples how many examples get a local Lipschitz estimate (0: none) */
-    static Diagnose of(Train model, List<Attack> tasks, EvaluationParams evaluation, int lipschitzExamples) {
-      List<String> keys = tasks.stream().map(Attack::key).toList();
-      Map<String, Diagnostics.Role> roles = new TreeMap<>();
-      Map<String, AttackParams> attacks = new TreeMap<>();
-      tasks.forEach(a -> {
-        roles.put(a.key(), a.role());
-        attacks.put(a.key(), a.attack());
-      });
-      Diagnose draft = new Diagnose("", model.key(), model.datasetKey(), model.label(), keys, roles, attacks, evaluation,
+  /**
+   * Run the gradient-masking checks on one model's attack results.
+   *
+   * @param runs the model's attacks in plan order, aliases included (each role is a check's input)
+   * @param lipschitzExamples how many examples get a local Lipschitz estimate (0: none)
+   */
+  public record Diagnose(String key, String modelKey, String datasetKey, String modelLabel, List<AttackRun> runs,
+      EvaluationParams evaluation, int lipschitzExamples) implements StageTask {
+    static Diagnose of(Train model, List<AttackRun> runs, EvaluationParams evaluation, int lipschitzExamples) {
+      Diagnose draft = new Diagnose("", model.key(), model.datasetKey(), model.label(), runs, evaluation,
           lipschitzExamples);
       return new Diagnose(keyOf(Stage.DIAGNOSE, draft.params(), draft.inputKeys()), model.key(), model.datasetKey(),
-          model.label(), keys, roles, attacks, evaluation, lipschitzExamples);
+          model.label(), runs, evaluation, lipschitzExamples);
     }
 
     public Diagnose {
-      attackKeys = List.copyOf(attackKeys);
-      roles = Map.copyOf(roles);
-      attacks = Map.copyOf(attacks);
+      runs = List.copyOf(runs);
+    }
+
+    /** @return the attack artifacts read, each once */
+    public List<String> attackKeys() {
+      return AttackRun.keys(runs);
     }
 
     @Override
@@ -213,9 +263,14 @@ public final class Tasks {
       Map<String, Object> p = new TreeMap<>();
       p.put("evaluation", evaluated(evaluation));
       Map<String, String> r = new TreeMap<>();
-      roles.forEach((k, v) -> r.put(k, v.name()));
+      runs.stream().filter(run -> !run.alias()).forEach(run -> r.put(run.key(), run.role().name()));
       p.put("roles", r);
       p.put("lipschitz-examples", lipschitzExamples);
+      List<List<String>> aliases = runs.stream().filter(AttackRun::alias)
+          .map(run -> List.of(run.key(), run.attack().name(), run.role().name())).toList();
+      if (!aliases.isEmpty()) {
+        p.put("aliases", aliases); // only when there are any: the keys of models with caps stay as they were
+      }
       return p;
     }
 
@@ -223,7 +278,7 @@ public final class Tasks {
     @Override
     public List<String> inputKeys() {
       List<String> all = new java.util.ArrayList<>(List.of(modelKey, datasetKey));
-      all.addAll(attackKeys);
+      all.addAll(attackKeys());
       return all;
     }
   }
@@ -236,23 +291,23 @@ public final class Tasks {
    *     and diagnose tasks ({@link #withModelsOf}); it adds nothing to the key, whose inputs
    *     already hold every key
    */
-  public record Summarise(String key, String pipeline, List<String> modelKeys, List<String> attackKeys,
+  public record Summarise(String key, String pipeline, List<String> modelKeys, List<AttackRun> attackRuns,
       List<String> diagnoseKeys, Map<String, String> labels, Map<String, AttackParams> attacks,
       Map<String, String> modelOf) implements StageTask {
     /**
      * @param attacks the spec's attacks by name: their threat models decide which attacks share a
      *     worst case (the attack keys already hold them, so they add nothing to this key)
      */
-    static Summarise of(String pipeline, List<String> modelKeys, List<String> attackKeys, List<String> diagnoseKeys,
+    static Summarise of(String pipeline, List<String> modelKeys, List<AttackRun> attackRuns, List<String> diagnoseKeys,
         Map<String, String> labels, Map<String, AttackParams> attacks) {
-      Summarise draft = new Summarise("", pipeline, modelKeys, attackKeys, diagnoseKeys, labels, attacks, Map.of());
+      Summarise draft = new Summarise("", pipeline, modelKeys, attackRuns, diagnoseKeys, labels, attacks, Map.of());
       return new Summarise(keyOf(Stage.SUMMARISE, draft.params(), draft.inputKeys()), pipeline, modelKeys,
-          attackKeys, diagnoseKeys, labels, attacks, Map.of());
+          attackRuns, diagnoseKeys, labels, attacks, Map.of());
     }
 
     public Summarise {
       modelKeys = List.copyOf(modelKeys);
-      attackKeys = List.copyOf(attackKeys);
+      attackRuns = List.copyOf(attackRuns);
       diagnoseKeys = List.copyOf(diagnoseKeys);
       labels = Map.copyOf(labels);
       attacks = Map.copyOf(attacks);
@@ -268,7 +323,12 @@ public final class Tasks {
       attackTasks.forEach(a -> owners.put(a.key(), a.modelKey()));
       diagnoseTasks.forEach(d -> owners.put(d.key(), d.modelKey()));
       owners.keySet().retainAll(new java.util.HashSet<>(inputKeys()));
-      return new Summarise(key, pipeline, modelKeys, attackKeys, diagnoseKeys, labels, attacks, owners);
+      return new Summarise(key, pipeline, modelKeys, attackRuns, diagnoseKeys, labels, attacks, owners);
+    }
+
+    /** @return the attack artifacts read, each once */
+    public List<String> attackKeys() {
+      return AttackRun.keys(attackRuns);
     }
 
     /**
@@ -300,13 +360,17 @@ public final class Tasks {
       Map<String, Object> p = new TreeMap<>();
       p.put("pipeline", pipeline);
       p.put("labels", new TreeMap<>(labels)); // the table shows names; renaming redoes only this cheap stage
+      List<List<String>> aliases = AttackRun.aliases(attackRuns);
+      if (!aliases.isEmpty()) {
+        p.put("aliases", aliases); // the columns that read another attack's artifact, by their names
+      }
       return p;
     }
 
     @Override
     public List<String> inputKeys() {
       List<String> all = new java.util.ArrayList<>(modelKeys);
-      all.addAll(attackKeys);
+      all.addAll(attackKeys());
       all.addAll(diagnoseKeys);
       return all;
     }

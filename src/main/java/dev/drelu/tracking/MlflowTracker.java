@@ -141,6 +141,31 @@ public final class MlflowTracker implements Tracker {
   }
 
   @Override
+  public synchronized void logBatch(String runId, Map<String, String> params, List<MetricPoint> points,
+      Map<String, String> tags) {
+    Map<String, String> p = params == null ? Map.of() : Map.copyOf(params);
+    List<MetricPoint> m = points == null ? List.of() : List.copyOf(points);
+    Map<String, String> t = tags == null ? Map.of() : Map.copyOf(tags);
+    if (p.isEmpty() && m.isEmpty() && t.isEmpty()) {
+      return;
+    }
+    // journaled as the three events the separate calls write, so a replay needs nothing new
+    deliverAll(runId, "log batch", () -> {
+      List<JournalEvent> events = new java.util.ArrayList<>();
+      if (!p.isEmpty()) {
+        events.add(JournalEvent.params(runId, p));
+      }
+      if (!m.isEmpty()) {
+        events.add(JournalEvent.metrics(runId, m));
+      }
+      if (!t.isEmpty()) {
+        events.add(JournalEvent.tags(runId, t));
+      }
+      return events;
+    }, () -> gateway.logBatch(runId, p, t, m));
+  }
+
+  @Override
   public synchronized void logArtifact(String runId, Path file, String artifactPath) {
     if (file == null || !Files.isRegularFile(file) || !Files.isReadable(file)) {
       throw new IllegalArgumentException(
@@ -188,6 +213,10 @@ public final class MlflowTracker implements Tracker {
 
   /** Sends the call, or journals it when offline, when the run is local, or when sending fails. */
   private void deliver(String runId, String what, Supplier<JournalEvent> event, Runnable send) {
+    deliverAll(runId, what, () -> List.of(event.get()), send);
+  }
+
+  private void deliverAll(String runId, String what, Supplier<List<JournalEvent>> events, Runnable send) {
     checkOpen();
     Checks.notBlank("run id", runId);
     if (RunIds.isRejected(runId)) {
@@ -204,7 +233,7 @@ public final class MlflowTracker implements Tracker {
         return;
       }
     }
-    journal.append(event.get());
+    events.get().forEach(journal::append);
     announceOffline();
   }
 

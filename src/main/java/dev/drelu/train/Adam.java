@@ -6,13 +6,16 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import dev.drelu.nn.Autograd;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -34,6 +37,7 @@ public final class Adam implements AutoCloseable {
   private final NDManager manager;
   private final List<NDArray> firstMoments = new ArrayList<>();
   private final List<NDArray> secondMoments = new ArrayList<>();
+  private final Map<DataType, Constants> constants = new EnumMap<>(DataType.class);
   private long steps;
 
   /**
@@ -50,6 +54,7 @@ public final class Adam implements AutoCloseable {
       this.isCap[i] = isCap.test(parameters.get(i));
       firstMoments.add(manager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
       secondMoments.add(manager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
+      constants.computeIfAbsent(w.getDataType(), t -> Constants.like(firstMoments.get(firstMoments.size() - 1)));
     }
     trackGradients();
   }
@@ -74,22 +79,36 @@ public final class Adam implements AutoCloseable {
     double correction2 = 1 - Math.pow(BETA2, steps);
     // Every temporary made here is closed with the scope; only the in-place updates persist.
     try (NDScope scope = new NDScope(); Autograd off = Autograd.off()) {
+      // this step's scalars, made once for all parameters of a data type (each was one native
+      // allocation per parameter): the same values in the same ops, so the same weights
+      Map<DataType, NDArray[]> stepScalars = new EnumMap<>(DataType.class);
       for (int i = 0; i < parameters.size(); i++) {
         NDArray w = parameters.get(i).getArray();
         NDArray g = w.getGradient();
         NDArray m = firstMoments.get(i);
         NDArray v = secondMoments.get(i);
+        Constants c = constants.get(m.getDataType());
+        NDArray[] s = stepScalars.computeIfAbsent(m.getDataType(), t -> new NDArray[] {scalar(m, correction1),
+            scalar(m, correction2), scalar(m, learningRate), scalar(m, capLearningRate)});
         // float scalars: a double would promote the result to float64
-        m.muli(scalar(m, BETA1)).addi(g.mul(scalar(g, 1 - BETA1)));
-        v.muli(scalar(v, BETA2)).addi(g.square().muli(scalar(g, 1 - BETA2)));
-        double rate = isCap[i] ? capLearningRate : learningRate;
-        NDArray update = m.div(scalar(m, correction1))
-            .div(v.div(scalar(v, correction2)).sqrt().add(scalar(v, EPSILON)))
-            .mul(scalar(m, rate));
+        m.muli(c.beta1).addi(g.mul(c.oneMinusBeta1));
+        v.muli(c.beta2).addi(g.square().muli(c.oneMinusBeta2));
+        NDArray update = m.div(s[0])
+            .div(v.div(s[1]).sqrt().add(c.epsilon))
+            .mul(isCap[i] ? s[3] : s[2]);
         w.subi(update);
         g.subi(g); // zero in place: getGradient() is a view of the parameter's gradient
       }
       scope.suppressNotUsedWarning();
+    }
+  }
+
+  /** Adam's constant operands for one data type, made once (they live in this optimizer's manager). */
+  private record Constants(NDArray beta1, NDArray oneMinusBeta1, NDArray beta2, NDArray oneMinusBeta2,
+      NDArray epsilon) {
+    static Constants like(NDArray moment) {
+      return new Constants(scalar(moment, BETA1), scalar(moment, 1 - BETA1), scalar(moment, BETA2),
+          scalar(moment, 1 - BETA2), scalar(moment, EPSILON));
     }
   }
 

@@ -67,7 +67,8 @@ class PlannerKeysTest {
     Map<String, String> first = keys(spec());
     Map<String, String> second = keys(spec());
     assertEquals(first, second);
-    assertEquals(1 + 2 + 2 * 3 + 1, first.size());
+    // the plain-ReLU model's straight-through PGD is its plain PGD: planned once (an alias)
+    assertEquals(1 + 2 + (2 + 3) + 1, first.size());
     assertEquals(first.size(), Set.copyOf(first.values()).size(), "two tasks share a key: " + first);
   }
 
@@ -75,9 +76,9 @@ class PlannerKeysTest {
   void changingOneAttacksEpsilonRecomputesThatAttackOnEveryModelAndTheSummary() throws IOException {
     PipelineSpec base = spec();
     List<AttackParams> attacks = new ArrayList<>(base.attacks());
-    attacks.set(1, attacks.get(1).withEpsilon(0.2));
+    attacks.set(0, attacks.get(0).withEpsilon(0.2));
     assertChanged(base, withAttacks(base, attacks),
-        "attack pgd on dense-relu s1", "attack pgd on dense-drelu s1", "summarise tiny");
+        "attack fgsm on dense-relu s1", "attack fgsm on dense-drelu s1", "summarise tiny");
   }
 
   @Test
@@ -175,7 +176,7 @@ class PlannerKeysTest {
     Map<String, String> two = keys(twoSeeds);
     assertEquals(one.get("train dense-relu s1"), two.get("train dense-relu s1"));
     assertNotEquals(two.get("train dense-relu s1"), two.get("train dense-relu s2"));
-    assertEquals(1 + 4 + 4 * 3 + 1, two.size());
+    assertEquals(1 + 4 + 2 * (2 + 3) + 1, two.size());
   }
 
   @Test
@@ -217,6 +218,27 @@ class PlannerKeysTest {
         logged.toString());
   }
 
+  /** Work that differs only by name (a sweep point equal to a spec attack) is computed once, on every model. */
+  @Test
+  void anAttackThatDiffersOnlyByNameReadsTheOthersResultOnEveryModel() throws IOException {
+    PipelineSpec base = spec();
+    List<AttackParams> attacks = new ArrayList<>(base.attacks());
+    attacks.add(PgdParams.of(0.1, 5).withName("pgd-again"));
+    Plan plan = Planner.plan(withAttacks(base, attacks), store, CacheControl.reuse());
+    assertFalse(plan.attack().stream().anyMatch(t -> t.attack().name().equals("pgd-again")), plan.render());
+    List<Tasks.AttackRun> again = plan.summarise().attackRuns().stream()
+        .filter(r -> r.attack().name().equals("pgd-again")).toList();
+    assertEquals(2, again.size(), "one per model");
+    for (Tasks.AttackRun r : again) {
+      assertTrue(r.alias());
+      Tasks.Attack pgd = plan.attack().stream().filter(t -> t.key().equals(r.key())).findFirst().orElseThrow();
+      assertEquals("pgd", pgd.attack().name());
+    }
+    assertEquals(keys(base).get("summarise tiny").length(), 64);
+    assertNotEquals(keys(base).get("summarise tiny"), keys(withAttacks(base, attacks)).get("summarise tiny"),
+        "the summary's columns changed");
+  }
+
   @Test
   void anAttackListedTwiceIsRejected() {
     PipelineSpec base = spec();
@@ -233,12 +255,16 @@ class PlannerKeysTest {
   @Test
   void emptyStoreRunsEveryStep() throws IOException {
     Plan plan = Planner.plan(spec(), store, CacheControl.reuse());
-    assertEquals(10, plan.steps().size());
+    assertEquals(9, plan.steps().size());
     for (Plan.Step s : plan.steps()) {
       assertEquals(Plan.Action.RUN, s.action(), s.toString());
     }
-    assertEquals(10, plan.toCompute());
-    assertTrue(plan.render().contains("10 of 10 tasks will compute"), plan.render());
+    assertEquals(9, plan.toCompute());
+    assertTrue(plan.render().contains("9 of 9 tasks will compute"), plan.render());
+    // dense-relu has no caps: its straight-through PGD is its PGD, and the plan says so
+    assertTrue(plan.render().contains("1 attack(s) need no task of their own: they are the same work as another attack"
+        + " of their model (on a model without caps, straight-through and transfer attacks are the plain attack) and"
+        + " read its result (pgd-bpda on dense-relu s1)."), plan.render());
   }
 
   @Test

@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drelu.attack.AttackOutcome;
+import dev.drelu.attack.AttackParams;
 import dev.drelu.attack.AttackSource;
+import dev.drelu.attack.Diagnostics;
+import dev.drelu.attack.RobustEvaluator;
+import dev.drelu.data.ImageDataset;
+import dev.drelu.nn.Classifier;
 import dev.drelu.core.Progress;
 import dev.drelu.spec.PipelineSpec;
 import dev.drelu.spec.SpecLoader;
@@ -84,5 +89,56 @@ class ShardsAndTransferTest {
       assertTrue(linf <= 0.1 + 1e-6);
     }
     assertTrue(r.table().rows().get(1).accuracy().containsKey("pgd-transfer"));
+  }
+
+  /**
+   * On a model without caps, straight-through PGD and PGD transferred from the model's ReLU twin
+   * (the model itself) are plain PGD: the plan computes it once, the table and the diagnostics
+   * still see each attack, and each attack run on its own gives those very results.
+   */
+  @Test
+  void onAPlainReluModelTheAdaptiveAttacksArePlainPgdComputedOnce(@TempDir Path dir) throws Exception {
+    String adaptive = """
+          - {name: pgd-bpda, method: pgd, epsilon: 0.1, steps: 3, step-size: 0.04, straight-through: true}
+          - {name: pgd-transfer, method: pgd, epsilon: 0.1, steps: 3, step-size: 0.04, source: relu-twin}
+        """;
+    PipelineSpec spec = SpecLoader.load(TinyPipeline.write(dir, "x", 1, 2, adaptive));
+    Path store = dir.resolve("store");
+    ExperimentResult r = ExperimentRunner.run(spec, options(store));
+    List<String> onRelu = r.plan().attack().stream().filter(t -> t.modelLabel().startsWith("dense-relu"))
+        .map(t -> t.attack().name()).distinct().toList();
+    assertEquals(List.of("fgsm", "pgd"), onRelu);
+    assertEquals(2 * 4 + 2 * 2, r.plan().attack().size(), "shards of 4 attacks on dense-drelu, 2 on dense-relu");
+
+    SummaryTable.Row relu = r.table().rows().get(0);
+    assertEquals("dense-relu s1", relu.model());
+    assertEquals(relu.accuracy().get("pgd"), relu.accuracy().get("pgd-bpda"));
+    assertEquals(relu.accuracy().get("pgd"), relu.accuracy().get("pgd-transfer"));
+    ArtifactStore s = ArtifactStore.open(store.toString());
+    Tasks.Diagnose diagnose = r.plan().diagnose().get(0);
+    assertEquals(List.of("fgsm", "pgd", "pgd-bpda", "pgd-transfer"),
+        diagnose.runs().stream().filter(run -> run.role() == Diagnostics.Role.MAIN).map(run -> run.attack().name())
+            .distinct().toList());
+    for (String check : List.of("straight-through", "transfer")) {
+      Diagnostics.Check c = Diagnosis.read(s, diagnose.key()).report().checks().stream()
+          .filter(x -> x.name().equals(check)).findFirst().orElseThrow();
+      assertEquals(Boolean.TRUE, c.passed(), c.toString()); // found both runs, and no gap between them
+    }
+
+    // the honest part: each adaptive attack, run for itself, gives the plain attack's results
+    AttackOutcome pgd = AttackOutcome.concat(outcomes(r, store, "pgd", "dense-relu"));
+    Tasks.Train model = r.plan().train().get(0);
+    ImageDataset test = spec.evaluation().sample(PreparedData.read(s, model.datasetKey()).test(new DatasetCache()));
+    try (Classifier net = TrainedModel.read(s, model.key()).load(ai.djl.Device.cpu())) {
+      for (String name : List.of("pgd-bpda", "pgd-transfer")) {
+        AttackParams a = spec.attacks().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+        AttackOutcome own = RobustEvaluator.run(net, net, test, a, 30, n -> { });
+        assertArrayEquals(pgd.index(), own.index(), name);
+        assertArrayEquals(pgd.adversarialPrediction(), own.adversarialPrediction(), name);
+        assertArrayEquals(pgd.zeroGradient(), own.zeroGradient(), name);
+        assertArrayEquals(pgd.linf(), own.linf(), 0.0, name);
+        assertArrayEquals(pgd.l2(), own.l2(), 0.0, name);
+      }
+    }
   }
 }

@@ -87,6 +87,44 @@ class MlflowTrackerTest {
     }
   }
 
+  /** One batch (what a reused stage logs) lands params, metrics and tags online, and offline through the journal. */
+  @Test
+  void aBatchLandsLikeTheSeparateCallsOnlineAndThroughTheJournal() throws Exception {
+    String uri = TestServers.sharedUri();
+    Map<String, String> params = Map.of("attack.method", "pgd", "attack.steps", "20");
+    List<MetricPoint> metrics = TestServers.steps("robust_accuracy", 0.086);
+    Map<String, String> tags = Map.of("drelu.summary.attack", "pgd");
+    Path dir = TestServers.tempDir("batch");
+    String online;
+    try (Tracker t = new MlflowTracker(uri, dir.resolve("online"), TestServers.uniqueExperiment("batch"))) {
+      online = t.startRun(null, "attack pgd", null, Map.of());
+      t.logBatch(online, params, metrics, tags);
+      t.endRun(online, RunOutcome.FINISHED);
+      assertEquals(0, t.status().eventsJournaled());
+    }
+    Path journals = dir.resolve("offline");
+    String experiment = TestServers.uniqueExperiment("batch-offline");
+    try (Tracker t = new MlflowTracker(TestServers.deadUri(), journals, experiment)) {
+      String run = t.startRun(null, "attack pgd", null, Map.of());
+      t.logBatch(run, params, metrics, tags);
+      t.endRun(run, RunOutcome.FINISHED);
+      assertEquals(5, t.status().eventsJournaled(), "start, params, metrics, tags, end");
+    }
+    SyncReport sync = new JournalReplayer(uri).replay(journals);
+    assertTrue(sync.complete(), sync.toString());
+    try (MlflowClient c = new MlflowClient(uri)) {
+      String replayed = c.searchRuns(List.of(c.getExperimentByName(experiment).orElseThrow().getExperimentId()), "")
+          .get(0).getRunId();
+      for (String run : List.of(online, replayed)) {
+        assertEquals("pgd", TestServers.params(c, run).get("attack.method"));
+        assertEquals("20", TestServers.params(c, run).get("attack.steps"));
+        assertEquals(Map.of(0L, 0.086), TestServers.history(c, run, "robust_accuracy"));
+        assertEquals("pgd", TestServers.tags(c, run).get("drelu.summary.attack"));
+        assertEquals(RunStatus.FINISHED, c.getRun(run).getInfo().getStatus());
+      }
+    }
+  }
+
   @Test
   void invalidRequestsWarnAndGoOnWithoutJournaling() throws Exception {
     String uri = TestServers.sharedUri();
