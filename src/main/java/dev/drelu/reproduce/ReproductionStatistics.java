@@ -55,8 +55,8 @@ public record ReproductionStatistics(Outcome paper, Outcome faithful, Outcome so
     Set<String> incomplete = new LinkedHashSet<>();
     table.rows().stream().filter(r -> Double.isNaN(value.applyAsDouble(r)))
         .forEach(r -> incomplete.add(r.architecture()));
-    String left = incomplete.isEmpty() ? "" : "left out (a paper cell without a " + protocol.key() + " value): "
-        + String.join(", ", incomplete);
+    String left = incomplete.isEmpty() ? "" : "left out (a paper cell without a "
+        + (protocol == Protocol.PAPER ? "faithful" : "sound") + " value): " + String.join(", ", incomplete);
     try {
       List<AccuracyTable.Row> rows = new ArrayList<>();
       for (ReproductionTable.Row r : table.rows()) {
