@@ -50,7 +50,7 @@ public final class ExperimentRunner {
           options.cache(), options.device());
       ExecutionCounts counts;
       try {
-        Pipeline pipeline = Pipeline.create(beamOptions(options));
+        Pipeline pipeline = Pipeline.create(beamOptions(options, spec.name()));
         ExperimentPipeline.build(pipeline, plan, context);
         PipelineResult result = pipeline.run();
         PipelineResult.State state = result.waitUntilFinish();
@@ -115,10 +115,18 @@ public final class ExperimentRunner {
     p.put("parallelism", Integer.toString(options.parallelism()));
     p.put("device", options.device());
     p.put("store", options.store().toString());
+    if (options.flinkMaster() != null) {
+      p.put("flink.master", options.flinkMaster().toString());
+    }
     return p;
   }
 
-  static PipelineOptions beamOptions(RunOptions options) {
+  /** Restarts of a job on a remote cluster after a task failure, and the pause before each. */
+  static final int RESTART_ATTEMPTS = 3;
+  static final long RESTART_DELAY_MILLIS = 10_000;
+
+  /** @param jobName the job's name in the Flink UI (the spec's name; only a remote cluster shows it) */
+  static PipelineOptions beamOptions(RunOptions options, String jobName) {
     return switch (options.runner()) {
       case DIRECT -> {
         DirectOptions o = PipelineOptionsFactory.as(DirectOptions.class);
@@ -130,9 +138,19 @@ public final class ExperimentRunner {
       case FLINK -> {
         FlinkPipelineOptions o = PipelineOptionsFactory.as(FlinkPipelineOptions.class);
         o.setRunner(FlinkRunner.class);
-        o.setFlinkMaster("[local]");
         o.setParallelism(options.parallelism());
         o.setStreaming(false);
+        if (options.flinkMaster() == null) {
+          o.setFlinkMaster("[local]");
+        } else {
+          o.setFlinkMaster(options.flinkMaster().toString());
+          o.setFilesToStage(JobJars.fromClasspath());
+          o.setJobName("drelu-" + jobName);
+          // a lost TaskManager fails its tasks: Flink restarts the job after a pause (fixed delay),
+          // and the tasks that had committed their artifacts are reused from the store
+          o.setNumberOfExecutionRetries(RESTART_ATTEMPTS);
+          o.setExecutionRetryDelay(RESTART_DELAY_MILLIS);
+        }
         yield o;
       }
     };
