@@ -84,6 +84,11 @@ taskmanager.numberOfTaskSlots: $SLOTS
 # the engine is on the workers' classpath (see ci/flink-cluster/pom.xml): its classes must come
 # from there, not from a job jar, so that libtorch is loaded once per TaskManager JVM
 classloader.parent-first-patterns.additional: ai.djl.
+# a job that loses a TaskManager restarts (drelu's tasks then reuse what they committed); the
+# default without checkpointing is no restart at all
+restart-strategy.type: fixed-delay
+restart-strategy.fixed-delay.attempts: 3
+restart-strategy.fixed-delay.delay: 10 s
 # a killed TaskManager is noticed in seconds, not the default 50 s
 heartbeat.interval: 2000
 heartbeat.timeout: 10000

@@ -70,7 +70,7 @@ say "report copied to $report_dir/report/index.html"
 
 if [ "$fail_on_masking" = yes ]; then
   # summary.json rows carry "masking": "yes" | "no" | "-" (diagnostics not run)
-  flagged=$(grep -oE '"masking"[[:space:]]*:[[:space:]]*"yes"' "$summary/summary.json" | wc -l)
+  flagged=$({ grep -oE '"masking"[[:space:]]*:[[:space:]]*"yes"' "$summary/summary.json" || true; } | wc -l)
   if [ "$flagged" -gt 0 ]; then
     say "--fail-on-masking: $flagged model(s) flagged for gradient masking (see the masking? column and $report_dir/report/index.html)"
     exit 3
