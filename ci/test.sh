@@ -47,6 +47,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
 
+# ---- S3-compatible server ----------------------------------------------------------------------
+# The S3 store's tests (@Slow) start s3proxy themselves (testing/S3ProxyServer) from
+# target/s3proxy/s3proxy.jar, which Maven copies from Maven Central (org.gaul:s3proxy
+# jar-with-dependencies, the pom's s3proxy-for-tests execution) during `mvn test`: nothing to do here.
+
 # ---- fast group -----------------------------------------------------------------------------
 # Nothing in the fast group talks to MLflow, so no venv and no server. MLFLOW_TRACKING_URI is
 # dropped so that a fast test that wrongly needs the server fails here instead of passing by luck.

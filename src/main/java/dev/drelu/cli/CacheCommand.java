@@ -25,7 +25,7 @@ final class CacheCommand {
     @Override
     public Integer call() throws Exception {
       PrintWriter out = command.commandLine().getOut();
-      for (Manifest m : ArtifactStore.open(store.path().toString()).list()) {
+      for (Manifest m : store.open().list()) {
         out.printf("%-10s %s  %s  %s%n", m.stage(), CacheKey.shortForm(m.key()),
             m.provenance().getOrDefault("created", "?"), m.summary());
       }
@@ -44,7 +44,7 @@ final class CacheCommand {
 
     @Override
     public Integer call() throws Exception {
-      ArtifactStore s = ArtifactStore.open(store.path().toString());
+      ArtifactStore s = store.open();
       PrintWriter out = command.commandLine().getOut();
       int bad = 0;
       List<ArtifactStore.Checked> all = s.checkAll();
@@ -74,7 +74,7 @@ final class CacheCommand {
     @Override
     public Integer call() throws Exception {
       PrintWriter out = command.commandLine().getOut();
-      var removed = ArtifactStore.open(store.path().toString()).collectGarbage();
+      var removed = store.open().collectGarbage();
       removed.forEach(p -> out.println("removed " + p));
       out.println(removed.size() + " folder(s), stale lock(s) and hash record(s) removed.");
       out.flush();

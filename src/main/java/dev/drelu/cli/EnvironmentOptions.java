@@ -37,8 +37,7 @@ final class EnvironmentOptions {
   @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N. Default: ${DEFAULT-VALUE}")
   String device;
 
-  @Option(names = "--store", description = "artifact store folder (default: $DRELU_HOME/store)")
-  Path store;
+  @picocli.CommandLine.Mixin StoreOption store = new StoreOption();
 
   @Option(names = "--tracking-uri", description = "MLflow server (default: $MLFLOW_TRACKING_URI)")
   String trackingUri;
@@ -96,8 +95,10 @@ final class EnvironmentOptions {
         checks.add(e.getMessage());
       }
     }
-    if (store != null && java.nio.file.Files.exists(store) && !java.nio.file.Files.isDirectory(store)) {
-      checks.add("--store must be a folder, but " + store + " is a file");
+    try {
+      store.open(); // an S3 store: reachable, credentials accepted, bucket there, before any work
+    } catch (IllegalArgumentException e) {
+      checks.add(e.getMessage());
     }
     if (flinkMaster != null) {
       checkCluster(checks);
@@ -146,8 +147,9 @@ final class EnvironmentOptions {
         forced, noCache);
   }
 
-  Path storePath() {
-    return store != null ? store : DreluHome.get().resolve("store");
+  /** @return the artifact store's location, as {@link dev.drelu.store.ArtifactStore#open} takes it */
+  String storeLocation() {
+    return store.location();
   }
 
   TrackingConfig tracking() {
@@ -168,7 +170,7 @@ final class EnvironmentOptions {
       // the workers' cores are the cluster's business: its slots say how many tasks run at once,
       // and each TaskManager's own torch threads (ci/flink-cluster.sh: DRELU_TORCH_THREADS) apply
       int p = parallelism != null ? parallelism : clusterSlots;
-      return new RunOptions(r, p, storePath(), tracking(), cacheControl(), device, cluster);
+      return new RunOptions(r, p, storeLocation(), tracking(), cacheControl(), device, cluster);
     }
     int cores = Runtime.getRuntime().availableProcessors();
     int p = parallelism != null ? parallelism : Math.max(1, cores / Math.max(1, torchThreads));
@@ -176,6 +178,6 @@ final class EnvironmentOptions {
       Progress.say("drelu", "warning: parallelism " + p + " x torch threads " + torchThreads + " exceeds the "
           + cores + " cores; tasks will slow each other down");
     }
-    return new RunOptions(r, p, storePath(), tracking(), cacheControl(), device);
+    return new RunOptions(r, p, storeLocation(), tracking(), cacheControl(), device);
   }
 }

@@ -47,7 +47,7 @@ final class ExportCommand implements Callable<Integer> {
     if (!format.equals("torchscript")) {
       throw new IllegalArgumentException("--format " + format + " is not an export format; use torchscript");
     }
-    ArtifactStore s = ArtifactStore.open(store.path().toString());
+    ArtifactStore s = store.open();
     String full = resolve(s, key);
     TrainedModel trained = TrainedModel.read(s, full);
     if (trained.card().isExternal()) {

@@ -29,7 +29,7 @@ final class PlanCommand implements Callable<Integer> {
     env.validate(command);
     PipelineSpec pipeline = SpecLoader.load(spec);
     SmokeDataCommand.ensureFor(pipeline, command.commandLine().getErr());
-    Plan plan = Planner.plan(pipeline, ArtifactStore.open(env.storePath().toString()), env.cacheControl());
+    Plan plan = Planner.plan(pipeline, ArtifactStore.open(env.storeLocation()), env.cacheControl());
     command.commandLine().getOut().print(plan.render());
     command.commandLine().getOut().flush();
     return 0;

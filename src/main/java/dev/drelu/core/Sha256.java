@@ -59,6 +59,12 @@ public final class Sha256 {
       return this;
     }
 
+    /** Feeds {@code length} bytes of {@code bytes} from {@code offset} (a read buffer's filled part). */
+    public Digest update(byte[] bytes, int offset, int length) {
+      md.update(bytes, offset, length);
+      return this;
+    }
+
     public Digest update(byte b) {
       md.update(b);
       return this;

@@ -33,7 +33,7 @@ public final class ExperimentRunner {
    */
   public static ExperimentResult run(PipelineSpec spec, RunOptions options) throws Exception {
     long started = System.nanoTime();
-    ArtifactStore store = ArtifactStore.open(options.store().toString());
+    ArtifactStore store = ArtifactStore.open(options.store());
     Plan plan = Planner.plan(spec, store, options.cache());
     Progress.say("plan", plan.tally("to compute") + " (drelu plan shows which)");
     try (Tracker tracker = options.tracking().withExperimentName(spec.experiment()).open()) {
@@ -114,7 +114,7 @@ public final class ExperimentRunner {
     p.put("runner", options.runner().name().toLowerCase(java.util.Locale.ROOT));
     p.put("parallelism", Integer.toString(options.parallelism()));
     p.put("device", options.device());
-    p.put("store", options.store().toString());
+    p.put("store", options.store());
     if (options.flinkMaster() != null) {
       p.put("flink.master", options.flinkMaster().toString());
     }

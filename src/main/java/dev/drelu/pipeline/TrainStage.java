@@ -49,6 +49,7 @@ public final class TrainStage {
       // inside the work, so under the task's lock: never under another run still training into it
       if (runner.context().cache().policy(Stage.TRAIN) == StagePolicy.FORCE) {
         FileTrees.deleteTree(work); // a forced run starts from scratch, not from an old checkpoint
+        runner.store().checkpointMirror(Stage.TRAIN.key(), task.key()).clear();
       }
       return train(task, runner, work, staging, runId);
     });
@@ -105,7 +106,9 @@ public final class TrainStage {
       };
       TrainingOutcome outcome;
       try {
-        outcome = new Trainer(params, Objective.of(params)).train(model, train, mix, validation, work, listener);
+        outcome = new Trainer(params, Objective.of(params))
+            .mirroredTo(runner.store().checkpointMirror(Stage.TRAIN.key(), task.key()))
+            .train(model, train, mix, validation, work, listener);
       } catch (dev.drelu.train.TrainingDivergedException e) {
         // name the model: a pipeline trains many, and this one's table row would mean nothing
         throw new dev.drelu.train.TrainingDivergedException(task.label() + ": " + e.getMessage());

@@ -11,11 +11,12 @@ import java.util.Optional;
  * Where stage outputs live, by stage and cache key. A stage writes its files into a local
  * {@link Staging} folder and {@link #commit}s it, so readers only ever see complete artifacts; a
  * stage reads an earlier stage's artifact only through {@link #open}, which gives its files as
- * local paths by name. {@link LocalArtifactStore} keeps everything in one folder; a remote store
- * (issue #10) would upload at commit and download into a local cache at {@link Artifact#file}.
+ * local paths by name. {@link LocalArtifactStore} keeps everything in one folder;
+ * {@link S3ArtifactStore} uploads at commit and downloads into a local cache at {@link Artifact#file}.
  *
  * <p>Checkpoints ({@link #workDir}) and task locks ({@link #locks}) are local (or shared-file-system)
- * concepts in every implementation: they hold unfinished work, which no other host reads.
+ * folders in every implementation; a remote store mirrors checkpoints ({@link #checkpointMirror})
+ * so that a task restarted on another host resumes.
  */
 public interface ArtifactStore {
   /** The manifest's file name inside every artifact. */
@@ -33,9 +34,15 @@ public interface ArtifactStore {
    * The one place that picks an implementation for a store location, so adding one (issue #10:
    * {@code s3://}) changes nothing else.
    *
-   * @param location a local folder (created if missing)
+   * @param location a local folder (created if missing), or {@code s3://bucket/prefix?endpoint=..&region=..&path-style=..}
+   *     ({@link S3Location}; the bucket must exist and be reachable, which is checked here)
+   * @throws IllegalArgumentException if the location is mistyped or the S3 store cannot be reached
    */
   static ArtifactStore open(String location) {
+    if (S3Location.isS3(location)) {
+      return S3ArtifactStore.open(S3Location.parse(location));
+    }
+    S3Location.checkNotMistyped(location);
     return new LocalArtifactStore(Path.of(location));
   }
 
@@ -123,6 +130,14 @@ public interface ArtifactStore {
 
   /** @return a stage's local folder for unfinished work (checkpoints) of this key */
   Path workDir(String stage, String key);
+
+  /**
+   * @return what copies the checkpoints in {@link #workDir} to where a task restarted on another
+   *     machine finds them (nothing for a local store: its work folder is the shared one)
+   */
+  default CheckpointMirror checkpointMirror(String stage, String key) {
+    return CheckpointMirror.NONE;
+  }
 
   /** @return the per-task locks that keep two runs from computing the same artifact at once */
   TaskLocks locks();

@@ -1,17 +1,13 @@
 package dev.drelu.store;
 
-import dev.drelu.core.CodeVersion;
 import dev.drelu.core.FileTrees;
-import dev.drelu.core.Sha256;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -141,17 +137,10 @@ public final class LocalArtifactStore implements ArtifactStore {
   public ArtifactRef commit(
       Staging staging, int stageVersion, Map<String, ?> params, List<String> inputKeys, Map<String, String> summary)
       throws IOException {
-    // every file below the staging folder, by its relative path ("report/plots/x.png")
-    Map<String, Manifest.FileEntry> files = new TreeMap<>();
-    for (String name : staging.names()) {
-      Path f = staging.file(name);
-      files.put(name, new Manifest.FileEntry(Sha256.of(f), Files.size(f)));
-    }
-    Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, staging.stage(), stageVersion, staging.key(),
-        new TreeMap<>(params), inputKeys, files, summary, provenance());
-    Path manifestFile = staging.dir().resolve(MANIFEST);
-    Json.CANONICAL.writerWithDefaultPrettyPrinter().writeValue(manifestFile.toFile(), manifest);
-    Files.writeString(staging.dir().resolve(MANIFEST_SHA256), Sha256.of(manifestFile) + "\n",
+    Manifest manifest = ManifestCodec.of(staging, stageVersion, params, inputKeys, summary, Map.of());
+    byte[] manifestBytes = ManifestCodec.bytes(manifest);
+    Files.write(staging.dir().resolve(MANIFEST), manifestBytes);
+    Files.writeString(staging.dir().resolve(MANIFEST_SHA256), ManifestCodec.seal(manifestBytes),
         java.nio.charset.StandardCharsets.US_ASCII);
     Path target = folder(staging.stage(), staging.key());
     Files.createDirectories(target.getParent());
@@ -242,7 +231,7 @@ public final class LocalArtifactStore implements ArtifactStore {
   }
 
   /** @return how {@link #begin} names the staging folders of "stage/key" */
-  private static String stagingPrefix(String stageAndKey) {
+  static String stagingPrefix(String stageAndKey) {
     int slash = stageAndKey.indexOf('/');
     return stageAndKey.substring(0, slash) + "-" + CacheKey.shortForm(stageAndKey.substring(slash + 1)) + "-";
   }
@@ -311,24 +300,8 @@ public final class LocalArtifactStore implements ArtifactStore {
       throw new CorruptArtifactException(dir + ": no " + MANIFEST + " (the folder was not written by a commit, "
           + "or its manifest was deleted)");
     }
-    Manifest m;
-    try {
-      m = Json.CANONICAL.readValue(file.toFile(), Manifest.class);
-    } catch (IOException e) {
-      // Jackson's message continues with the source location on later lines
-      String why = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName());
-      throw new CorruptArtifactException(file + ": unreadable manifest: " + why);
-    }
-    Path seal = dir.resolve(MANIFEST_SHA256);
-    if (Files.isRegularFile(seal)) {
-      String expected = new String(Files.readAllBytes(seal), java.nio.charset.StandardCharsets.ISO_8859_1).strip();
-      String actual = Sha256.of(file);
-      if (!actual.equals(expected)) {
-        throw new CorruptArtifactException(file + ": expected sha256 " + expected + " (" + MANIFEST_SHA256
-            + "), got " + actual + ": the manifest changed after its commit");
-      }
-    }
-    return m;
+    return ManifestCodec.read(Files.readAllBytes(file), ManifestCodec.readSeal(dir.resolve(MANIFEST_SHA256)),
+        file.toString());
   }
 
   private static void verify(Path dir, Manifest m, VerifiedHashes.Artifact known, boolean readAll)
@@ -355,15 +328,6 @@ public final class LocalArtifactStore implements ArtifactStore {
       // real hash is remembered, which a later look-up never mistakes for the manifest's
       known.save();
     }
-  }
-
-  private static Map<String, String> provenance() {
-    Map<String, String> p = new TreeMap<>();
-    p.put("code_version", CodeVersion.get());
-    p.put("created", Instant.now().toString());
-    p.put("java", System.getProperty("java.version"));
-    p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-    return p;
   }
 
   private static void move(Path from, Path to) throws IOException {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.drelu.core.FileTrees;
 import dev.drelu.core.Progress;
 import dev.drelu.nn.Classifier;
+import dev.drelu.store.CheckpointMirror;
 import dev.drelu.store.DurableFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -56,6 +57,7 @@ public final class Checkpoints {
 
   private final Path dir;
   private final Consumer<String> warnings;
+  private final CheckpointMirror mirror;
   /** The checkpoint this run resumed from or wrote last, already verified; null before either. */
   private Verified current;
 
@@ -64,16 +66,28 @@ public final class Checkpoints {
 
   /** @param workDir where this training run keeps its checkpoints; warnings go to stderr */
   public Checkpoints(Path workDir) {
-    this(workDir, message -> Progress.say("checkpoint", "warning: " + message));
+    this(workDir, WARN);
   }
+
+  /** Where warnings go by default: one line on stderr. */
+  public static final Consumer<String> WARN = message -> Progress.say("checkpoint", "warning: " + message);
 
   /**
    * @param workDir where this training run keeps its checkpoints
    * @param warnings receives one line per checkpoint that is rejected and why
    */
   public Checkpoints(Path workDir, Consumer<String> warnings) {
+    this(workDir, warnings, CheckpointMirror.NONE);
+  }
+
+  /**
+   * @param mirror copies each committed checkpoint where another machine can resume it, and fills
+   *     an empty work folder from there before a restore
+   */
+  public Checkpoints(Path workDir, Consumer<String> warnings, CheckpointMirror mirror) {
     this.dir = workDir;
     this.warnings = warnings;
+    this.mirror = mirror;
   }
 
   /**
@@ -88,6 +102,7 @@ public final class Checkpoints {
     Verified previous = current;
     point(folder);
     prune(folder, previous == null ? null : previous.folder());
+    mirror.push(dir, folder);
   }
 
   /** Step 1: writes the complete checkpoint into a {@code .tmp} folder, forced to disk. */
@@ -180,6 +195,7 @@ public final class Checkpoints {
    */
   public Optional<TrainingState> restore(Classifier model, Adam adam) throws IOException {
     current = null;
+    mirror.pull(dir);
     if (!Files.isDirectory(dir)) {
       return Optional.empty();
     }

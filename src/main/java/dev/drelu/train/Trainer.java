@@ -13,6 +13,7 @@ import dev.drelu.nn.CapSummary;
 import dev.drelu.nn.Classifier;
 import dev.drelu.nn.Losses;
 import java.io.IOException;
+import dev.drelu.store.CheckpointMirror;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Random;
@@ -25,14 +26,25 @@ import java.util.Random;
 public final class Trainer {
   private final TrainingParams params;
   private final Objective objective;
+  private final CheckpointMirror mirror;
 
   /**
    * @param params schedule and seed
    * @param objective the data term (natural, adversarial, TRADES)
    */
   public Trainer(TrainingParams params, Objective objective) {
+    this(params, objective, CheckpointMirror.NONE);
+  }
+
+  private Trainer(TrainingParams params, Objective objective, CheckpointMirror mirror) {
     this.params = params;
     this.objective = objective;
+    this.mirror = mirror;
+  }
+
+  /** @return the same trainer, its checkpoints also copied by {@code mirror} (a remote store's) */
+  public Trainer mirroredTo(CheckpointMirror mirror) {
+    return new Trainer(params, objective, mirror);
   }
 
   /**
@@ -56,7 +68,7 @@ public final class Trainer {
    */
   public TrainingOutcome train(Classifier model, ImageDataset train, GeneratedMix mix, ImageDataset validation,
       Path workDir, TrainingListener listener) throws IOException {
-    Checkpoints checkpoints = new Checkpoints(workDir);
+    Checkpoints checkpoints = new Checkpoints(workDir, Checkpoints.WARN, mirror);
     try (Adam adam = new Adam(model.parameters(), model::isCap, model.manager())) {
       Optional<TrainingState> restored = checkpoints.restore(model, adam);
       adam.trackGradients();
