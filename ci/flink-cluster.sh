@@ -18,6 +18,7 @@
 #   DRELU_FLINK_SLOTS    task slots per TaskManager (default 1)
 #   DRELU_TORCH_THREADS  PyTorch threads per task on the TaskManagers (default 1);
 #                        slots x torch threads should not exceed a TaskManager machine's cores
+#   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (or AWS_PROFILE)  passed on to the TaskManagers, for an s3:// store
 #   DRELU_FLINK_TM_MEMORY  TaskManager process size (default 2304m), DRELU_FLINK_JM_MEMORY (default 1024m)
 set -euo pipefail
 
@@ -145,7 +146,7 @@ start_taskmanager() {
   setsid java "${JAVA17_OPENS[@]}" $jvm -Dai.djl.offline=true \
     -Dai.djl.pytorch.num_threads="$TORCH_THREADS" -Dai.djl.pytorch.num_interop_threads=1 \
     -Dorg.slf4j.simpleLogger.defaultLogLevel=info -Dorg.slf4j.simpleLogger.showDateTime=true \
-    -Djava.io.tmpdir="$dir" -cp "$(classpath)" \
+    -Djava.io.tmpdir="$dir" -Ddrelu.home="$dir/drelu-home" -cp "$(classpath)" \
     org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$CONF" $dynamic \
     -D taskmanager.resource-id="tm-$i" -D process.taskmanager.working-dir="$dir" -D io.tmp.dirs="$dir" \
     >>"$STATE/tm-$i.log" 2>&1 </dev/null &

@@ -19,6 +19,8 @@ import dev.drelu.pipeline.FlinkMaster;
 import dev.drelu.pipeline.RunOptions;
 import dev.drelu.spec.PipelineSpec;
 import dev.drelu.spec.SpecLoader;
+import dev.drelu.store.ArtifactStore;
+import dev.drelu.testing.S3ProxyServer;
 import dev.drelu.testing.Slow;
 import dev.drelu.testing.TinyPipeline;
 import dev.drelu.tracking.TrackingConfig;
@@ -104,6 +106,40 @@ class FlinkClusterTest {
     assertEquals(directResults, resultFiles(store), "per-example results and model weights (sha256)");
     JsonNode jobs = rest("/jobs/overview").get("jobs");
     assertTrue(jobs.findValuesAsText("name").contains("drelu-" + pipeline.name()), "the job ran on the cluster: " + jobs);
+  }
+
+  /**
+   * The same pipeline on the cluster against an S3 store (s3proxy, its own JVM): the workers read
+   * and write only through the bucket, each with its own cache folder, and the per-example results
+   * and weights read back from the bucket are the Direct runner's on a local folder.
+   */
+  @Test
+  void theClusterWithAnS3StoreGivesTheDirectRunnersResults() throws Exception {
+    String savedHome = System.getProperty("drelu.home");
+    System.setProperty("drelu.home", dir.resolve("s3-client-home").toString()); // this JVM's S3 cache
+    try (S3ProxyServer s3 = S3ProxyServer.start(Files.createDirectories(dir.resolve("s3")))) {
+      String location = s3.location("drelu-cluster", "tiny");
+      ExperimentResult r = ExperimentRunner.run(SpecLoader.load(spec), onCluster(location));
+      assertEquals(10, r.counts().computed(), r.tally());
+      ArtifactStore store = ArtifactStore.open(location);
+      Map<String, String> fromBucket = new TreeMap<>();
+      for (String entry : directResults.keySet()) {
+        String stage = entry.substring(0, entry.indexOf('/'));
+        String key = entry.substring(entry.indexOf('/') + 1);
+        Path file = store.open(stage, key).file(stage.equals("attack") ? "results.arrow" : "model.params");
+        fromBucket.put(entry, stage.equals("attack") ? perExampleDigest(file) : Sha256.of(file));
+      }
+      assertEquals(directResults, fromBucket, "per-example results and model weights (sha256), read from the bucket");
+      long workersWithACache = Stream.of("tm-1", "tm-2")
+          .filter(tm -> Files.isDirectory(flinkHome.resolve(tm).resolve("drelu-home"))).count();
+      assertTrue(workersWithACache > 0, "the workers kept their S3 downloads in their own folders");
+    } finally {
+      if (savedHome == null) {
+        System.clearProperty("drelu.home");
+      } else {
+        System.setProperty("drelu.home", savedHome);
+      }
+    }
   }
 
   /**
@@ -231,6 +267,11 @@ class FlinkClusterTest {
   // ------------------------------------------------------------------------------------ helpers
 
   private static RunOptions onCluster(Path store) {
+    return onCluster(store.toString());
+  }
+
+  /** @param store a store location: a folder or an s3:// location */
+  private static RunOptions onCluster(String store) {
     return new RunOptions(RunOptions.Runner.FLINK, 2, store, TrackingConfig.disabled(), CacheControl.reuse(), "cpu",
         master);
   }
@@ -336,6 +377,9 @@ class FlinkClusterTest {
       pb.environment().put("DRELU_FLINK_HOME", flinkHome.toString());
       pb.environment().put("DRELU_FLINK_PORT", Integer.toString(restPort));
       pb.environment().put("DRELU_FLINK_RPC_PORT", Integer.toString(rpcPort));
+      // the workers' own credentials for the S3 store (s3proxy's fixed test identity)
+      pb.environment().put("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
+      pb.environment().put("AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
       Files.createDirectories(flinkHome);
       Path out = flinkHome.resolve("script.out");
       Path err = flinkHome.resolve("script.err");
