@@ -52,7 +52,11 @@ if [ "$rc" -ne 0 ]; then
   exit "$rc"
 fi
 
-summary=$(sed -n 's/^Summary: *//p' "$out" | tail -n 1)
+# The summary artifact as a local folder: the store's own folder, or (an s3:// store) the local
+# cache the report page was downloaded into; "Report:" names a local file either way.
+report_page=$(sed -n 's/^Report: *\([^ ]*\).*/\1/p' "$out" | tail -n 1)
+summary=""
+[ -z "$report_page" ] || summary=$(dirname "$(dirname "$report_page")")
 if [ -z "$summary" ] || [ ! -f "$summary/summary.json" ]; then
   say "the run printed no readable summary artifact (was a stage skipped with --only?); nothing to report"
   exit 1
