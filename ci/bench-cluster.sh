@@ -35,6 +35,7 @@ bench() {
   results+=("$label $(echo "$end - $start" | bc) ${computed:-?} $bytes")
 }
 
+"$ROOT/drelu" --version >/dev/null # builds now if the sources changed, so no run's time includes a build
 echo "bench-cluster: $(basename "$SPEC"); load before: $(uptime | sed 's/.*load average: //')"
 bench direct --runner direct --parallelism 2
 bash "$CLUSTER" start --taskmanagers 1 >/dev/null
