@@ -14,8 +14,18 @@ import picocli.CommandLine.Option;
 
 /** Options every command that runs a pipeline shares: where, how parallel, what to reuse, tracking. */
 final class EnvironmentOptions {
-  @Option(names = "--runner", defaultValue = "direct", description = "direct or flink (embedded cluster). Default: ${DEFAULT-VALUE}")
+  @Option(names = "--runner", defaultValue = "direct",
+      description = "direct or flink (embedded cluster, or the one --flink-master names). Default: ${DEFAULT-VALUE}")
   String runner;
+
+  @Option(names = "--flink-master", paramLabel = "HOST:PORT",
+      description = "a Flink 1.19 session cluster's JobManager REST address (with --runner flink); parallelism"
+          + " defaults to its task slots. The store and the tracking server must be reachable from its workers")
+  String flinkMaster;
+
+  /** The remote cluster once validate() found it answering, and its task slots. */
+  private dev.drelu.pipeline.FlinkMaster cluster;
+  private int clusterSlots;
 
   @Option(names = "--parallelism", description = "tasks run at once (default: number of cores / torch threads)")
   Integer parallelism;
@@ -90,7 +100,35 @@ final class EnvironmentOptions {
     } catch (IllegalArgumentException e) {
       checks.add(e.getMessage());
     }
+    if (flinkMaster != null) {
+      checkCluster(checks);
+    }
     checks.throwIfAny(command);
+  }
+
+  /** --flink-master: well formed, with --runner flink, answering, and with enough task slots. */
+  private void checkCluster(OptionChecks checks) {
+    if (!"flink".equalsIgnoreCase(runner)) {
+      checks.add("--flink-master needs --runner flink (with --runner " + runner + " the job would run here, not on"
+          + " the cluster); add --runner flink or drop --flink-master");
+      return;
+    }
+    try {
+      dev.drelu.pipeline.FlinkMaster master = dev.drelu.pipeline.FlinkMaster.parse(flinkMaster);
+      int slots = master.totalSlots();
+      if (slots == 0) {
+        checks.add("--flink-master " + master + ": the JobManager has no TaskManager yet (0 task slots); start one"
+            + " (ci/flink-cluster.sh taskmanager 1) and run again");
+      } else if (parallelism != null && parallelism > slots) {
+        checks.add("--parallelism " + parallelism + " exceeds the " + slots + " task slot(s) of the cluster at "
+            + master + "; the job would wait for slots that never come: use at most " + slots);
+      } else {
+        cluster = master;
+        clusterSlots = slots;
+      }
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      checks.add(e.getMessage());
+    }
   }
 
   /** Sets the torch thread count; must run before the engine starts. */
@@ -128,6 +166,12 @@ final class EnvironmentOptions {
       case "flink" -> RunOptions.Runner.FLINK;
       default -> throw new IllegalArgumentException("--runner must be direct or flink, but was: " + runner);
     };
+    if (cluster != null) {
+      // the workers' cores are the cluster's business: its slots say how many tasks run at once,
+      // and each TaskManager's own torch threads (ci/flink-cluster.sh: DRELU_TORCH_THREADS) apply
+      int p = parallelism != null ? parallelism : clusterSlots;
+      return new RunOptions(r, p, storeLocation(), tracking(), cacheControl(), device, cluster);
+    }
     int cores = Runtime.getRuntime().availableProcessors();
     int p = parallelism != null ? parallelism : Math.max(1, cores / Math.max(1, torchThreads));
     if (p * torchThreads > cores) {

@@ -50,7 +50,7 @@ public final class ExperimentRunner {
           options.cache(), options.device(), spec.protocol());
       ExecutionCounts counts;
       try {
-        Pipeline pipeline = Pipeline.create(beamOptions(options));
+        Pipeline pipeline = Pipeline.create(beamOptions(options, spec.name()));
         ExperimentPipeline.build(pipeline, plan, context);
         PipelineResult result = pipeline.run();
         PipelineResult.State state = result.waitUntilFinish();
@@ -116,10 +116,14 @@ public final class ExperimentRunner {
     p.put("parallelism", Integer.toString(options.parallelism()));
     p.put("device", options.device());
     p.put("store", options.store());
+    if (options.flinkMaster() != null) {
+      p.put("flink.master", options.flinkMaster().toString());
+    }
     return p;
   }
 
-  static PipelineOptions beamOptions(RunOptions options) {
+  /** @param jobName the job's name in the Flink UI (the spec's name; only a remote cluster shows it) */
+  static PipelineOptions beamOptions(RunOptions options, String jobName) {
     return switch (options.runner()) {
       case DIRECT -> {
         DirectOptions o = PipelineOptionsFactory.as(DirectOptions.class);
@@ -131,9 +135,19 @@ public final class ExperimentRunner {
       case FLINK -> {
         FlinkPipelineOptions o = PipelineOptionsFactory.as(FlinkPipelineOptions.class);
         o.setRunner(FlinkRunner.class);
-        o.setFlinkMaster("[local]");
         o.setParallelism(options.parallelism());
         o.setStreaming(false);
+        if (options.flinkMaster() == null) {
+          o.setFlinkMaster("[local]");
+        } else {
+          o.setFlinkMaster(options.flinkMaster().toString());
+          o.setFilesToStage(JobJars.fromClasspath());
+          o.setJobName("drelu-" + jobName);
+          // No restart settings here: Beam 2.70's batch translation ignores --numberOfExecutionRetries
+          // (only its streaming one applies it), and a --flinkConfDir restart-strategy did not reach
+          // the job either. The cluster's own restart-strategy (ci/flink-cluster.sh: fixed-delay, 3
+          // attempts) restarts a job that lost a TaskManager; committed artifacts are then reused.
+        }
         yield o;
       }
     };

@@ -14,25 +14,36 @@ import java.nio.file.Path;
  * @param tracking where runs are logged
  * @param cache what to reuse
  * @param device auto, cpu, gpu or gpu:N
+ * @param flinkMaster the remote Flink cluster to submit to, or null for Flink's embedded
+ *     mini-cluster (only with {@link Runner#FLINK})
  */
 public record RunOptions(Runner runner, int parallelism, String store, TrackingConfig tracking, CacheControl cache,
-    String device) {
+    String device, FlinkMaster flinkMaster) {
 
   /** The Beam runners drelu supports. */
   public enum Runner {
     /** Beam's Direct runner, in this JVM. */
     DIRECT,
-    /** Flink's embedded mini-cluster, in this JVM; the same code runs on a Flink cluster. */
+    /** Flink: its embedded mini-cluster in this JVM, or a remote session cluster (flinkMaster). */
     FLINK
   }
 
   public RunOptions {
     Checks.atLeast("parallelism", parallelism, 1);
+    if (flinkMaster != null && runner != Runner.FLINK) {
+      throw new IllegalArgumentException("--flink-master needs --runner flink (the runner is " + runner + ")");
+    }
   }
 
-  /** Options with a local folder as the store. */
+  /** Options without a remote Flink cluster. */
+  public RunOptions(Runner runner, int parallelism, String store, TrackingConfig tracking, CacheControl cache,
+      String device) {
+    this(runner, parallelism, store, tracking, cache, device, null);
+  }
+
+  /** Options with a local folder as the store, without a remote Flink cluster. */
   public RunOptions(Runner runner, int parallelism, Path store, TrackingConfig tracking, CacheControl cache,
       String device) {
-    this(runner, parallelism, store.toString(), tracking, cache, device);
+    this(runner, parallelism, store.toString(), tracking, cache, device, null);
   }
 }

@@ -79,4 +79,45 @@ class OptionValidationTest {
     assertEquals(CommandLine.ExitCode.USAGE, run.code(), run.err());
     assertTrue(run.err().contains("--store must be a folder, but " + file + " is a file"), run.err());
   }
+
+  /**
+   * A remote Flink cluster is checked before anything is read or written: the address's form, that
+   * it goes with --runner flink, and that a JobManager answers there (a port nobody listens on).
+   */
+  @Test
+  void aBadFlinkMasterIsRefusedBeforeAnyWork() throws Exception {
+    Path store = dir.resolve("store");
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort(); // free once closed: a connection there is refused
+    }
+    String[][] cases = {
+        {"--runner", "flink", "--flink-master", "127.0.0.1"},
+        {"--runner", "flink", "--flink-master", "127.0.0.1:99999"},
+        {"--runner", "flink", "--flink-master", "http://127.0.0.1:8081"},
+        {"--flink-master", "127.0.0.1:" + closed},
+        {"--runner", "flink", "--flink-master", "127.0.0.1:" + closed},
+    };
+    String[] expected = {
+        "--flink-master must be HOST:PORT of the JobManager's REST API (e.g. 127.0.0.1:8081), but was: '127.0.0.1'",
+        "--flink-master port must be 1-65535, but was: 99999",
+        "--flink-master must be HOST:PORT of the JobManager's REST API (e.g. 127.0.0.1:8081), but was:"
+            + " 'http://127.0.0.1:8081'",
+        "--flink-master needs --runner flink (with --runner direct the job would run here, not on the cluster);"
+            + " add --runner flink or drop --flink-master",
+        "--flink-master 127.0.0.1:" + closed + ": no Flink JobManager answers at http://127.0.0.1:" + closed
+            + "/overview (connection refused); start the cluster (ci/flink-cluster.sh start) or check the host and"
+            + " the REST port (rest.port)",
+    };
+    for (int i = 0; i < cases.length; i++) {
+      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("run",
+          dir.resolve("missing.yaml").toString(), "--store", store.toString(), "--no-tracking"));
+      args.addAll(java.util.List.of(cases[i]));
+      Result r = ErrorReportingTest.drelu(args.toArray(String[]::new));
+      assertEquals(CommandLine.ExitCode.USAGE, r.code(), r.err());
+      assertTrue(r.err().startsWith("drelu run: 1 bad option value(s); nothing was run:\n  " + expected[i] + "\n"),
+          "case " + i + ":\n" + r.err());
+      assertFalse(Files.exists(store), "nothing was written");
+    }
+  }
 }
