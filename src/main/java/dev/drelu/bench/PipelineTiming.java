@@ -42,7 +42,10 @@ final class PipelineTiming {
         "--torch-threads", Integer.toString(threads))
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (p.waitFor() != 0) {
-      throw new IOException("the timed quickstart failed (exit " + p.exitValue() + "); its output is in " + log);
+      // the log sits in the work folder, which goes with the run: its end goes into the message
+      List<String> lines = Files.readAllLines(log);
+      throw new IOException("the timed quickstart (" + parallelism + " x " + threads + ") failed (exit " + p.exitValue()
+          + "); the end of its output:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())));
     }
     double wall = (System.nanoTime() - started) / 1e9;
     dev.drelu.core.FileTrees.deleteTree(store);
