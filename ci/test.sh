@@ -72,6 +72,12 @@ if [ -z "${DRELU_MLFLOW_VENV:-}" ]; then
   export DRELU_MLFLOW_VENV=$ROOT/.drelu/tracking/venv
 fi
 
+# ---- reference side of the benchmark -----------------------------------------------------------
+# SideBySideTest (slow) runs drelu bench --against pytorch on a tiny setting: CPU torch 2.7.1 and
+# torchattacks, pinned in bench/reference/requirements.txt, installed once (~4.5 GB, a few
+# minutes) into the normal home and reused; idempotent like the MLflow install.
+bash bench/reference/install.sh "$ROOT/.drelu/bench/venv"
+
 TEST_PORT=${DRELU_TEST_MLFLOW_PORT:-5118}
 TEST_HOME=$ROOT/target/ci-mlflow
 export MLFLOW_TRACKING_URI=http://127.0.0.1:$TEST_PORT

@@ -2,9 +2,13 @@ package dev.drelu.cli;
 
 import ai.djl.Device;
 import dev.drelu.attack.ApgdParams;
+import dev.drelu.bench.BenchSettings;
+import dev.drelu.bench.BenchTable;
+import dev.drelu.bench.DreluSide;
+import dev.drelu.bench.ResidentMemory;
+import dev.drelu.bench.SideBySide;
 import dev.drelu.attack.AttackMethod;
 import dev.drelu.attack.AttackOutcome;
-import dev.drelu.attack.FgsmParams;
 import dev.drelu.attack.PgdParams;
 import dev.drelu.attack.RobustEvaluator;
 import dev.drelu.attack.SquareParams;
@@ -21,7 +25,6 @@ import dev.drelu.train.Objective;
 import dev.drelu.train.Trainer;
 import dev.drelu.train.TrainingListener;
 import dev.drelu.train.TrainingParams;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,6 +69,28 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N")
   String device;
 
+  @Option(names = "--against", description = "pytorch: run PyTorch eager and torchattacks side by side"
+      + " (creates a pinned venv under .drelu/bench/venv once, ~4.5 GB)")
+  String against;
+
+  @Option(names = "--runs", defaultValue = "3", description = "with --against: runs per side, alternated. Default: ${DEFAULT-VALUE}")
+  int runs;
+
+  @Option(names = "--threads", defaultValue = "2",
+      description = "with --against: PyTorch intra-op threads on both sides. Default: ${DEFAULT-VALUE}")
+  int threads;
+
+  @Option(names = "--attack-batch", defaultValue = "250", description = "with --against: images per attack batch. Default: ${DEFAULT-VALUE}")
+  int attackBatch;
+
+  @Option(names = "--check-images", defaultValue = "32",
+      description = "with --against: images of the per-example agreement check. Default: ${DEFAULT-VALUE}")
+  int checkImages;
+
+  @Option(names = "--pipeline", description = "with --against: also time the whole quickstart at 2 tasks x 1 thread"
+      + " and 1 x 2 (minutes)")
+  boolean pipeline;
+
   @Spec CommandSpec command;
 
   @Override
@@ -79,6 +104,9 @@ final class BenchCommand implements Callable<Integer> {
         .atLeast("--memory-images", memoryImages, 0, "0 skips the memory watch")
         .atLeast("--torch-threads", torchThreads, 1, "PyTorch intra-op threads")
         .throwIfAny(command);
+    if (against != null) {
+      return sideBySide();
+    }
     System.setProperty(dev.drelu.nn.TorchThreads.PROPERTY, Integer.toString(torchThreads));
     System.setProperty("ai.djl.offline", "true");
     Path specPath = spec != null ? spec
@@ -156,6 +184,34 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** drelu bench --against pytorch: see {@link SideBySide}. */
+  private int sideBySide() throws Exception {
+    if (!"pytorch".equals(against)) {
+      throw new picocli.CommandLine.ParameterException(command.commandLine(),
+          "--against must be pytorch (the only reference side), but was: " + against);
+    }
+    new OptionChecks()
+        .atLeast("--runs", runs, 1, "runs per side")
+        .atLeast("--threads", threads, 1, "PyTorch intra-op threads")
+        .atLeast("--attack-batch", attackBatch, 1, "images per attack batch")
+        .atLeast("--check-images", checkImages, 1, "images of the agreement check")
+        .throwIfAny(command);
+    System.setProperty(dev.drelu.nn.TorchThreads.PROPERTY, Integer.toString(threads));
+    System.setProperty("ai.djl.offline", "true");
+    Path root = Path.of(System.getProperty("drelu.project.root", ".")).toAbsolutePath();
+    Path home = dev.drelu.core.DreluHome.get();
+    BenchSettings settings = new BenchSettings(runs, threads, steps, batchSize, attackImages, attackBatch,
+        checkImages, dev.drelu.bench.BenchAttack.timed(), pipeline, root, home);
+    PrintWriter out = command.commandLine().getOut();
+    SideBySide.Result result = new SideBySide(settings, Devices.resolve(device), out).run();
+    BenchTable.print(result, out);
+    Path written = BenchTable.write(result, settings.benchHome().resolve("results"),
+        java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    out.println("written: " + written + " and its .json");
+    out.flush();
+    return 0;
+  }
+
   private static ImageDataset randomImages(int n, long seed) {
     Random r = new Random(seed);
     float[] pixels = new float[n * 784];
@@ -171,11 +227,8 @@ final class BenchCommand implements Callable<Integer> {
     return new ImageDataset(pixels, labels, index, 1, 28, 28, 10);
   }
 
-  /** @return the same images labelled with the model's own predictions */
   private static ImageDataset relabelled(Classifier model, ImageDataset data) {
-    AttackOutcome clean = RobustEvaluator.run(model, data, FgsmParams.of(0), 500, n -> { });
-    return new ImageDataset(data.pixels(), clean.cleanPrediction(), data.indices(), data.channels(), data.height(),
-        data.width(), data.numClasses());
+    return DreluSide.relabelled(model, data);
   }
 
   /** @return the NDArrays the model's manager and its children hold (must not grow with steps) */
@@ -184,15 +237,6 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   static long residentMegabytes() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      return -1;
-    }
-    return -1;
+    return ResidentMemory.currentMegabytes();
   }
 }

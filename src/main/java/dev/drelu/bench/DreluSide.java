@@ -1,0 +1,88 @@
+package dev.drelu.bench;
+
+import static dev.drelu.nn.Scalars.scalar;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.drelu.attack.AttackOutcome;
+import dev.drelu.attack.FgsmParams;
+import dev.drelu.attack.RobustEvaluator;
+import dev.drelu.data.ImageDataset;
+import dev.drelu.nn.Autograd;
+import dev.drelu.nn.Batches;
+import dev.drelu.nn.Classifier;
+import dev.drelu.nn.Losses;
+import dev.drelu.train.EpochMetrics;
+import dev.drelu.train.Objective;
+import dev.drelu.train.Trainer;
+import dev.drelu.train.TrainingListener;
+import dev.drelu.train.TrainingParams;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** drelu's side: its Trainer and its attacks, in this JVM, as the pipeline runs them. */
+public final class DreluSide {
+  static final double LEARNING_RATE = 1e-3;
+
+  private DreluSide() {}
+
+  /**
+   * The training loss on the first batch, without dropout and before any step: mean
+   * cross-entropy + lambda * sum of squared caps. The reference side computes the same number
+   * from the same weights; equal numbers mean both sides run the same network and loss.
+   */
+  static double initialLoss(Classifier model, ImageDataset data, int batchSize) {
+    int n = Math.min(batchSize, data.size());
+    int[] rows = Batches.allRows(data.size());
+    try (NDManager batch = model.manager().newSubManager(); Autograd off = Autograd.off()) {
+      NDArray x = Batches.images(batch, data, rows, 0, n);
+      NDArray y = Batches.labels(batch, data, rows, 0, n);
+      NDArray ce = Losses.crossEntropy(model.forward(x, false), y).mean();
+      return ce.add(model.capPenalty(batch).mul(scalar(ce, BenchModel.LAMBDA))).getFloat();
+    }
+  }
+
+  /**
+   * Trains {@code model} in place with drelu's Trainer (Adam, the D-ReLU penalty, a validation
+   * pass and a checkpoint after each epoch) for two epochs.
+   *
+   * @return steps per second of the second epoch (the first warms up the allocator and JIT)
+   */
+  static double trainingStepsPerSecond(Classifier model, ImageDataset data, int steps, int batchSize, Path work)
+      throws IOException {
+    TrainingParams p = new TrainingParams(BenchSettings.EPOCHS, batchSize, LEARNING_RATE, BenchModel.LAMBDA, 0.5,
+        1000, 1000, TrainingParams.Monitor.TOTAL, BenchModel.CAP_LEARNING_RATE, 1);
+    ImageDataset validation = data.select(java.util.Arrays.copyOf(Batches.allRows(data.size()), batchSize));
+    List<Double> seconds = new ArrayList<>();
+    new Trainer(p, Objective.NATURAL).train(model, data, validation, work, new TrainingListener() {
+      @Override
+      public void onEpoch(EpochMetrics m) {
+        seconds.add(m.seconds());
+      }
+    });
+    return steps / seconds.get(seconds.size() - 1);
+  }
+
+  /** @return the attack's outcome on {@code data}, in batches of {@code batch} */
+  static AttackOutcome attack(Classifier model, ImageDataset data, BenchAttack attack, int batch) {
+    return RobustEvaluator.run(model, data, attack.dreluParams(), batch, n -> { });
+  }
+
+  /** @return the same images labelled with the model's own predictions (every image is attacked in full) */
+  public static ImageDataset relabelled(Classifier model, ImageDataset data) {
+    AttackOutcome clean = RobustEvaluator.run(model, data, FgsmParams.of(0), 500, n -> { });
+    return new ImageDataset(data.pixels(), clean.cleanPrediction(), data.indices(), data.channels(), data.height(),
+        data.width(), data.numClasses());
+  }
+
+  /** @return per example: the attack changed the prediction */
+  static List<Boolean> success(AttackOutcome o) {
+    List<Boolean> out = new ArrayList<>();
+    for (int i = 0; i < o.size(); i++) {
+      out.add(o.adversarialPrediction()[i] != o.label()[i]);
+    }
+    return out;
+  }
+}

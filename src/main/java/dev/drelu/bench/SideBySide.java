@@ -1,0 +1,248 @@
+package dev.drelu.bench;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.drelu.attack.AttackOutcome;
+import dev.drelu.core.FileTrees;
+import dev.drelu.data.ImageDataset;
+import dev.drelu.export.TorchScriptExport;
+import dev.drelu.nn.Classifier;
+import dev.drelu.nn.InputShape;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs drelu and the reference side on the same networks, weights, data and settings, each
+ * {@code runs} times, alternated (the side that goes first swaps every run, so a machine whose
+ * load drifts favours neither), and checks that the two sides do equal work.
+ */
+public final class SideBySide {
+  static final InputShape SHAPE = new InputShape(1, 28, 28, 10);
+  static final long SEED = 1;
+
+  /** The loss both sides compute on the same batch from the same initial weights. */
+  public record EqualLoss(String model, double drelu, double reference) {
+    public double difference() {
+      return Math.abs(drelu - reference);
+    }
+  }
+
+  /** Per example, whether the deterministic PGD fooled the model, on each side. */
+  public record Agreement(String model, String attack, List<Boolean> drelu, List<Boolean> reference) {
+    /** @return the fraction of examples on which both sides agree */
+    public double agreeing() {
+      int same = 0;
+      for (int i = 0; i < drelu.size(); i++) {
+        same += drelu.get(i).equals(reference.get(i)) ? 1 : 0;
+      }
+      return drelu.isEmpty() ? Double.NaN : (double) same / drelu.size();
+    }
+  }
+
+  /** Everything one benchmark measured. */
+  public record Result(BenchSettings settings, List<BenchRow> rows, List<EqualLoss> losses,
+      List<Agreement> agreements, String loadAtStart, String loadAtEnd, String referenceTorch) {}
+
+  private final BenchSettings settings;
+  private final Device device;
+  private final PrintWriter progress;
+  private final List<BenchRow> rows = new ArrayList<>();
+  private final List<EqualLoss> losses = new ArrayList<>();
+  private final List<Agreement> agreements = new ArrayList<>();
+  private String referenceTorch = "?";
+
+  public SideBySide(BenchSettings settings, Device device, PrintWriter progress) {
+    this.settings = settings;
+    this.device = device;
+    this.progress = progress;
+  }
+
+  /** @return the measurements (the caller prints and writes them) */
+  public Result run() throws IOException, InterruptedException {
+    String loadAtStart = LoadAverage.now();
+    Path python = ReferenceVenv.ensure(settings.projectRoot(), settings.benchHome().resolve("venv"));
+    Files.createDirectories(settings.benchHome());
+    Path work = Files.createTempDirectory(settings.benchHome(), "work-");
+    try {
+      PythonSide reference = new PythonSide(python, settings.projectRoot(), work);
+      ImageDataset train = BenchData.digits(settings.projectRoot(), settings.home(),
+          settings.steps() * settings.batchSize());
+      Path trainNpz = work.resolve("train.npz");
+      BenchData.writeNpz(train, trainNpz);
+      for (BenchModel model : BenchModel.all()) {
+        measure(model, train, trainNpz, reference, work);
+      }
+      if (settings.pipeline()) {
+        rows.addAll(PipelineTiming.measure(settings, work, progress));
+      }
+    } finally {
+      FileTrees.deleteTree(work);
+    }
+    return new Result(settings, rows, losses, agreements, loadAtStart, LoadAverage.now(), referenceTorch);
+  }
+
+  private void measure(BenchModel model, ImageDataset train, Path trainNpz, PythonSide reference, Path work)
+      throws IOException, InterruptedException {
+    Path initial = work.resolve(model.name() + "-initial.pt");
+    try (Classifier fresh = create(model)) {
+      TorchScriptExport.write(fresh, initial);
+      double dreluLoss = DreluSide.initialLoss(fresh, train, settings.batchSize());
+      JsonNode check = reference.run(trainConfig(model, trainNpz, initial, 0));
+      losses.add(new EqualLoss(model.name(), dreluLoss, check.get("initialLoss").asDouble()));
+    }
+    List<Double> dreluRates = new ArrayList<>();
+    List<Double> referenceRates = new ArrayList<>();
+    double referenceMb = 0;
+    Classifier trained = null;
+    try {
+      for (int run = 1; run <= settings.runs(); run++) {
+        progress.printf("  %s training, run %d of %d%n", model.name(), run, settings.runs());
+        progress.flush();
+        boolean dreluFirst = run % 2 == 1;
+        if (!dreluFirst) {
+          referenceMb = Math.max(referenceMb, trainReference(model, trainNpz, initial, reference, referenceRates));
+        }
+        Classifier c = create(model);
+        Path checkpoints = Files.createDirectories(work.resolve(model.name() + "-train-" + run));
+        dreluRates.add(DreluSide.trainingStepsPerSecond(c, train, settings.steps(), settings.batchSize(), checkpoints));
+        if (trained == null && model.attacked()) {
+          trained = c; // the attacks run on drelu's trained weights, on both sides
+        } else {
+          c.close();
+        }
+        if (dreluFirst) {
+          referenceMb = Math.max(referenceMb, trainReference(model, trainNpz, initial, reference, referenceRates));
+        }
+      }
+      rows.add(new BenchRow("train steps/s " + model.name(), true, dreluRates, referenceRates,
+          ResidentMemory.currentMegabytes(), referenceMb));
+      if (trained != null) {
+        attack(model, trained, reference, work);
+      }
+    } finally {
+      if (trained != null) {
+        trained.close();
+      }
+    }
+  }
+
+  private double trainReference(BenchModel model, Path trainNpz, Path initial, PythonSide reference, List<Double> rates)
+      throws IOException, InterruptedException {
+    JsonNode r = reference.run(trainConfig(model, trainNpz, initial, settings.steps()));
+    rates.add(r.get("stepsPerSecond").asDouble());
+    referenceTorch = r.get("torch").asText();
+    return r.get("residentMegabytes").asDouble();
+  }
+
+  private void attack(BenchModel model, Classifier trained, PythonSide reference, Path work)
+      throws IOException, InterruptedException {
+    Path copy = work.resolve(model.name() + "-trained.pt");
+    TorchScriptExport.write(trained, copy);
+    ImageDataset images = DreluSide.relabelled(trained,
+        BenchData.digits(settings.projectRoot(), settings.home(), settings.attackImages()));
+    Path npz = work.resolve(model.name() + "-attack.npz");
+    BenchData.writeNpz(images, npz);
+    // equal work, per example: a deterministic PGD must fool the same images on both sides
+    ImageDataset few = images.select(java.util.Arrays.copyOf(dev.drelu.nn.Batches.allRows(images.size()),
+        Math.min(settings.checkImages(), images.size())));
+    Path fewNpz = work.resolve(model.name() + "-check.npz");
+    BenchData.writeNpz(few, fewNpz);
+    BenchAttack fixed = BenchAttack.agreementCheck();
+    JsonNode checked = reference.run(attackConfig(fewNpz, copy, List.of(fixed)));
+    agreements.add(new Agreement(model.name(), fixed.name(),
+        DreluSide.success(DreluSide.attack(trained, few, fixed, settings.attackBatch())),
+        successes(checked.get("attacks").get(fixed.name()).get("success"))));
+
+    List<BenchAttack> attacks = settings.attacks();
+    Map<String, List<Double>> dreluRates = new LinkedHashMap<>();
+    Map<String, List<Double>> referenceRates = new LinkedHashMap<>();
+    attacks.forEach(a -> {
+      dreluRates.put(a.name(), new ArrayList<>());
+      referenceRates.put(a.name(), new ArrayList<>());
+    });
+    double referenceMb = 0;
+    for (int run = 1; run <= settings.runs(); run++) {
+      progress.printf("  %s attacks, run %d of %d%n", model.name(), run, settings.runs());
+      progress.flush();
+      boolean dreluFirst = run % 2 == 1;
+      if (!dreluFirst) {
+        referenceMb = Math.max(referenceMb, attackReference(npz, copy, attacks, reference, referenceRates));
+      }
+      for (BenchAttack a : attacks) {
+        AttackOutcome o = DreluSide.attack(trained, images, a, settings.attackBatch());
+        dreluRates.get(a.name()).add(o.summary().imagesPerSecond());
+      }
+      if (dreluFirst) {
+        referenceMb = Math.max(referenceMb, attackReference(npz, copy, attacks, reference, referenceRates));
+      }
+    }
+    long dreluMb = ResidentMemory.currentMegabytes();
+    for (BenchAttack a : attacks) {
+      rows.add(new BenchRow(a.name() + " img/s " + model.name(), true, dreluRates.get(a.name()),
+          referenceRates.get(a.name()), dreluMb, referenceMb));
+    }
+  }
+
+  private double attackReference(Path npz, Path copy, List<BenchAttack> attacks, PythonSide reference,
+      Map<String, List<Double>> rates) throws IOException, InterruptedException {
+    JsonNode r = reference.run(attackConfig(npz, copy, attacks));
+    for (BenchAttack a : attacks) {
+      rates.get(a.name()).add(r.get("attacks").get(a.name()).get("imagesPerSecond").asDouble());
+    }
+    return r.get("residentMegabytes").asDouble();
+  }
+
+  private Classifier create(BenchModel model) {
+    return Classifier.create(model.spec(), SHAPE, SEED, device);
+  }
+
+  private Map<String, Object> common(Path data, Path torchscript) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("threads", settings.threads());
+    c.put("data", data.toString());
+    c.put("torchscript", torchscript.toString());
+    return c;
+  }
+
+  private Map<String, Object> trainConfig(BenchModel model, Path data, Path initial, int steps) {
+    Map<String, Object> c = common(data, initial);
+    c.put("mode", "train");
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("architecture", model.spec().architecture().key());
+    m.put("hidden", model.spec().hidden());
+    m.put("headUnits", model.spec().headUnits());
+    m.put("dropout", model.spec().dropout());
+    m.put("capInit", model.spec().capInit());
+    m.put("width", model.spec().width());
+    m.put("depth", model.spec().depth());
+    c.put("model", m);
+    c.put("shape", List.of(SHAPE.channels(), SHAPE.height(), SHAPE.width(), SHAPE.numClasses()));
+    c.put("lambda", BenchModel.LAMBDA);
+    c.put("learningRate", DreluSide.LEARNING_RATE);
+    c.put("capLearningRate", BenchModel.CAP_LEARNING_RATE);
+    c.put("batchSize", settings.batchSize());
+    c.put("steps", steps);
+    c.put("epochs", steps == 0 ? 0 : BenchSettings.EPOCHS);
+    return c;
+  }
+
+  private Map<String, Object> attackConfig(Path data, Path torchscript, List<BenchAttack> attacks) {
+    Map<String, Object> c = common(data, torchscript);
+    c.put("mode", "attack");
+    c.put("attackBatch", settings.attackBatch());
+    c.put("attacks", attacks.stream().map(BenchAttack::referenceArguments).toList());
+    return c;
+  }
+
+  private static List<Boolean> successes(JsonNode array) {
+    List<Boolean> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asBoolean()));
+    return out;
+  }
+}
