@@ -84,6 +84,16 @@ public interface ArtifactStore {
 
   /** A private local folder a stage writes its files into before {@link #commit}. */
   record Staging(String stage, String key, Path dir) implements ArtifactFiles {
+    /**
+     * @param root a local folder for unfinished artifacts (both stores keep theirs in {@code .staging/})
+     * @return a new, empty staging folder below it, named so a leftover shows whose it was
+     */
+    static Staging fresh(Path root, String stage, String key) throws java.io.IOException {
+      Path dir = root.resolve(".staging").resolve(stage + "-" + CacheKey.shortForm(key) + "-" + java.util.UUID.randomUUID());
+      java.nio.file.Files.createDirectories(dir);
+      return new Staging(stage, key, dir);
+    }
+
     /** @return where to write the file {@code name} ("report/index.html" for one below a folder) */
     @Override
     public Path file(String name) {

@@ -122,9 +122,7 @@ public final class LocalArtifactStore implements ArtifactStore {
 
   @Override
   public Staging begin(String stage, String key) throws IOException {
-    Path dir = root.resolve(".staging").resolve(stage + "-" + CacheKey.shortForm(key) + "-" + UUID.randomUUID());
-    Files.createDirectories(dir);
-    return new Staging(stage, key, dir);
+    return Staging.fresh(root, stage, key);
   }
 
   /**

@@ -239,9 +239,7 @@ public final class S3ArtifactStore implements ArtifactStore {
 
   @Override
   public Staging begin(String stage, String key) throws IOException {
-    Path dir = local.resolve(".staging").resolve(stage + "-" + CacheKey.shortForm(key) + "-" + UUID.randomUUID());
-    Files.createDirectories(dir);
-    return new Staging(stage, key, dir);
+    return Staging.fresh(local, stage, key);
   }
 
   /**
