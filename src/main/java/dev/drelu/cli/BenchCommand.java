@@ -59,6 +59,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--attack-images", defaultValue = "1000", description = "images per attack. Default: ${DEFAULT-VALUE}")
   int attackImages;
 
+  @Option(names = "--image-shape", defaultValue = "1x28x28", paramLabel = "CxHxW",
+      description = "the random images' shape: 3x32x32 times CIFAR-sized networks. Default: ${DEFAULT-VALUE}")
+  String imageShape;
+
   @Option(names = "--memory-images", defaultValue = "10000",
       description = "images attacked (PGD-10) while memory is watched. Default: ${DEFAULT-VALUE}")
   int memoryImages;
@@ -100,7 +104,7 @@ final class BenchCommand implements Callable<Integer> {
         .atLeast("--steps", steps, 1, "training steps per epoch")
         .atLeast("--epochs", epochs, 1, "memory is sampled after each")
         .atLeast("--batch-size", batchSize, 1, "images per training step")
-        .atLeast("--attack-images", attackImages, 1, "images per timed attack")
+        .atLeast("--attack-images", attackImages, 0, "images per timed attack; 0 times training alone")
         .atLeast("--memory-images", memoryImages, 0, "0 skips the memory watch")
         .atLeast("--torch-threads", torchThreads, 1, "PyTorch intra-op threads")
         .throwIfAny(command);
@@ -114,10 +118,10 @@ final class BenchCommand implements Callable<Integer> {
     PipelineSpec pipeline = SpecLoader.load(specPath);
     PrintWriter out = command.commandLine().getOut();
     Device dev = Devices.resolve(device);
-    InputShape shape = new InputShape(1, 28, 28, 10);
-    ImageDataset train = randomImages(steps * batchSize, 1);
-    ImageDataset validation = randomImages(batchSize, 2);
-    ImageDataset attackSet = randomImages(attackImages, 3);
+    InputShape shape = shape(imageShape);
+    ImageDataset train = randomImages(steps * batchSize, 1, shape);
+    ImageDataset validation = randomImages(batchSize, 2, shape);
+    ImageDataset attackSet = randomImages(attackImages, 3, shape);
     out.printf("drelu bench: %d steps x %d epochs at batch %d, %d torch thread(s), device %s, %d attacked images%n",
         steps, epochs, batchSize, torchThreads, dev, attackImages);
     out.printf("%-22s %12s %12s %12s %14s %16s %14s%n", "model", "train step/s", "rss first MB", "rss last MB",
@@ -148,22 +152,25 @@ final class BenchCommand implements Callable<Integer> {
           }
         });
         // labels = the model's own predictions, so every image is attacked with the full budget
-        ImageDataset attacked = relabelled(model, attackSet);
-        AttackOutcome pgd = RobustEvaluator.run(model, attacked, PgdParams.of(0.1, 10), 250, n -> { });
-        AttackOutcome apgd = RobustEvaluator.run(model, attacked,
-            ApgdParams.builder(AttackMethod.APGD_CE).epsilon(0.1).build(), 250, n -> { });
-        AttackOutcome square = RobustEvaluator.run(model, attacked,
-            SquareParams.builder().epsilon(0.1).queries(1000).build(), 250, n -> { });
+        double[] attackRates = {Double.NaN, Double.NaN, Double.NaN};
+        if (attackImages > 0) {
+          ImageDataset attacked = relabelled(model, attackSet);
+          attackRates[0] = RobustEvaluator.run(model, attacked, PgdParams.of(0.1, 10), 250, n -> { })
+              .summary().imagesPerSecond();
+          attackRates[1] = RobustEvaluator.run(model, attacked,
+              ApgdParams.builder(AttackMethod.APGD_CE).epsilon(0.1).build(), 250, n -> { }).summary().imagesPerSecond();
+          attackRates[2] = RobustEvaluator.run(model, attacked,
+              SquareParams.builder().epsilon(0.1).queries(1000).build(), 250, n -> { }).summary().imagesPerSecond();
+        }
         // the first epoch warms up the allocator and JIT; report the steady state
         double rate = stepsPerSecond.stream().skip(stepsPerSecond.size() > 1 ? 1 : 0)
             .mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-        out.printf("%-22s %12.1f %12d %12d %14.1f %16.1f %14.1f%n", entry.name(), rate, rss.get(0),
-            rss.get(rss.size() - 1), pgd.summary().imagesPerSecond(), apgd.summary().imagesPerSecond(),
-            square.summary().imagesPerSecond());
+        out.printf("%-22s %12.2f %12d %12d %14.1f %16.1f %14.1f%n", entry.name(), rate, rss.get(0),
+            rss.get(rss.size() - 1), attackRates[0], attackRates[1], attackRates[2]);
         out.println("    rss after each epoch (MB): " + rss);
         out.println("    live NDArrays on the model's manager after each epoch: " + arrays);
         if (memoryImages > 0) {
-          ImageDataset many = relabelled(model, randomImages(memoryImages, 4));
+          ImageDataset many = relabelled(model, randomImages(memoryImages, 4, shape));
           List<String> watch = new ArrayList<>();
           int step = Math.max(250, memoryImages / 5);
           RobustEvaluator.run(model, many, PgdParams.of(0.1, 10), 250, done -> {
@@ -212,9 +219,23 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static ImageDataset randomImages(int n, long seed) {
+  /** @return the shape "CxHxW" names, with 10 classes */
+  private InputShape shape(String text) {
+    String[] p = text.split("x");
+    try {
+      if (p.length == 3) {
+        return new InputShape(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]), 10);
+      }
+    } catch (IllegalArgumentException e) {
+      // reported below
+    }
+    throw new picocli.CommandLine.ParameterException(command.commandLine(),
+        "--image-shape must be CxHxW with positive whole numbers (e.g. 3x32x32), but was: " + text);
+  }
+
+  private static ImageDataset randomImages(int n, long seed, InputShape shape) {
     Random r = new Random(seed);
-    float[] pixels = new float[n * 784];
+    float[] pixels = new float[n * shape.channels() * shape.height() * shape.width()];
     for (int i = 0; i < pixels.length; i++) {
       pixels[i] = r.nextFloat();
     }
@@ -224,7 +245,7 @@ final class BenchCommand implements Callable<Integer> {
       labels[i] = r.nextInt(10);
       index[i] = i;
     }
-    return new ImageDataset(pixels, labels, index, 1, 28, 28, 10);
+    return new ImageDataset(pixels, labels, index, shape.channels(), shape.height(), shape.width(), 10);
   }
 
   private static ImageDataset relabelled(Classifier model, ImageDataset data) {
