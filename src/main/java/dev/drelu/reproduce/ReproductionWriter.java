@@ -95,11 +95,26 @@ public final class ReproductionWriter {
     out.append("## Statistics, one source at a time\n\n");
     for (ReproductionStatistics.Outcome o : List.of(stats.paper(), stats.faithful(), stats.sound())) {
       out.append("### ").append(title(o)).append("\n\n");
+      out.append(flagNote(o, table));
       out.append(o.result() == null ? "Not computed: " + o.missing() + "\n" : (o.missing().isEmpty() ? ""
           : "Architectures " + o.missing() + "\n\n") + StatsText.markdown(o.result()));
       out.append('\n');
     }
     return out.toString();
+  }
+
+  /**
+   * @return for drelu's own statistics, the methods whose ranks rest on a model the diagnostics
+   *     flag, so the flag travels into the statistics too; "" for the paper's numbers or when none is
+   */
+  private static String flagNote(ReproductionStatistics.Outcome o, ReproductionTable table) {
+    if (ReproductionStatistics.PRINTED.equals(o.source())) {
+      return "";
+    }
+    List<String> flagged = table.rows().stream().filter(ReproductionTable.Row::flagged)
+        .map(ReproductionTable.Row::method).distinct().toList();
+    return flagged.isEmpty() ? "" : "Flagged" + FLAG + ": the values of " + String.join(", ", flagged)
+        + " rest on models the sound diagnostics flag for gradient masking, and so do their ranks below.\n\n";
   }
 
   private static String title(ReproductionStatistics.Outcome o) {
@@ -199,7 +214,12 @@ public final class ReproductionWriter {
     }
     body.append("<h2>Statistics, one source at a time</h2>\n");
     for (ReproductionStatistics.Outcome o : List.of(stats.paper(), stats.faithful(), stats.sound())) {
-      body.append("<h3>").append(Html.escape(title(o))).append("</h3>\n<pre>")
+      body.append("<h3>").append(Html.escape(title(o))).append("</h3>\n");
+      String note = flagNote(o, table);
+      if (!note.isEmpty()) {
+        body.append("<p class=\"flagged\">").append(Html.escape(note.strip())).append("</p>\n");
+      }
+      body.append("<pre>")
           .append(Html.escape(o.result() == null ? "Not computed: " + o.missing() : StatsText.markdown(o.result())))
           .append("</pre>\n");
     }

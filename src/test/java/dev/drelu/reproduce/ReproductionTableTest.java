@@ -130,6 +130,12 @@ class ReproductionTableTest {
     assertEquals(6, flaggedRows);
     assertEquals(6, csv.lines().filter(l -> l.startsWith("1,dense,drelu,") && l.endsWith(",masking")).count(), csv);
     assertTrue(markdown.contains("zero-input-gradients: 40%"), "the evidence is shown");
+    // the flag travels into drelu's statistics (both protocols), never into the paper's own
+    String note = "Flagged (masking?): the values of drelu rest on models the sound diagnostics flag";
+    String statistics = markdown.substring(markdown.indexOf("## Statistics"));
+    assertEquals(2, statistics.split(java.util.regex.Pattern.quote(note), -1).length - 1, statistics);
+    String printed = statistics.substring(0, statistics.indexOf("### ", statistics.indexOf("### ") + 4));
+    assertFalse(printed.contains(note), printed);
   }
 
   @Test
