@@ -67,11 +67,11 @@ class LauncherTest {
 
   @Test
   void anUnknownCommandFailsAndStartsNothingWhateverFollowsIt() throws Exception {
-    for (List<String> args : List.of(List.of("reproduce"), List.of("reproduce", "--help"),
-        List.of("reproduce", "-h"), List.of("reproduce", "--version"), List.of("reproduce", "pipelines/quickstart.yaml"))) {
+    for (List<String> args : List.of(List.of("repot"), List.of("repot", "--help"),
+        List.of("repot", "-h"), List.of("repot", "--version"), List.of("repot", "pipelines/quickstart.yaml"))) {
       Result r = launch(missingVenv(), args);
       assertEquals(2, r.exit, args + "\n" + r);
-      assertTrue(r.stderr.contains("'reproduce'") && r.stderr.contains("Did you mean: drelu report?"), args + "\n" + r);
+      assertTrue(r.stderr.contains("'repot'") && r.stderr.contains("Did you mean: drelu report"), args + "\n" + r);
       assertNoServerStarted(args, r);
     }
   }

@@ -58,7 +58,7 @@ class OptionValidationTest {
   @Test
   void benchRefusesZeroCountsBeforeReadingItsSpec() {
     Result r = ErrorReportingTest.drelu("bench", "--spec", dir.resolve("missing.yaml").toString(), "--steps", "0",
-        "--epochs", "-2", "--batch-size", "0", "--attack-images", "0", "--memory-images", "-1", "--torch-threads",
+        "--epochs", "-2", "--batch-size", "0", "--attack-images", "-1", "--memory-images", "-1", "--torch-threads",
         "-1");
     assertEquals(CommandLine.ExitCode.USAGE, r.code(), r.err());
     assertTrue(r.err().startsWith("drelu bench: 6 bad option value(s); nothing was run:\n"), r.err());

@@ -81,16 +81,16 @@ class RunMessagesTest {
 
   @Test
   void anUnknownCommandFailsEvenWithHelp() {
-    for (String[] args : List.of(new String[] {"reproduce", "--help"}, new String[] {"reproduce"},
-        new String[] {"reproduce", "--version"})) {
+    for (String[] args : List.of(new String[] {"repot", "--help"}, new String[] {"repot"},
+        new String[] {"repot", "--version"})) {
       StringWriter err = new StringWriter();
       CommandLine cl = Main.commandLine();
       cl.setOut(new PrintWriter(new StringWriter()));
       cl.setErr(new PrintWriter(err, true));
       int rc = cl.execute(args);
       assertEquals(2, rc, String.join(" ", args) + ": " + err);
-      assertTrue(err.toString().contains("'reproduce'"), err.toString());
-      assertTrue(err.toString().contains("Did you mean: drelu report?"), err.toString());
+      assertTrue(err.toString().contains("'repot'"), err.toString());
+      assertTrue(err.toString().contains("Did you mean: drelu report"), err.toString());
     }
     assertTrue(run(0, "--help").contains("Usage: drelu"), "plain --help still prints and exits 0");
     assertTrue(run(0, "run", "--help").contains("Usage: drelu run"));
