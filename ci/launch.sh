@@ -44,6 +44,9 @@ args+=("${extra[@]}")
 report_dir=${DRELU_REPORT_DIR:-ci-report}
 mkdir -p "$report_dir"
 out=$report_dir/run.log
+summary_dir=$(mktemp -d)/summary # a new folder drelu fills; removed when this script ends
+trap 'rm -rf "$(dirname "$summary_dir")"' EXIT
+args+=(--summary-to "$summary_dir")
 say "drelu ${args[*]}"
 rc=0
 "$ROOT/drelu" "${args[@]}" 2>&1 | tee "$out" || rc=${PIPESTATUS[0]}
@@ -52,12 +55,10 @@ if [ "$rc" -ne 0 ]; then
   exit "$rc"
 fi
 
-# The summary artifact as a local folder: the store's own folder, or (an s3:// store) the local
-# cache the report page was downloaded into; "Report:" names a local file either way.
-report_page=$(sed -n 's/^Report: *\([^ ]*\).*/\1/p' "$out" | tail -n 1)
-summary=""
-[ -z "$report_page" ] || summary=$(dirname "$(dirname "$report_page")")
-if [ -z "$summary" ] || [ ! -f "$summary/summary.json" ]; then
+# The summary artifact as a local folder, whatever the store (a folder or s3://): drelu copied it
+# there (--summary-to, below).
+summary=$summary_dir
+if [ ! -f "$summary/summary.json" ]; then
   say "the run printed no readable summary artifact (was a stage skipped with --only?); nothing to report"
   exit 1
 fi

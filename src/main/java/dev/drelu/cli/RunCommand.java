@@ -22,6 +22,11 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin EnvironmentOptions env = new EnvironmentOptions();
 
+  @picocli.CommandLine.Option(names = "--summary-to", paramLabel = "DIR",
+      description = "also copy the summary artifact (table, statistics, report) into DIR, a new folder: the way to"
+          + " a local copy when the store is s3:// (ci/launch.sh uses it)")
+  Path summaryTo;
+
   @Spec CommandSpec command;
 
   @Override
@@ -31,7 +36,32 @@ final class RunCommand implements Callable<Integer> {
     PipelineSpec pipeline = SpecLoader.load(spec);
     SmokeDataCommand.ensureFor(pipeline, command.commandLine().getErr());
     RunOptions options = env.runOptions();
-    return report(ExperimentRunner.run(pipeline, options), trackingOffCause(env), command.commandLine().getOut());
+    if (summaryTo != null && java.nio.file.Files.exists(summaryTo)) {
+      throw new IllegalArgumentException("--summary-to " + summaryTo + " exists; name a new folder");
+    }
+    ExperimentResult result = ExperimentRunner.run(pipeline, options);
+    if (summaryTo != null && result.summary() != null) {
+      copySummary(result.summary().files(), summaryTo);
+    }
+    return report(result, trackingOffCause(env), command.commandLine().getOut());
+  }
+
+  /** Copies every file of the summary artifact into a new folder, whole or not at all (a sibling, then a rename). */
+  static void copySummary(dev.drelu.store.ArtifactFiles summary, Path target) throws java.io.IOException {
+    Path absolute = target.toAbsolutePath();
+    java.nio.file.Files.createDirectories(absolute.getParent());
+    Path partial = java.nio.file.Files.createTempDirectory(absolute.getParent(), ".summary-");
+    try {
+      for (String name : summary.names()) {
+        Path to = partial.resolve(name);
+        java.nio.file.Files.createDirectories(to.getParent());
+        java.nio.file.Files.copy(summary.file(name), to);
+      }
+      java.nio.file.Files.move(partial, absolute, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.io.IOException | RuntimeException e) {
+      dev.drelu.core.FileTrees.deleteTree(partial);
+      throw e;
+    }
   }
 
   /** Why tracking is off, in the user's terms (only read when it is off). */

@@ -198,12 +198,19 @@ class FlinkClusterTest {
   }
 
   /**
-   * ci/launch.sh as CI runs it: runner, cluster, store and tracking server from the environment;
+   * ci/launch.sh as CI runs it: runner, cluster, an S3 store and the tracking server from the environment;
    * the table in the log and the step summary, the report copied, the exit code following
    * --fail-on-masking, and the parent MLflow run holding the report (read back over REST).
    */
   @Test
   void launchShRunsASpecOnTheClusterAndTheParentRunHoldsTheReport() throws Exception {
+    try (S3ProxyServer s3 = S3ProxyServer.start(Files.createDirectories(dir.resolve("launch-s3")))) {
+      launchOnTheClusterWithAnS3Store(s3.location("drelu-launch", "ci"));
+    }
+  }
+
+  /** ci/launch.sh with the cluster, the S3 store and the MLflow server, all from its environment. */
+  private void launchOnTheClusterWithAnS3Store(String store) throws Exception {
     String tracking = System.getenv("MLFLOW_TRACKING_URI");
     assertNotNull(tracking, "MLFLOW_TRACKING_URI is not set: run the tests with ci/test.sh, which starts the server");
     String experiment = "drelu-test-launch-" + UUID.randomUUID();
@@ -216,7 +223,9 @@ class FlinkClusterTest {
     Map<String, String> env = pb.environment();
     env.put("DRELU_RUNNER", "flink");
     env.put("DRELU_FLINK_MASTER", master.toString());
-    env.put("DRELU_STORE", dir.resolve("launch-store").toString());
+    env.put("DRELU_STORE", store);
+    env.put("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY); // as a CI secret would give them
+    env.put("AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
     env.put("MLFLOW_TRACKING_URI", tracking);
     env.put("DRELU_REPORT_DIR", reports.toString());
     env.put("GITHUB_STEP_SUMMARY", stepSummary.toString());
@@ -242,6 +251,8 @@ class FlinkClusterTest {
     assertTrue(out.contains("| dense-drelu s1 |"), "the table is in the log:\n" + out);
     assertTrue(Files.readString(stepSummary).contains("| dense-relu s1  |"), "the table is in the step summary");
     assertTrue(Files.size(reports.resolve("report/index.html")) > 0, "the report was copied");
+    assertTrue(ArtifactStore.open(store).list().stream().anyMatch(m -> m.stage().equals("summarise")),
+        "the summary artifact is in the bucket");
     assertTrue(rest("/jobs/overview").get("jobs").findValuesAsText("name").contains("drelu-tiny"),
         "the job ran on the cluster");
 
