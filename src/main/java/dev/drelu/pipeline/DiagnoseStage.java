@@ -63,18 +63,15 @@ public final class DiagnoseStage {
     if (task.lipschitzExamples() == 0) {
       return null;
     }
-    Map<String, ThreatModel> byLabel = new LinkedHashMap<>();
-    Map<String, Integer> count = new LinkedHashMap<>();
-    for (Diagnostics.Run r : runs) {
-      if (r.role() == Diagnostics.Role.MAIN && r.params().epsilon() > 0) {
-        byLabel.putIfAbsent(r.params().threatModel().label(), r.params().threatModel());
-        count.merge(r.params().threatModel().label(), 1, Integer::sum);
-      }
-    }
-    return count.entrySet().stream()
-        .min(Comparator.comparing((Map.Entry<String, Integer> e) -> -e.getValue()).thenComparing(Map.Entry::getKey))
+    Map<ThreatModel, Long> attacksIn = runs.stream()
+        .filter(r -> r.role() == Diagnostics.Role.MAIN && r.params().epsilon() > 0)
+        .collect(java.util.stream.Collectors.groupingBy(r -> r.params().threatModel(),
+            java.util.stream.Collectors.counting()));
+    return attacksIn.entrySet().stream()
+        .min(Comparator.comparing((Map.Entry<ThreatModel, Long> e) -> -e.getValue())
+            .thenComparing(e -> e.getKey().label()))
         .map(e -> {
-          ThreatModel threat = byLabel.get(e.getKey());
+          ThreatModel threat = e.getKey();
           int n = Math.min(test.size(), task.lipschitzExamples());
           int[] rows = new int[n];
           for (int i = 0; i < n; i++) {

@@ -14,8 +14,6 @@ import dev.drelu.spec.SpecLoader;
 import dev.drelu.testing.Slow;
 import dev.drelu.testing.TinyPipeline;
 import dev.drelu.tracking.TrackingConfig;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +22,6 @@ import java.util.Locale;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code drelu export --format robustbench} on a store a real pipeline filled: the tiny pipeline's two
@@ -47,26 +44,20 @@ class RobustBenchExportTest {
             CacheControl.reuse(), "cpu"));
   }
 
-  private record Result(int exitCode, String out, String err) {}
-
-  private Result export(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
+  /** drelu export ... --format robustbench on the pipeline's store, in this JVM. */
+  private static ErrorReportingTest.Result export(String... args) {
     List<String> all = new ArrayList<>(List.of("export"));
     all.addAll(List.of(args));
     all.addAll(List.of("--store", root.resolve("store").toString(), "--format", "robustbench"));
-    return new Result(cl.execute(all.toArray(String[]::new)), out.toString(), err.toString());
+    return ErrorReportingTest.drelu(all.toArray(String[]::new));
   }
 
   @Test
   void eachModelsRecordHoldsTheWorstCaseOfItsBallAndItsMaskingVerdict() throws Exception {
     for (SummaryTable.Row row : result.table().rows()) {
       Path file = root.resolve(row.model().replace(' ', '-') + ".json");
-      Result r = export(row.modelKey().substring(0, 12), "-o", file.toString());
-      assertEquals(0, r.exitCode(), r.err());
+      ErrorReportingTest.Result r = export(row.modelKey().substring(0, 12), "-o", file.toString());
+      assertEquals(0, r.code(), r.err());
       JsonNode json = new ObjectMapper().readTree(Files.readString(file));
       // RobustBench's fields, with its types: accuracies as percentage strings
       for (String field : List.of("link", "name", "authors", "additional_data", "number_forward_passes", "dataset",
@@ -91,11 +82,11 @@ class RobustBenchExportTest {
   @Test
   void aBallWithoutTheStandardMethodsAndAWrongFormatOptionAreOneLineErrors() {
     String key = result.table().rows().get(0).modelKey().substring(0, 12);
-    Result l2 = export(key, "--threat-model", "L2 1", "-o", root.resolve("x.json").toString());
-    assertEquals(2, l2.exitCode());
+    ErrorReportingTest.Result l2 = export(key, "--threat-model", "L2 1", "-o", root.resolve("x.json").toString());
+    assertEquals(2, l2.code());
     assertTrue(l2.err().contains("has no sound evaluation at L2 1: it needs apgd-ce, apgd-t, square, and only pgd ran"),
         l2.err());
-    Result none = export(key, "--threat-model", "Linf 0.3", "-o", root.resolve("y.json").toString());
+    ErrorReportingTest.Result none = export(key, "--threat-model", "Linf 0.3", "-o", root.resolve("y.json").toString());
     assertTrue(none.err().contains("no attack ran in that ball (balls with attacks: L2 1, Linf 0.1)"), none.err());
     assertTrue(!Files.exists(root.resolve("x.json")) && !Files.exists(root.resolve("y.json")), "nothing written");
   }
