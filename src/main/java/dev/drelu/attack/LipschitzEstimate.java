@@ -116,9 +116,12 @@ public final class LipschitzEstimate {
    */
   public static Result of(Classifier model, NDArray x, int[] exampleIndices, Params params) {
     Balls.checkedBatchSize(x, exampleIndices);
-    try (NDScope scope = new NDScope()) {
-      return new Result(searched(model, x, exampleIndices, params), sampled(model, x, exampleIndices, params));
-    }
+    // input gradients only: the same values, without the weights' gradients (see RobustEvaluator)
+    return model.withFrozenParameters(() -> {
+      try (NDScope scope = new NDScope()) {
+        return new Result(searched(model, x, exampleIndices, params), sampled(model, x, exampleIndices, params));
+      }
+    });
   }
 
   /** Projected gradient ascent on r(d) = ||f(x+d) - f(x)|| / ||d||, keeping each example's best. */

@@ -2,6 +2,7 @@ package dev.drelu.attack;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import dev.drelu.data.ImageDataset;
 import dev.drelu.nn.Autograd;
 import dev.drelu.nn.Batches;
@@ -11,6 +12,23 @@ import java.util.function.IntConsumer;
 /** Runs one attack over a dataset, batch by batch, and records per-example results. */
 public final class RobustEvaluator {
   private RobustEvaluator() {}
+
+  /**
+   * What every attack on a model needs to know of the clean inputs, per example: the model's
+   * prediction, and whether the cross-entropy's input gradient is exactly zero there (gradient
+   * masking). It does not depend on the attack, so a model's attacks can share one.
+   *
+   * @param prediction the model's clean prediction
+   * @param zeroGradient 1 where the input gradient at the clean input is exactly zero
+   */
+  public record CleanPass(int[] prediction, int[] zeroGradient) {
+    public CleanPass {
+      if (prediction.length != zeroGradient.length) {
+        throw new IllegalArgumentException("a clean pass holds one prediction and one gradient flag per example, but"
+            + " has " + prediction.length + " and " + zeroGradient.length);
+      }
+    }
+  }
 
   /**
    * @param batchSize examples per batch
@@ -27,14 +45,69 @@ public final class RobustEvaluator {
    */
   public static AttackOutcome run(Classifier model, Classifier craftOn, ImageDataset data, AttackParams params,
       int batchSize, IntConsumer progress) {
+    return run(model, craftOn, data, params, batchSize, cleanPass(model, data, batchSize), progress);
+  }
+
+  /**
+   * The same with the clean pass already made ({@link #cleanPass} of {@code model} on {@code data}
+   * at the same batch size): what every attack of a model shares is computed once.
+   */
+  public static AttackOutcome run(Classifier model, Classifier craftOn, ImageDataset data, AttackParams params,
+      int batchSize, CleanPass clean, IntConsumer progress) {
+    if (clean.prediction().length != data.size()) {
+      throw new IllegalArgumentException("the clean pass covers " + clean.prediction().length + " examples, the data "
+          + data.size());
+    }
+    return withInputGradientsOnly(model, craftOn,
+        () -> attack(model, craftOn, data, params, batchSize, clean, progress));
+  }
+
+  /**
+   * The clean predictions and zero-gradient flags of {@code model} on {@code data}, in batches of
+   * {@code batchSize} (the attack's, so each example is computed in the batch it is attacked in).
+   */
+  public static CleanPass cleanPass(Classifier model, ImageDataset data, int batchSize) {
+    return withInputGradientsOnly(model, model, () -> {
+      int n = data.size();
+      int[] rows = Batches.allRows(n);
+      int[] prediction = new int[n];
+      int[] zero = new int[n];
+      for (int from = 0; from < n; from += batchSize) {
+        int to = Math.min(n, from + batchSize);
+        try (NDManager batch = model.manager().newSubManager()) {
+          NDArray x = Batches.images(batch, data, rows, from, to);
+          NDArray y = Batches.labels(batch, data, rows, from, to);
+          copy(logitsWithoutGraph(model, x).argMax(1).toType(DataType.INT32, false), prediction, from);
+          NDArray gradAtClean = InputGradient.crossEntropy(model, x, y, false);
+          NDArray gradNonZero = gradAtClean.abs().reshape(to - from, -1).max(new int[] {1}).gt(0f);
+          int[] nonZero = gradNonZero.toType(DataType.INT32, false).toIntArray();
+          for (int k = 0; k < nonZero.length; k++) {
+            zero[from + k] = 1 - nonZero[k];
+          }
+        }
+      }
+      return new CleanPass(prediction, zero);
+    });
+  }
+
+  /**
+   * Attacks need input gradients only. A model whose weights still require gradients (one just
+   * trained, or loaded) would also get every weight's gradient in each backward pass: an extra
+   * matrix product per layer, summed into gradients nobody reads. The input gradients are the same
+   * bits either way.
+   */
+  private static <T> T withInputGradientsOnly(Classifier model, Classifier craftOn, java.util.function.Supplier<T> work) {
+    return model.withFrozenParameters(() -> craftOn.withFrozenParameters(work));
+  }
+
+  private static AttackOutcome attack(Classifier model, Classifier craftOn, ImageDataset data, AttackParams params,
+      int batchSize, CleanPass clean, IntConsumer progress) {
     Attack attack = params.newAttack();
     int n = data.size();
     int[] rows = Batches.allRows(n);
-    int[] cleanPred = new int[n];
     int[] advPred = new int[n];
     double[] linf = new double[n];
     double[] l2 = new double[n];
-    int[] zero = new int[n];
     int[] queries = new int[n];
     long started = System.nanoTime();
     for (int from = 0; from < n; from += batchSize) {
@@ -47,13 +120,6 @@ public final class RobustEvaluator {
         for (int k = from; k < to; k++) {
           indices[k - from] = data.index(k);
         }
-        copy(logitsWithoutGraph(model, x).argMax(1).toType(ai.djl.ndarray.types.DataType.INT32, false), cleanPred, from);
-        NDArray gradAtClean = InputGradient.crossEntropy(model, x, y, false);
-        NDArray gradNonZero = gradAtClean.abs().reshape(to - from, -1).max(new int[] {1}).gt(0f);
-        int[] nonZero = gradNonZero.toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray();
-        for (int k = 0; k < nonZero.length; k++) {
-          zero[from + k] = 1 - nonZero[k];
-        }
         Attack.Result result;
         // the paper's protocol: the attack sees softmax(logits) as logits; verdicts stay the model's own
         craftOn.setSoftmaxOutput(params.modelOutput() == ModelOutput.SOFTMAX);
@@ -64,7 +130,7 @@ public final class RobustEvaluator {
         }
         NDArray adv = result.adversarial();
         System.arraycopy(result.queries(), 0, queries, from, to - from);
-        copy(logitsWithoutGraph(model, adv).argMax(1).toType(ai.djl.ndarray.types.DataType.INT32, false), advPred, from);
+        copy(logitsWithoutGraph(model, adv).argMax(1).toType(DataType.INT32, false), advPred, from);
         NDArray delta = adv.sub(x).reshape(to - from, -1);
         float[] inf = delta.abs().max(new int[] {1}).toFloatArray();
         float[] two = delta.square().sum(new int[] {1}).sqrt().toFloatArray();
@@ -75,10 +141,8 @@ public final class RobustEvaluator {
       }
       progress.accept(to);
     }
-    int[] labels = data.labels();
-    int[] index = data.indices();
-    return new AttackOutcome(params.name(), index, labels, cleanPred, advPred, linf, l2, zero, queries,
-        (System.nanoTime() - started) / 1e9);
+    return new AttackOutcome(params.name(), data.indices(), data.labels(), clean.prediction().clone(), advPred, linf,
+        l2, clean.zeroGradient().clone(), queries, (System.nanoTime() - started) / 1e9);
   }
 
   private static NDArray logitsWithoutGraph(Classifier model, NDArray x) {

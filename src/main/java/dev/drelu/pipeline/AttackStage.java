@@ -36,9 +36,13 @@ public final class AttackStage {
       TrainedModel crafted = task.sourceModelKey().equals(task.modelKey()) ? null
           : TrainedModel.read(runner.store(), task.sourceModelKey());
       try (Classifier model = attacked.load(device); Classifier source = crafted == null ? null : crafted.load(device)) {
+        ImageDataset examples = test;
+        int batch = task.evaluation().batchSize();
+        RobustEvaluator.CleanPass clean = CleanPasses.of(task, attacked.weightsSha256(), examples.size(),
+            () -> RobustEvaluator.cleanPass(model, examples, batch));
         Progress progress = Progress.start("attack " + task.label(), "images", test.size());
         AttackOutcome outcome = RobustEvaluator.run(model, source == null ? model : source, test, task.attack(),
-            task.evaluation().batchSize(), done -> progress.update(done, ""));
+            batch, clean, done -> progress.update(done, ""));
         return AttackResult.write(outcome, StratifiedSample.classCounts(sample.labels(), sample.numClasses()), staging);
       }
     });

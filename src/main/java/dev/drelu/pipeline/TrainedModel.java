@@ -8,6 +8,7 @@ import dev.drelu.store.Artifact;
 import dev.drelu.store.ArtifactFiles;
 import dev.drelu.store.ArtifactStore;
 import dev.drelu.store.Json;
+import dev.drelu.store.Manifest;
 import dev.drelu.store.SummaryFields;
 import dev.drelu.train.EpochMetrics;
 import dev.drelu.train.ModelCard;
@@ -84,6 +85,21 @@ public record TrainedModel(ModelCard card, double bestValidationLoss, int resume
     return card.isExternal()
         ? new TrainedModel(card, Double.NaN, 0, s.count("parameters"), a)
         : new TrainedModel(card, s.number("best_val_loss"), s.smallCount("resumed_from_epoch"), 0, a);
+  }
+
+  /**
+   * @return the sha256 of the committed weights: it tells apart two commits under one key (a
+   *     forced retrain on a GPU need not give the same bits)
+   * @throws IllegalStateException for a model that is not committed yet
+   */
+  public String weightsSha256() {
+    if (files() instanceof Artifact a) {
+      Manifest.FileEntry weights = a.manifest().files().get(card.isExternal() ? TORCHSCRIPT : PARAMS);
+      if (weights != null) {
+        return weights.sha256();
+      }
+    }
+    throw new IllegalStateException("only a committed model has a weights sha256: " + files().location());
   }
 
   @Override
