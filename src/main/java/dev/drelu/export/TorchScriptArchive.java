@@ -87,11 +87,21 @@ public final class TorchScriptArchive {
    *     the code file ({@code code/__torch__/torch/nn/modules/linear.py})
    * @param parameters the module's own parameters, in declaration order
    * @param children submodules by attribute name
-   * @param forwardBody the statements of {@code forward(self, input: Tensor) -> Tensor}, one per
-   *     line, without indentation
+   * @param forwardBody the statements of {@code forward}, one per line, without indentation
+   * @param forwardSignature forward's arguments after {@code self} and its return type, as
+   *     TorchScript's printer writes them: {@code "input: Tensor) -> Tensor"} for a network's layer
    */
   public record Module(String qualifiedClass, Map<String, Tensor> parameters, Map<String, Module> children,
-      List<String> forwardBody) {
+      List<String> forwardBody, String forwardSignature) {
+    /** A network's layer: {@code forward(self, input: Tensor) -> Tensor}. */
+    public static final String LAYER_SIGNATURE = "input: Tensor) -> Tensor";
+
+    /** A network's layer ({@link #LAYER_SIGNATURE}). */
+    public Module(String qualifiedClass, Map<String, Tensor> parameters, Map<String, Module> children,
+        List<String> forwardBody) {
+      this(qualifiedClass, parameters, children, forwardBody, LAYER_SIGNATURE);
+    }
+
     public Module {
       parameters = new LinkedHashMap<>(parameters);
       children = new LinkedHashMap<>(children);
@@ -187,7 +197,8 @@ public final class TorchScriptArchive {
     Module first = classes.putIfAbsent(m.qualifiedClass(), m);
     // one class has one source file: two instances that differ would silently run the first one's code
     if (first != null && (!first.parameters().keySet().equals(m.parameters().keySet())
-        || !childTypes(first).equals(childTypes(m)) || !first.forwardBody().equals(m.forwardBody()))) {
+        || !childTypes(first).equals(childTypes(m)) || !first.forwardBody().equals(m.forwardBody())
+        || !first.forwardSignature().equals(m.forwardSignature()))) {
       throw new IllegalArgumentException("two modules of class " + m.qualifiedClass() + " have different attributes"
           + " or code; give one its own class");
     }
@@ -212,7 +223,7 @@ public final class TorchScriptArchive {
     s.append("  training : bool\n");
     m.children().forEach((k, v) -> s.append("  ").append(k).append(" : ").append(v.qualifiedClass()).append('\n'));
     s.append("  def forward(self: ").append(m.qualifiedClass()).append(",\n");
-    s.append("    input: Tensor) -> Tensor:\n");
+    s.append("    ").append(m.forwardSignature()).append(":\n");
     m.forwardBody().forEach(line -> s.append("    ").append(line).append('\n'));
     return s.toString();
   }

@@ -21,12 +21,16 @@ import dev.drelu.core.Keyed;
  * against the plain ones, per example), and the diagnosis adds empirical local Lipschitz estimates
  * (lipschitz.json); summarise 4: the table shows them (a "lipschitz" column).
  *
+ * train 5: Adam's update is libtorch's fused kernel (PyTorch's formula and rounding, train/FusedAdamKernel)
+ * instead of drelu's own sequence of element-wise ops: the same method, other last bits, so other
+ * weights after many steps.
+ *
  * <p>The typed stage outputs (issue #11) write the files and manifest summary their stages wrote
  * before, so they bumped nothing by themselves.
  */
 public enum Stage implements Keyed {
   PREPARE("prepare", 2),
-  TRAIN("train", 4),
+  TRAIN("train", 5),
   ATTACK("attack", 3),
   DIAGNOSE("diagnose", 3),
   SUMMARISE("summarise", 4);

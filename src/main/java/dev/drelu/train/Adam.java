@@ -1,27 +1,23 @@
 package dev.drelu.train;
 
-import static dev.drelu.nn.Scalars.scalar;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import dev.drelu.nn.Autograd;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * Adam (Kingma &amp; Ba 2015) with Keras' epsilon (1e-7), written here rather than taken from DJL
- * for two reasons: its moments can be saved in a checkpoint, so a resumed run continues exactly,
- * and the D-ReLU caps can get their own learning rate (a labelled departure from the paper).
+ * Adam (Kingma &amp; Ba 2015) with Keras' epsilon (1e-7), kept here rather than taken from DJL for
+ * two reasons: its moments can be saved in a checkpoint, so a resumed run continues exactly, and
+ * the D-ReLU caps can get their own learning rate (a labelled departure from the paper). The
+ * update itself is libtorch's fused Adam kernel ({@link FusedAdamKernel}), PyTorch's formula.
  *
  * <p>Gradients are read and then zeroed here: PyTorch accumulates parameter gradients across
  * backward calls, so a step that forgot to clear them would carry the last batch (or an
@@ -37,7 +33,7 @@ public final class Adam implements AutoCloseable {
   private final NDManager manager;
   private final List<NDArray> firstMoments = new ArrayList<>();
   private final List<NDArray> secondMoments = new ArrayList<>();
-  private final Map<DataType, Constants> constants = new EnumMap<>(DataType.class);
+  private final FusedAdamKernel kernel;
   private long steps;
 
   /**
@@ -54,8 +50,8 @@ public final class Adam implements AutoCloseable {
       this.isCap[i] = isCap.test(parameters.get(i));
       firstMoments.add(manager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
       secondMoments.add(manager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
-      constants.computeIfAbsent(w.getDataType(), t -> Constants.like(firstMoments.get(firstMoments.size() - 1)));
     }
+    kernel = new FusedAdamKernel(manager, BETA1, BETA2, EPSILON);
     trackGradients();
   }
 
@@ -75,40 +71,27 @@ public final class Adam implements AutoCloseable {
    */
   public void step(double learningRate, double capLearningRate) {
     steps++;
-    double correction1 = 1 - Math.pow(BETA1, steps);
-    double correction2 = 1 - Math.pow(BETA2, steps);
-    // Every temporary made here is closed with the scope; only the in-place updates persist.
+    // Every temporary made here (gradient handles, the step count) is closed with the scope; the
+    // kernel updates weights and moments in place.
     try (NDScope scope = new NDScope(); Autograd off = Autograd.off()) {
-      // this step's scalars, made once for all parameters of a data type (each was one native
-      // allocation per parameter): the same values in the same ops, so the same weights
-      Map<DataType, NDArray[]> stepScalars = new EnumMap<>(DataType.class);
-      for (int i = 0; i < parameters.size(); i++) {
-        NDArray w = parameters.get(i).getArray();
-        NDArray g = w.getGradient();
-        NDArray m = firstMoments.get(i);
-        NDArray v = secondMoments.get(i);
-        Constants c = constants.get(m.getDataType());
-        NDArray[] s = stepScalars.computeIfAbsent(m.getDataType(), t -> new NDArray[] {scalar(m, correction1),
-            scalar(m, correction2), scalar(m, learningRate), scalar(m, capLearningRate)});
-        // float scalars: a double would promote the result to float64
-        m.muli(c.beta1).addi(g.mul(c.oneMinusBeta1));
-        v.muli(c.beta2).addi(g.square().muli(c.oneMinusBeta2));
-        NDArray update = m.div(s[0])
-            .div(v.div(s[1]).sqrt().add(c.epsilon))
-            .mul(isCap[i] ? s[3] : s[2]);
-        w.subi(update);
-        g.subi(g); // zero in place: getGradient() is a view of the parameter's gradient
+      NDArray t = manager.create((float) steps);
+      for (boolean caps : new boolean[] {false, true}) {
+        List<NDArray> w = new ArrayList<>();
+        List<NDArray> g = new ArrayList<>();
+        List<NDArray> m = new ArrayList<>();
+        List<NDArray> v = new ArrayList<>();
+        for (int i = 0; i < parameters.size(); i++) {
+          if (isCap[i] == caps) {
+            NDArray weight = parameters.get(i).getArray();
+            w.add(weight);
+            g.add(weight.getGradient());
+            m.add(firstMoments.get(i));
+            v.add(secondMoments.get(i));
+          }
+        }
+        kernel.step(w, g, m, v, t, caps ? capLearningRate : learningRate);
       }
       scope.suppressNotUsedWarning();
-    }
-  }
-
-  /** Adam's constant operands for one data type, made once (they live in this optimizer's manager). */
-  private record Constants(NDArray beta1, NDArray oneMinusBeta1, NDArray beta2, NDArray oneMinusBeta2,
-      NDArray epsilon) {
-    static Constants like(NDArray moment) {
-      return new Constants(scalar(moment, BETA1), scalar(moment, 1 - BETA1), scalar(moment, BETA2),
-          scalar(moment, 1 - BETA2), scalar(moment, EPSILON));
     }
   }
 
@@ -155,6 +138,7 @@ public final class Adam implements AutoCloseable {
 
   @Override
   public void close() {
+    kernel.close();
     manager.close();
   }
 }
