@@ -50,14 +50,12 @@ public final class ExperimentRunner {
           options.cache(), options.device(), spec.protocol());
       ExecutionCounts counts;
       try {
-        Pipeline pipeline = Pipeline.create(beamOptions(options, spec.name()));
-        ExperimentPipeline.build(pipeline, plan, context);
-        PipelineResult result = pipeline.run();
-        PipelineResult.State state = result.waitUntilFinish();
-        if (state != PipelineResult.State.DONE) {
-          throw new IllegalStateException("the pipeline ended in state " + state);
+        if (plan.toCompute() == 0) {
+          // nothing to compute: reuse and log every task here rather than start a runner for it
+          counts = SequentialExecution.run(plan, context);
+        } else {
+          counts = runPipeline(plan, context, options, spec.name());
         }
-        counts = ExecutionCounts.of(result);
       } catch (Exception | Error e) {
         tracker.setTags(parent, Map.of("drelu.error", dev.drelu.core.ErrorMessages.oneLine(e)));
         tracker.endRun(parent, RunOutcome.FAILED);
@@ -75,6 +73,18 @@ public final class ExperimentRunner {
       TrackingOutcome tracking = TrackingOutcome.of(options.tracking(), tracker.status(), tracker.runUrl(parent));
       return new ExperimentResult(plan, summary, tracking, counts, (System.nanoTime() - started) / 1e9);
     }
+  }
+
+  /** Builds the Beam graph of the plan and runs it on the chosen runner. */
+  private static ExecutionCounts runPipeline(Plan plan, RunContext context, RunOptions options, String name) {
+    Pipeline pipeline = Pipeline.create(beamOptions(options, name));
+    ExperimentPipeline.build(pipeline, plan, context);
+    PipelineResult result = pipeline.run();
+    PipelineResult.State state = result.waitUntilFinish();
+    if (state != PipelineResult.State.DONE) {
+      throw new IllegalStateException("the pipeline ended in state " + state);
+    }
+    return ExecutionCounts.of(result);
   }
 
   /** Logs the summary's metrics (its labels are in the artifact), tables and report to the pipeline's run. */

@@ -23,11 +23,40 @@ public final class StageRunner {
   private final ArtifactStore store;
   private final Tracker tracker;
   private final RunContext context;
+  private final Tally tally;
 
+  /** Counts into Beam counters (read back as {@link ExecutionCounts}): the runner for a Beam worker. */
   public StageRunner(ArtifactStore store, Tracker tracker, RunContext context) {
+    this(store, tracker, context, Tally.BEAM_COUNTERS);
+  }
+
+  StageRunner(ArtifactStore store, Tracker tracker, RunContext context, Tally tally) {
     this.store = store;
     this.tracker = tracker;
     this.context = context;
+    this.tally = tally;
+  }
+
+  /**
+   * Where each execution is counted as computed or reused: Beam counters inside a pipeline, plain
+   * counts when the tasks run outside one ({@link SequentialExecution}).
+   */
+  interface Tally {
+    void computed();
+
+    void reused();
+
+    Tally BEAM_COUNTERS = new Tally() {
+      @Override
+      public void computed() {
+        COMPUTED.inc();
+      }
+
+      @Override
+      public void reused() {
+        REUSED.inc();
+      }
+    };
   }
 
   /** The stage-specific work: write the output into the staging folder and return it. */
@@ -117,7 +146,7 @@ public final class StageRunner {
   }
 
   private ArtifactRef reuse(StageTask task, Stored stored, String label, String what) {
-    REUSED.inc();
+    tally.reused();
     ArtifactStore.Hit hit = (ArtifactStore.Hit) stored.lookup();
     // three requests per reused task (start, one batch, end): a cached rerun logs one run per task
     String runId = tracker.startRun(context.experiment(), runName(task), context.parentRunId(), runTags(task, true));
@@ -144,7 +173,7 @@ public final class StageRunner {
         summary.put(Reproducibility.SUMMARY_ENTRY, reproducibility);
       }
       ArtifactRef ref = store.commit(staging, task.stage().version(), task.params(), task.inputKeys(), summary);
-      COMPUTED.inc();
+      tally.computed();
       Map<String, String> tags = tags(output, reproducibility);
       tags.put("drelu.artifact", ref.location());
       tracker.logBatch(runId, Map.of(), metrics(output), tags);
