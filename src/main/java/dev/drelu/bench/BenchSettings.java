@@ -7,7 +7,7 @@ import java.nio.file.Path;
  *
  * @param runs times each side runs, alternated
  * @param threads PyTorch intra-op threads, the same on both sides
- * @param steps training steps per epoch (two epochs; the first warms up and is not timed)
+ * @param steps training steps per epoch (three epochs; the first two warm up and are not timed)
  * @param batchSize training batch
  * @param attackImages images per timed attack
  * @param attackBatch images per attack batch, both sides
@@ -23,8 +23,12 @@ public record BenchSettings(int runs, int threads, int steps, int batchSize, int
     attacks = java.util.List.copyOf(attacks);
   }
 
-  /** Training epochs per run: one to warm up, one timed. */
-  static final int EPOCHS = 2;
+  /**
+   * Training epochs per run, the last one timed on both sides. Two to warm up: a fresh JVM's
+   * just-in-time compiler is still at work in its second epoch of 200 small steps (a dense model
+   * trained at 296 and 326 steps/s in a JVM's first two runs, then 480-540 steps/s).
+   */
+  static final int EPOCHS = 3;
 
   public Path benchHome() {
     return home.resolve("bench");

@@ -21,7 +21,7 @@ public final class BenchTable {
     BenchSettings s = r.settings();
     out.printf(Locale.ROOT, "drelu bench --against pytorch: %d runs alternated, %d thread(s) each side, reference torch %s%n",
         s.runs(), s.threads(), r.referenceTorch());
-    out.printf(Locale.ROOT, "training: %d steps x batch %d (second of two epochs timed); attacks: %d images in batches of %d%n",
+    out.printf(Locale.ROOT, "training: %d steps x batch %d (last of three epochs timed); attacks: %d images in batches of %d%n",
         s.steps(), s.batchSize(), s.attackImages(), s.attackBatch());
     out.printf(Locale.ROOT, "load average at start: %s, at end: %s%n", r.loadAtStart(), r.loadAtEnd());
     out.printf(Locale.ROOT, "%-38s %28s %28s %8s %9s %9s%n", "measure", "drelu min/median/max", "reference min/median/max",

@@ -5,7 +5,6 @@ import static dev.drelu.nn.Scalars.scalar;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.drelu.attack.AttackOutcome;
-import dev.drelu.attack.FgsmParams;
 import dev.drelu.attack.RobustEvaluator;
 import dev.drelu.data.ImageDataset;
 import dev.drelu.nn.Autograd;
@@ -46,9 +45,9 @@ public final class DreluSide {
 
   /**
    * Trains {@code model} in place with drelu's Trainer (Adam, the D-ReLU penalty, a validation
-   * pass and a checkpoint after each epoch) for two epochs.
+   * pass and a checkpoint after each epoch) for {@link BenchSettings#EPOCHS} epochs.
    *
-   * @return steps per second of the second epoch (the first warms up the allocator and JIT)
+   * @return steps per second of the last epoch (the earlier ones warm up the allocator and JIT)
    */
   static double trainingStepsPerSecond(Classifier model, ImageDataset data, int steps, int batchSize, Path work)
       throws IOException {
@@ -65,15 +64,25 @@ public final class DreluSide {
     return steps / seconds.get(seconds.size() - 1);
   }
 
-  /** @return the attack's outcome on {@code data}, in batches of {@code batch} */
+  /** @return the attack's outcome on {@code data}, in batches of {@code batch}, clean pass included */
   static AttackOutcome attack(Classifier model, ImageDataset data, BenchAttack attack, int batch) {
     return RobustEvaluator.run(model, data, attack.dreluParams(), batch, n -> { });
   }
 
+  /**
+   * @param clean the model's clean pass on {@code data} at this batch size, made once for all its
+   *     attacks as the attack stage makes it (torchattacks has none to make)
+   * @return the attack's outcome on {@code data}, in batches of {@code batch}
+   */
+  static AttackOutcome attack(Classifier model, ImageDataset data, BenchAttack attack, int batch,
+      RobustEvaluator.CleanPass clean) {
+    return RobustEvaluator.run(model, model, data, attack.dreluParams(), batch, clean, n -> { });
+  }
+
   /** @return the same images labelled with the model's own predictions (every image is attacked in full) */
   public static ImageDataset relabelled(Classifier model, ImageDataset data) {
-    AttackOutcome clean = RobustEvaluator.run(model, data, FgsmParams.of(0), 500, n -> { });
-    return new ImageDataset(data.pixels(), clean.cleanPrediction(), data.indices(), data.channels(), data.height(),
+    int[] predictions = RobustEvaluator.cleanPass(model, data, 500).prediction();
+    return new ImageDataset(data.pixels(), predictions, data.indices(), data.channels(), data.height(),
         data.width(), data.numClasses());
   }
 

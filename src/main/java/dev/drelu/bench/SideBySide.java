@@ -3,6 +3,7 @@ package dev.drelu.bench;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drelu.attack.AttackOutcome;
+import dev.drelu.attack.RobustEvaluator;
 import dev.drelu.core.FileTrees;
 import dev.drelu.data.ImageDataset;
 import dev.drelu.export.TorchScriptExport;
@@ -167,6 +168,15 @@ public final class SideBySide {
       referenceRates.put(a.name(), new ArrayList<>());
     });
     double referenceMb = 0;
+    // made once per model, untimed, as the attack stage shares it between a model's attacks
+    RobustEvaluator.CleanPass clean = RobustEvaluator.cleanPass(trained, images, settings.attackBatch());
+    // warm-up, untimed, as on the reference side: one batch of each attack, so the JIT has compiled
+    // drelu's attack loops before the first timed run
+    ImageDataset firstBatch = images.select(java.util.Arrays.copyOf(dev.drelu.nn.Batches.allRows(images.size()),
+        Math.min(settings.attackBatch(), images.size())));
+    for (BenchAttack a : attacks) {
+      DreluSide.attack(trained, firstBatch, a, settings.attackBatch());
+    }
     for (int run = 1; run <= settings.runs(); run++) {
       progress.printf("  %s attacks, run %d of %d%n", model.name(), run, settings.runs());
       progress.flush();
@@ -175,7 +185,7 @@ public final class SideBySide {
         referenceMb = Math.max(referenceMb, attackReference(npz, copy, attacks, reference, referenceRates));
       }
       for (BenchAttack a : attacks) {
-        AttackOutcome o = DreluSide.attack(trained, images, a, settings.attackBatch());
+        AttackOutcome o = DreluSide.attack(trained, images, a, settings.attackBatch(), clean);
         dreluRates.get(a.name()).add(o.summary().imagesPerSecond());
       }
       if (dreluFirst) {
