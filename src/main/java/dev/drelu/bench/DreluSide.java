@@ -53,7 +53,7 @@ public final class DreluSide {
       throws IOException {
     TrainingParams p = new TrainingParams(BenchSettings.EPOCHS, batchSize, LEARNING_RATE, BenchModel.LAMBDA, 0.5,
         1000, 1000, TrainingParams.Monitor.TOTAL, BenchModel.CAP_LEARNING_RATE, 1);
-    ImageDataset validation = data.select(java.util.Arrays.copyOf(Batches.allRows(data.size()), batchSize));
+    ImageDataset validation = data.first(batchSize);
     List<Double> seconds = new ArrayList<>();
     new Trainer(p, Objective.NATURAL).train(model, data, validation, work, new TrainingListener() {
       @Override

@@ -150,8 +150,7 @@ public final class SideBySide {
     Path npz = work.resolve(model.name() + "-attack.npz");
     BenchData.writeNpz(images, npz);
     // equal work, per example: a deterministic PGD must fool the same images on both sides
-    ImageDataset few = images.select(java.util.Arrays.copyOf(dev.drelu.nn.Batches.allRows(images.size()),
-        Math.min(settings.checkImages(), images.size())));
+    ImageDataset few = images.first(settings.checkImages());
     Path fewNpz = work.resolve(model.name() + "-check.npz");
     BenchData.writeNpz(few, fewNpz);
     BenchAttack fixed = BenchAttack.agreementCheck();
@@ -172,8 +171,7 @@ public final class SideBySide {
     RobustEvaluator.CleanPass clean = RobustEvaluator.cleanPass(trained, images, settings.attackBatch());
     // warm-up, untimed, as on the reference side: one batch of each attack, so the JIT has compiled
     // drelu's attack loops before the first timed run
-    ImageDataset firstBatch = images.select(java.util.Arrays.copyOf(dev.drelu.nn.Batches.allRows(images.size()),
-        Math.min(settings.attackBatch(), images.size())));
+    ImageDataset firstBatch = images.first(settings.attackBatch());
     for (BenchAttack a : attacks) {
       DreluSide.attack(trained, firstBatch, a, settings.attackBatch());
     }

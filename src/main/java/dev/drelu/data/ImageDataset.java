@@ -136,6 +136,15 @@ public final class ImageDataset {
     return pixels.clone();
   }
 
+  /** @return the first {@code n} examples (all of them if there are fewer), with their example indices */
+  public ImageDataset first(int n) {
+    int[] rows = new int[Math.min(n, size())];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = i;
+    }
+    return select(rows);
+  }
+
   /**
    * @param rows positions (not example indices) to keep, in the order wanted
    * @return a new dataset holding those images, with their original example indices

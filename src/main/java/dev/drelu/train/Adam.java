@@ -29,7 +29,9 @@ public final class Adam implements AutoCloseable {
   private static final double EPSILON = 1e-7;
 
   private final List<Parameter> parameters;
-  private final boolean[] isCap;
+  /** Indices of the ordinary weights and of the D-ReLU caps: two parameter groups, two learning rates. */
+  private final int[] ordinary;
+  private final int[] caps;
   private final NDManager manager;
   private final List<NDArray> firstMoments = new ArrayList<>();
   private final List<NDArray> secondMoments = new ArrayList<>();
@@ -43,14 +45,16 @@ public final class Adam implements AutoCloseable {
    */
   public Adam(List<Parameter> parameters, Predicate<Parameter> isCap, NDManager owner) {
     this.parameters = List.copyOf(parameters);
-    this.isCap = new boolean[parameters.size()];
     this.manager = owner.newSubManager();
     for (int i = 0; i < parameters.size(); i++) {
       NDArray w = parameters.get(i).getArray();
-      this.isCap[i] = isCap.test(parameters.get(i));
       firstMoments.add(manager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
       secondMoments.add(manager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
     }
+    this.ordinary = java.util.stream.IntStream.range(0, this.parameters.size())
+        .filter(i -> !isCap.test(this.parameters.get(i))).toArray();
+    this.caps = java.util.stream.IntStream.range(0, this.parameters.size())
+        .filter(i -> isCap.test(this.parameters.get(i))).toArray();
     kernel = new FusedAdamKernel(manager, BETA1, BETA2, EPSILON);
     trackGradients();
   }
@@ -75,24 +79,27 @@ public final class Adam implements AutoCloseable {
     // kernel updates weights and moments in place.
     try (NDScope scope = new NDScope(); Autograd off = Autograd.off()) {
       NDArray t = manager.create((float) steps);
-      for (boolean caps : new boolean[] {false, true}) {
-        List<NDArray> w = new ArrayList<>();
-        List<NDArray> g = new ArrayList<>();
-        List<NDArray> m = new ArrayList<>();
-        List<NDArray> v = new ArrayList<>();
-        for (int i = 0; i < parameters.size(); i++) {
-          if (isCap[i] == caps) {
-            NDArray weight = parameters.get(i).getArray();
-            w.add(weight);
-            g.add(weight.getGradient());
-            m.add(firstMoments.get(i));
-            v.add(secondMoments.get(i));
-          }
-        }
-        kernel.step(w, g, m, v, t, caps ? capLearningRate : learningRate);
-      }
+      step(ordinary, t, learningRate);
+      step(caps, t, capLearningRate);
       scope.suppressNotUsedWarning();
     }
+  }
+
+  /** One fused step of the parameters at {@code group} (indices into the parameter list). */
+  private void step(int[] group, NDArray t, double learningRate) {
+    List<NDArray> w = new ArrayList<>(group.length);
+    List<NDArray> g = new ArrayList<>(group.length);
+    List<NDArray> m = new ArrayList<>(group.length);
+    List<NDArray> v = new ArrayList<>(group.length);
+    for (int i : group) {
+      // read each step: restoring a checkpoint replaces the parameters' arrays
+      NDArray weight = parameters.get(i).getArray();
+      w.add(weight);
+      g.add(weight.getGradient());
+      m.add(firstMoments.get(i));
+      v.add(secondMoments.get(i));
+    }
+    kernel.step(w, g, m, v, t, learningRate);
   }
 
   /** @return how many steps have been taken */
