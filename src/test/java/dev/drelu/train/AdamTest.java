@@ -2,8 +2,10 @@ package dev.drelu.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -86,6 +88,50 @@ class AdamTest {
         assertEquals(first.steps(), second.steps());
         assertArrayEquals(a.getArray().toFloatArray(), b.getArray().toFloatArray(), 0f);
       }
+    }
+  }
+
+  /**
+   * A weight whose gradient stops (a dropped unit, an always-black pixel) keeps decaying its
+   * moments; after 850 steps every first moment here would be a denormal float, which the CPU
+   * computes on tens of times slower. The periodic flush keeps them out, and the weights still
+   * follow Adam's formula, in which the removed moments count for nothing.
+   */
+  @Test
+  void decayedMomentsNeverBecomeDenormalFloats() throws Exception {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Parameter weight = parameter(manager, "w", 1f);
+      int steps = 850;
+      try (Adam adam = new Adam(List.of(weight), p -> false, manager)) {
+        backward(manager, weight);
+        for (int t = 0; t < steps; t++) {
+          adam.step(1e-3, 1e-3); // the gradient is C in the first step, zero after
+        }
+        ByteArrayOutputStream saved = new ByteArrayOutputStream();
+        adam.save(saved);
+        NDList state = NDList.decode(manager, new ByteArrayInputStream(saved.toByteArray()));
+        for (NDArray moment : List.of(state.get(1), state.get(2))) {
+          for (float value : moment.toFloatArray()) {
+            assertTrue(value == 0f || Math.abs(value) >= Float.MIN_NORMAL, "a denormal moment: " + value);
+          }
+        }
+        // without the flush C's first moments would all still be nonzero (0.1 * C * 0.9^850 >= 1e-43)
+        assertEquals(0f, state.get(1).abs().max().getFloat());
+      }
+      float[] expected = new float[C.length];
+      for (int i = 0; i < C.length; i++) {
+        double w = 1;
+        double m = 0;
+        double v = 0;
+        for (int t = 1; t <= steps; t++) {
+          double g = t == 1 ? C[i] : 0;
+          m = B1 * m + (1 - B1) * g;
+          v = B2 * v + (1 - B2) * g * g;
+          w -= 1e-3 / (1 - Math.pow(B1, t)) * m / (Math.sqrt(v) / Math.sqrt(1 - Math.pow(B2, t)) + EPS);
+        }
+        expected[i] = (float) w;
+      }
+      assertArrayEquals(expected, weight.getArray().toFloatArray(), 1e-5f);
     }
   }
 
