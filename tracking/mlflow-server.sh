@@ -74,6 +74,20 @@ server_pid() {
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
 }
 
+# The database journals in WAL mode (kept in the file): a commit appends to a log rather than
+# rewriting pages through a rollback journal, and readers never wait for a writer, so the two
+# workers serve drelu's parallel requests side by side. Set before the server opens it (the switch
+# needs the only connection); a new database is created here in that mode and MLflow makes its tables.
+use_write_ahead_log() {
+  "$VENV/bin/python" - "$STATE/mlflow.db" <<'PY' || die "could not put $STATE/mlflow.db in WAL mode (see above); is another process holding it?"
+import sqlite3, sys
+connection = sqlite3.connect(sys.argv[1], timeout=30)
+mode = connection.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+connection.close()
+sys.exit(0 if mode == "wal" else "journal mode is " + mode)
+PY
+}
+
 cmd_start() {
   if healthy; then
     say "already running and healthy at $URI"
@@ -87,13 +101,15 @@ cmd_start() {
   else
     cmd_install
     mkdir -p "$STATE/artifacts"
+    use_write_ahead_log
     echo "---- $(date -Is) starting mlflow server on $URI" >>"$LOG"
     # setsid: the server and its gunicorn workers get their own process group, so stop can end them all.
     setsid "$VENV/bin/mlflow" server \
       --host "$HOST" --port "$PORT" \
       --backend-store-uri "sqlite:///$STATE/mlflow.db" \
       --artifacts-destination "$STATE/artifacts" \
-      --workers 1 \
+      --workers 2 \
+      --gunicorn-opts "-c $HERE/gunicorn_conf.py" \
       >>"$LOG" 2>&1 </dev/null &
     echo $! >"$PIDFILE"
     pid=$!
