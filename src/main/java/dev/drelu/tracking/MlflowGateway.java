@@ -2,12 +2,13 @@ package dev.drelu.tracking;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,8 +42,8 @@ final class MlflowGateway implements Closeable {
 
   private final String uri;
   private final MlflowClient client;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration UPLOAD_TIMEOUT = Duration.ofMinutes(10);
   private final Map<String, String> experimentIds = new ConcurrentHashMap<>();
   private final Map<String, RunInfo> runs = new ConcurrentHashMap<>();
 
@@ -182,7 +183,9 @@ final class MlflowGateway implements Closeable {
   /**
    * Uploads through the server's artifact proxy: {@code PUT /api/2.0/mlflow-artifacts/artifacts/
    * <path of the run's mlflow-artifacts: URI>/<artifactPath>/<file name>}. (The client's own
-   * logArtifact needs a Python install; this needs only HTTP.)
+   * logArtifact needs a Python install; this needs only HTTP.) A plain blocking connection, not
+   * java.net.http's client: that one keeps a selector thread waiting in native code for as long as
+   * the client lives, and the JVM's exit waits 300 ms for any thread in native code to return.
    */
   void uploadArtifact(String runId, Path file, String artifactPath) {
     RunInfo info = runs.computeIfAbsent(runId,
@@ -207,24 +210,33 @@ final class MlflowGateway implements Closeable {
       }
     }
     String what = "upload artifact " + file.getFileName() + " to run " + runId;
-    HttpResponse<String> res;
+    int code;
+    String body;
     try {
-      HttpRequest req = HttpRequest.newBuilder(URI.create(uri + path))
-          .timeout(Duration.ofMinutes(10))
-          .PUT(HttpRequest.BodyPublishers.ofFile(file))
-          .build();
-      res = http.send(req, HttpResponse.BodyHandlers.ofString());
+      HttpURLConnection put = (HttpURLConnection) URI.create(uri + path).toURL().openConnection();
+      try {
+        put.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+        put.setReadTimeout((int) UPLOAD_TIMEOUT.toMillis());
+        put.setRequestMethod("PUT");
+        put.setDoOutput(true);
+        put.setFixedLengthStreamingMode(Files.size(file));
+        try (OutputStream out = put.getOutputStream()) {
+          Files.copy(file, out);
+        }
+        code = put.getResponseCode();
+        try (InputStream in = code / 100 == 2 ? put.getInputStream() : put.getErrorStream()) {
+          body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+      } finally {
+        put.disconnect();
+      }
     } catch (IOException e) {
       throw new ServerUnavailableException(what + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ServerUnavailableException(what + ": interrupted", e);
     }
-    int code = res.statusCode();
     if (code / 100 == 2) {
       return;
     }
-    String msg = what + ": HTTP " + code + " " + res.body();
+    String msg = what + ": HTTP " + code + " " + body;
     if (code / 100 == 4) {
       throw new RequestRejectedException(msg, null);
     }
