@@ -42,10 +42,10 @@ public final class ModelFactory {
         }
         net.add(conv(spec.hidden().get(0)));
         net.add(Activation.reluBlock());
-        net.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+        net.add(MaxPool2x2.block());
         net.add(conv(spec.hidden().get(1)));
         net.add(Activation.reluBlock());
-        net.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+        net.add(MaxPool2x2.block());
         net.add(Blocks.batchFlattenBlock());
       }
       case RESNET50, RESNET101, MOBILENETV2, INCEPTIONV3 -> {
