@@ -97,6 +97,7 @@ public final class SideBySide {
       JsonNode check = reference.run(trainConfig(model, trainNpz, initial, 0));
       losses.add(new EqualLoss(model.name(), dreluLoss, check.get("initialLoss").asDouble()));
     }
+    warmUp(model, train, work);
     List<Double> dreluRates = new ArrayList<>();
     List<Double> referenceRates = new ArrayList<>();
     double referenceMb = 0;
@@ -130,6 +131,23 @@ public final class SideBySide {
       if (trained != null) {
         trained.close();
       }
+    }
+  }
+
+  /**
+   * Trains a throwaway copy of the model once, untimed, on drelu's side. A fresh JVM compiles
+   * drelu's per-step code over its first thousand or so steps, and on two cores its compiler threads
+   * take turns with libtorch's: the third epoch of a model trained first in a JVM ran at 230-370
+   * steps/s, the same epoch after a warm-up at 450-500. The reference has no JIT to warm (each of
+   * its runs is a new process, timed on the same last epoch); the attacks get their untimed batch
+   * on both sides for the same reason.
+   */
+  private void warmUp(BenchModel model, ImageDataset train, Path work) throws IOException {
+    progress.printf("  %s training, warm-up (drelu, untimed)%n", model.name());
+    progress.flush();
+    try (Classifier c = create(model)) {
+      Path checkpoints = Files.createDirectories(work.resolve(model.name() + "-warm-up"));
+      DreluSide.trainingStepsPerSecond(c, train, settings.steps(), settings.batchSize(), checkpoints);
     }
   }
 
