@@ -75,9 +75,11 @@ server_pid() {
 }
 
 # The database journals in WAL mode (kept in the file): a commit appends to a log rather than
-# rewriting pages through a rollback journal, and readers never wait for a writer, so the two
-# workers serve drelu's parallel requests side by side. Set before the server opens it (the switch
-# needs the only connection); a new database is created here in that mode and MLflow makes its tables.
+# rewriting pages through a rollback journal (with gunicorn_conf.py's synchronous=NORMAL, without an
+# fsync). Set before the server opens it (the switch needs the only connection); a new database is
+# created here in that mode and MLflow makes its tables. One worker: two worker processes writing
+# to one SQLite file can fail each other's transactions ("database is locked"), and a rerun was no
+# faster with two once commits stopped waiting for the disk.
 use_write_ahead_log() {
   "$VENV/bin/python" - "$STATE/mlflow.db" <<'PY' || die "could not put $STATE/mlflow.db in WAL mode (see above); is another process holding it?"
 import sqlite3, sys
@@ -108,7 +110,7 @@ cmd_start() {
       --host "$HOST" --port "$PORT" \
       --backend-store-uri "sqlite:///$STATE/mlflow.db" \
       --artifacts-destination "$STATE/artifacts" \
-      --workers 2 \
+      --workers 1 \
       --gunicorn-opts "-c $HERE/gunicorn_conf.py" \
       >>"$LOG" 2>&1 </dev/null &
     echo $! >"$PIDFILE"
