@@ -52,7 +52,7 @@ public final class ExperimentRunner {
       try {
         if (plan.toCompute() == 0) {
           // nothing to compute: reuse and log every task here rather than start a runner for it
-          counts = SequentialExecution.run(plan, context);
+          counts = InProcessExecution.run(plan, context);
         } else {
           counts = runPipeline(plan, context, options, spec.name());
         }

@@ -39,7 +39,7 @@ public final class StageRunner {
 
   /**
    * Where each execution is counted as computed or reused: Beam counters inside a pipeline, plain
-   * counts when the tasks run outside one ({@link SequentialExecution}).
+   * counts when the tasks run outside one ({@link InProcessExecution}).
    */
   interface Tally {
     void computed();

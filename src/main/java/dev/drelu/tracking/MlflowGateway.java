@@ -40,10 +40,11 @@ final class MlflowGateway implements Closeable {
   private static final String ARTIFACT_SCHEME = "mlflow-artifacts";
   private static final String ARTIFACT_PROXY = "/api/2.0/mlflow-artifacts/artifacts/";
 
-  private final String uri;
-  private final MlflowClient client;
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration UPLOAD_TIMEOUT = Duration.ofMinutes(10);
+
+  private final String uri;
+  private final MlflowClient client;
   private final Map<String, String> experimentIds = new ConcurrentHashMap<>();
   private final Map<String, RunInfo> runs = new ConcurrentHashMap<>();
 

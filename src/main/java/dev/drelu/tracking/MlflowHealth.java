@@ -1,9 +1,7 @@
 package dev.drelu.tracking;
 
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** Asks an MLflow server whether it is up, without the MLflow client's unbounded waits. */
@@ -18,19 +16,20 @@ public final class MlflowHealth {
    * @return false for any failure (refused, timeout, non-200, malformed URI)
    */
   public static boolean isUp(String trackingUri, Duration timeout) {
+    // a blocking connection, as for artifact uploads (MlflowGateway): java.net.http's client leaves
+    // a selector thread in native code, and the JVM's exit waits 300 ms for it
+    HttpURLConnection get = null;
     try {
-      HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
-      HttpRequest req =
-          HttpRequest.newBuilder(URI.create(stripSlash(trackingUri) + "/health"))
-              .timeout(timeout)
-              .GET()
-              .build();
-      return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
+      get = (HttpURLConnection) URI.create(stripSlash(trackingUri) + "/health").toURL().openConnection();
+      get.setConnectTimeout((int) timeout.toMillis());
+      get.setReadTimeout((int) timeout.toMillis());
+      return get.getResponseCode() == 200;
     } catch (Exception e) {
       return false;
+    } finally {
+      if (get != null) {
+        get.disconnect();
+      }
     }
   }
 

@@ -22,14 +22,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * Beam worker has. Should an artifact vanish between planning and running, its task is computed
  * here: slower, but the same result.
  */
-final class SequentialExecution {
+final class InProcessExecution {
   /**
    * Tasks of a stage run at once. Reusing a task is three small requests to the tracking server;
-   * four keep a server with two workers (or one remote server's latency) busy without flooding it.
+   * four keep it (or a remote server's latency) busy without flooding it.
    */
   static final int THREADS = 4;
 
-  private SequentialExecution() {}
+  private InProcessExecution() {}
 
   /** @return what the tasks did, counted as they did it */
   static ExecutionCounts run(Plan plan, RunContext context) throws Exception {
