@@ -48,6 +48,7 @@ public final class Classifier implements AutoCloseable {
   private final List<SeededDropout> dropouts = new ArrayList<>();
   private final AutoCloseable owner; // what else holds the network (an external model's DJL Model), or null
   private boolean softmaxOutput; // the paper's protocol: attacks see softmax(logits) as logits
+  private boolean channelsLast; // inputs laid out channels-last (setChannelsLast)
 
   private Classifier(ModelSpec spec, InputShape input, Block block, Device device) {
     this(spec, input, block, device, true, null);
@@ -210,7 +211,8 @@ public final class Classifier implements AutoCloseable {
    * @return N x classes logits (softmax probabilities while {@link #setSoftmaxOutput} is on)
    */
   public NDArray forward(NDArray x, boolean training) {
-    NDArray logits = block.forward(store, new NDList(x), training).singletonOrThrow();
+    NDArray in = channelsLast ? ChannelsLast.of(x) : x;
+    NDArray logits = block.forward(store, new NDList(in), training).singletonOrThrow();
     return softmaxOutput ? logits.softmax(1) : logits;
   }
 
@@ -313,6 +315,18 @@ public final class Classifier implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Lays every later forward pass's input out channels-last ({@link ChannelsLast}) or back in NCHW.
+   * Only convolutional networks on CPU change: their convolution and pooling kernels run
+   * channels-last and much faster there; a dense network flattens its input first, and on a GPU
+   * the layout is left to the device. The layout changes the order of the convolutions' sums, so
+   * logits and gradients differ from an NCHW pass in their last bits: attacks opt in per pipeline
+   * ({@code evaluation: channels-last: true}, part of their cache key); training never does.
+   */
+  public void setChannelsLast(boolean on) {
+    channelsLast = on && spec.architecture() != Architecture.DENSE && !manager.getDevice().isGpu();
   }
 
   /** Switches the straight-through (BPDA) backward pass of every capped layer on or off. */

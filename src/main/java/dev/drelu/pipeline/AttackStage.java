@@ -36,6 +36,10 @@ public final class AttackStage {
       TrainedModel crafted = task.sourceModelKey().equals(task.modelKey()) ? null
           : TrainedModel.read(runner.store(), task.sourceModelKey());
       try (Classifier model = attacked.load(device); Classifier source = crafted == null ? null : crafted.load(device)) {
+        model.setChannelsLast(task.evaluation().channelsLast());
+        if (source != null) {
+          source.setChannelsLast(task.evaluation().channelsLast());
+        }
         ImageDataset examples = test;
         int batch = task.evaluation().batchSize();
         RobustEvaluator.CleanPass clean = CleanPasses.of(task, attacked.weightsSha256(), examples.size(),

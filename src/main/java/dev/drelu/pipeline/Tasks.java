@@ -215,12 +215,16 @@ public final class Tasks {
 
   /**
    * @return which test examples a task evaluates, as its parameters show it (manifest, MLflow
-   *     {@code evaluation.sampling}); the batch size is left out, results do not depend on it
+   *     {@code evaluation.sampling}); the batch size is left out, results do not depend on it. The
+   *     layout is there only when it is channels-last, so the keys of NCHW attacks stay what they were.
    */
   private static Map<String, Object> evaluated(EvaluationParams evaluation) {
     Map<String, Object> e = new TreeMap<>();
     e.put("examples", evaluation.examples());
     e.put("sampling", evaluation.sampling());
+    if (evaluation.channelsLast()) {
+      e.put("layout", "channels-last");
+    }
     return e;
   }
 

@@ -78,7 +78,7 @@ public record ReproductionSpecs(PipelineSpec faithful, PipelineSpec sound, Path 
       examples = e.examples();
     }
     PipelineSpec faithful = spec.withEvaluation(spec.name() + "-paper-protocol", faithfulAttacks,
-        new EvaluationParams(examples, e.batchSize(), e.shards(), e.samplingSeed()), Protocol.PAPER)
+        new EvaluationParams(examples, e.batchSize(), e.shards(), e.samplingSeed(), e.channelsLast()), Protocol.PAPER)
         .withDiagnostics(new dev.drelu.attack.DiagnosticsParams(false, false, 0));
     List<AttackParams> soundAttacks = new ArrayList<>();
     Set<Norm> standardNorms = new LinkedHashSet<>();

@@ -82,6 +82,20 @@ class PlannerKeysTest {
   }
 
   @Test
+  void channelsLastRecomputesEveryAttackAndTheSummaryButNoTraining() throws IOException {
+    PipelineSpec base = spec();
+    EvaluationParams e = base.evaluation();
+    PipelineSpec channelsLast = new PipelineSpec(base.file(), base.name(), base.description(), base.experiment(),
+        base.dataset(), base.models(), base.seeds(), base.attacks(),
+        new EvaluationParams(e.examples(), e.batchSize(), e.shards(), e.samplingSeed(), true));
+    // its results differ in the last bits, so it must never read an NCHW attack's cached result
+    assertChanged(base, channelsLast,
+        "attack fgsm on dense-relu s1", "attack pgd on dense-relu s1",
+        "attack fgsm on dense-drelu s1", "attack pgd on dense-drelu s1", "attack pgd-bpda on dense-drelu s1",
+        "summarise tiny");
+  }
+
+  @Test
   void changingOneModelsLearningRateRecomputesItsTrainingItsAttacksAndTheSummary() throws IOException {
     PipelineSpec base = spec();
     List<ModelEntry> models = new ArrayList<>(base.models());

@@ -98,6 +98,7 @@ class SpecLoaderTest {
 
     assertEquals(500, spec.evaluation().examples());
     assertEquals(250, spec.evaluation().batchSize());
+    assertFalse(spec.evaluation().channelsLast(), "attacks run NCHW unless a spec asks for channels-last");
   }
 
   /**
@@ -271,6 +272,14 @@ class SpecLoaderTest {
   }
 
   @Test
+  void channelsLastIsReadAndAWordThatIsNoBooleanIsRefused() throws Exception {
+    assertTrue(SpecLoader.load(spec("evaluation: {channels-last: true}\n")).evaluation().channelsLast());
+    List<SpecError> errors = errors(spec("evaluation: {channels-last: sometimes}\n"));
+    assertEquals(1, errors.size(), errors.toString());
+    assertEquals("evaluation.channels-last", errors.get(0).key(), errors.toString());
+  }
+
+  @Test
   void missingAdversarialMethodDoesNotHideTheOtherMistakesOfItsMapping() throws Exception {
     Path training = write("training.yaml", "adversarial:\n  steps: many\n  epsilon: 0.1\n");
     List<SpecError> errors = errors(spec("training: training.yaml\n"));
@@ -311,7 +320,7 @@ class SpecLoaderTest {
         "training.adversarial.bogus", "beta, epochs, epsilon, from-natural, method, step-size, steps",
         "models[0].bogus", "activation, architecture, cap-init, depth, dropout, fixed-cap, head-units, hidden,"
             + " init-from, input-conv-filters, name, placement, torchscript, training, width",
-        "evaluation.bogus", "batch-size, examples, sampling-seed, shards",
+        "evaluation.bogus", "batch-size, channels-last, examples, sampling-seed, shards",
         "diagnostics.bogus", "double-budget, enabled, lipschitz-examples",
         "sweep.bogus", "attack, epsilons, straight-through"), allowed);
   }
