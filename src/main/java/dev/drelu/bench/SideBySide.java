@@ -7,6 +7,7 @@ import dev.drelu.attack.RobustEvaluator;
 import dev.drelu.core.FileTrees;
 import dev.drelu.data.ImageDataset;
 import dev.drelu.export.TorchScriptExport;
+import dev.drelu.nn.Architecture;
 import dev.drelu.nn.Classifier;
 import dev.drelu.nn.InputShape;
 import java.io.IOException;
@@ -173,26 +174,38 @@ public final class SideBySide {
     BenchData.writeNpz(few, fewNpz);
     BenchAttack fixed = BenchAttack.agreementCheck();
     JsonNode checked = reference.run(attackConfig(fewNpz, copy, List.of(fixed)));
-    agreements.add(new Agreement(model.name(), fixed.name(),
-        DreluSide.success(DreluSide.attack(trained, few, fixed, settings.attackBatch())),
-        successes(checked.get("attacks").get(fixed.name()).get("success"))));
+    // drelu's side in each layout it offers this model: NCHW (the default), and channels-last
+    // (evaluation: channels-last: true) for a convolutional one; the reference runs once per run
+    List<Boolean> layouts = model.spec().architecture() == Architecture.DENSE ? List.of(false) : List.of(false, true);
+    List<Boolean> referenceSuccess = successes(checked.get("attacks").get(fixed.name()).get("success"));
+    for (boolean channelsLast : layouts) {
+      trained.setChannelsLast(channelsLast);
+      agreements.add(new Agreement(model.name() + (channelsLast ? " channels-last" : ""), fixed.name(),
+          DreluSide.success(DreluSide.attack(trained, few, fixed, settings.attackBatch())), referenceSuccess));
+    }
+    trained.setChannelsLast(false);
 
     List<BenchAttack> attacks = settings.attacks();
     Map<String, List<Double>> dreluRates = new LinkedHashMap<>();
     Map<String, List<Double>> referenceRates = new LinkedHashMap<>();
-    attacks.forEach(a -> {
-      dreluRates.put(a.name(), new ArrayList<>());
-      referenceRates.put(a.name(), new ArrayList<>());
-    });
-    double referenceMb = 0;
-    // made once per model, untimed, as the attack stage shares it between a model's attacks
-    RobustEvaluator.CleanPass clean = RobustEvaluator.cleanPass(trained, images, settings.attackBatch());
-    // warm-up, untimed, as on the reference side: one batch of each attack, so the JIT has compiled
-    // drelu's attack loops before the first timed run
-    ImageDataset firstBatch = images.first(settings.attackBatch());
     for (BenchAttack a : attacks) {
-      DreluSide.attack(trained, firstBatch, a, settings.attackBatch());
+      referenceRates.put(a.name(), new ArrayList<>());
+      layouts.forEach(channelsLast -> dreluRates.put(rowName(a, model, channelsLast), new ArrayList<>()));
     }
+    double referenceMb = 0;
+    // made once per model and layout, untimed, as the attack stage shares it between a model's attacks
+    Map<Boolean, RobustEvaluator.CleanPass> clean = new LinkedHashMap<>();
+    ImageDataset firstBatch = images.first(settings.attackBatch());
+    for (boolean channelsLast : layouts) {
+      trained.setChannelsLast(channelsLast);
+      clean.put(channelsLast, RobustEvaluator.cleanPass(trained, images, settings.attackBatch()));
+      // warm-up, untimed, as on the reference side: one batch of each attack, so the JIT has compiled
+      // drelu's attack loops before the first timed run
+      for (BenchAttack a : attacks) {
+        DreluSide.attack(trained, firstBatch, a, settings.attackBatch());
+      }
+    }
+    trained.setChannelsLast(false);
     for (int run = 1; run <= settings.runs(); run++) {
       progress.printf("  %s attacks, run %d of %d%n", model.name(), run, settings.runs());
       progress.flush();
@@ -200,19 +213,30 @@ public final class SideBySide {
       if (!dreluFirst) {
         referenceMb = Math.max(referenceMb, attackReference(npz, copy, attacks, reference, referenceRates));
       }
-      for (BenchAttack a : attacks) {
-        AttackOutcome o = DreluSide.attack(trained, images, a, settings.attackBatch(), clean);
-        dreluRates.get(a.name()).add(o.summary().imagesPerSecond());
+      for (boolean channelsLast : layouts) {
+        trained.setChannelsLast(channelsLast);
+        for (BenchAttack a : attacks) {
+          AttackOutcome o = DreluSide.attack(trained, images, a, settings.attackBatch(), clean.get(channelsLast));
+          dreluRates.get(rowName(a, model, channelsLast)).add(o.summary().imagesPerSecond());
+        }
       }
+      trained.setChannelsLast(false);
       if (dreluFirst) {
         referenceMb = Math.max(referenceMb, attackReference(npz, copy, attacks, reference, referenceRates));
       }
     }
     long dreluMb = ResidentMemory.currentMegabytes();
-    for (BenchAttack a : attacks) {
-      rows.add(new BenchRow(a.name() + " img/s " + model.name(), true, dreluRates.get(a.name()),
-          referenceRates.get(a.name()), dreluMb, referenceMb));
+    for (boolean channelsLast : layouts) {
+      for (BenchAttack a : attacks) {
+        String row = rowName(a, model, channelsLast);
+        rows.add(new BenchRow(row, true, dreluRates.get(row), referenceRates.get(a.name()), dreluMb, referenceMb));
+      }
     }
+  }
+
+  /** e.g. "pgd-20 img/s shallow-cnn", and "... channels-last" for drelu's channels-last layout */
+  private static String rowName(BenchAttack a, BenchModel model, boolean channelsLast) {
+    return a.name() + " img/s " + model.name() + (channelsLast ? " channels-last" : "");
   }
 
   private double attackReference(Path npz, Path copy, List<BenchAttack> attacks, PythonSide reference,
