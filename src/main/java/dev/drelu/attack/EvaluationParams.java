@@ -15,7 +15,7 @@ import java.io.Serializable;
  * @param samplingSeed seeds the sample of {@code examples}
  * @param channelsLast attack convolutional networks with their inputs laid out channels-last
  *     (YAML {@code channels-last}; {@link dev.drelu.nn.Classifier#setChannelsLast}): on CPU a
- *     Shallow CNN's gradient attacks run about 1.5x as fast, and their results differ from the
+ *     Shallow CNN's attacks ran 1.3x-1.5x as fast, and their results differ from the
  *     default NCHW layout's in the last bits of logits and gradients (which can decide an
  *     example or two of APGD), so it is off by default and part of the attacks' cache keys
  */

@@ -7,7 +7,6 @@ import dev.drelu.attack.RobustEvaluator;
 import dev.drelu.core.FileTrees;
 import dev.drelu.data.ImageDataset;
 import dev.drelu.export.TorchScriptExport;
-import dev.drelu.nn.Architecture;
 import dev.drelu.nn.Classifier;
 import dev.drelu.nn.InputShape;
 import java.io.IOException;
@@ -176,14 +175,14 @@ public final class SideBySide {
     JsonNode checked = reference.run(attackConfig(fewNpz, copy, List.of(fixed)));
     // drelu's side in each layout it offers this model: NCHW (the default), and channels-last
     // (evaluation: channels-last: true) for a convolutional one; the reference runs once per run
-    List<Boolean> layouts = model.spec().architecture() == Architecture.DENSE ? List.of(false) : List.of(false, true);
+    List<Boolean> layouts = model.spec().architecture().isConvolutional() ? List.of(false, true) : List.of(false);
     List<Boolean> referenceSuccess = successes(checked.get("attacks").get(fixed.name()).get("success"));
     for (boolean channelsLast : layouts) {
-      trained.setChannelsLast(channelsLast);
-      agreements.add(new Agreement(model.name() + (channelsLast ? " channels-last" : ""), fixed.name(),
-          DreluSide.success(DreluSide.attack(trained, few, fixed, settings.attackBatch())), referenceSuccess));
+      List<Boolean> dreluSuccess = inLayout(trained, channelsLast,
+          () -> DreluSide.success(DreluSide.attack(trained, few, fixed, settings.attackBatch())));
+      agreements.add(new Agreement(model.name() + (channelsLast ? " channels-last" : ""), fixed.name(), dreluSuccess,
+          referenceSuccess));
     }
-    trained.setChannelsLast(false);
 
     List<BenchAttack> attacks = settings.attacks();
     Map<String, List<Double>> dreluRates = new LinkedHashMap<>();
@@ -197,15 +196,15 @@ public final class SideBySide {
     Map<Boolean, RobustEvaluator.CleanPass> clean = new LinkedHashMap<>();
     ImageDataset firstBatch = images.first(settings.attackBatch());
     for (boolean channelsLast : layouts) {
-      trained.setChannelsLast(channelsLast);
-      clean.put(channelsLast, RobustEvaluator.cleanPass(trained, images, settings.attackBatch()));
-      // warm-up, untimed, as on the reference side: one batch of each attack, so the JIT has compiled
-      // drelu's attack loops before the first timed run
-      for (BenchAttack a : attacks) {
-        DreluSide.attack(trained, firstBatch, a, settings.attackBatch());
-      }
+      clean.put(channelsLast, inLayout(trained, channelsLast, () -> {
+        // warm-up, untimed, as on the reference side: one batch of each attack, so the JIT has compiled
+        // drelu's attack loops before the first timed run
+        for (BenchAttack a : attacks) {
+          DreluSide.attack(trained, firstBatch, a, settings.attackBatch());
+        }
+        return RobustEvaluator.cleanPass(trained, images, settings.attackBatch());
+      }));
     }
-    trained.setChannelsLast(false);
     for (int run = 1; run <= settings.runs(); run++) {
       progress.printf("  %s attacks, run %d of %d%n", model.name(), run, settings.runs());
       progress.flush();
@@ -214,13 +213,14 @@ public final class SideBySide {
         referenceMb = Math.max(referenceMb, attackReference(npz, copy, attacks, reference, referenceRates));
       }
       for (boolean channelsLast : layouts) {
-        trained.setChannelsLast(channelsLast);
-        for (BenchAttack a : attacks) {
-          AttackOutcome o = DreluSide.attack(trained, images, a, settings.attackBatch(), clean.get(channelsLast));
-          dreluRates.get(rowName(a, model, channelsLast)).add(o.summary().imagesPerSecond());
-        }
+        inLayout(trained, channelsLast, () -> {
+          for (BenchAttack a : attacks) {
+            AttackOutcome o = DreluSide.attack(trained, images, a, settings.attackBatch(), clean.get(channelsLast));
+            dreluRates.get(rowName(a, model, channelsLast)).add(o.summary().imagesPerSecond());
+          }
+          return null;
+        });
       }
-      trained.setChannelsLast(false);
       if (dreluFirst) {
         referenceMb = Math.max(referenceMb, attackReference(npz, copy, attacks, reference, referenceRates));
       }
@@ -231,6 +231,16 @@ public final class SideBySide {
         String row = rowName(a, model, channelsLast);
         rows.add(new BenchRow(row, true, dreluRates.get(row), referenceRates.get(a.name()), dreluMb, referenceMb));
       }
+    }
+  }
+
+  /** Runs {@code work} with the model in one layout, and leaves it in the default (NCHW) afterwards. */
+  private static <T> T inLayout(Classifier model, boolean channelsLast, java.util.function.Supplier<T> work) {
+    model.setChannelsLast(channelsLast);
+    try {
+      return work.get();
+    } finally {
+      model.setChannelsLast(false);
     }
   }
 

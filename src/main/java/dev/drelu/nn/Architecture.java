@@ -40,6 +40,11 @@ public enum Architecture implements Keyed {
     return this != DENSE && this != SHALLOW_CNN;
   }
 
+  /** @return true for every backbone with convolutions, that is all but dense */
+  public boolean isConvolutional() {
+    return this != DENSE;
+  }
+
   /** @throws IllegalArgumentException naming the accepted values */
   public static Architecture parse(String key) {
     return Keyed.parse(Architecture.class, "architecture", key);

@@ -326,7 +326,7 @@ public final class Classifier implements AutoCloseable {
    * ({@code evaluation: channels-last: true}, part of their cache key); training never does.
    */
   public void setChannelsLast(boolean on) {
-    channelsLast = on && spec.architecture() != Architecture.DENSE && !manager.getDevice().isGpu();
+    channelsLast = on && spec.architecture().isConvolutional() && !manager.getDevice().isGpu();
   }
 
   /** Switches the straight-through (BPDA) backward pass of every capped layer on or off. */

@@ -96,7 +96,7 @@ public record ModelSpec(
     Checks.positive("cap-init", capInit);
     Checks.positive("fixed-cap", fixedCap);
     Checks.atLeast("input-conv-filters", inputConvFilters, 1);
-    if (placement == Placement.INPUT_CONV && architecture == Architecture.DENSE) {
+    if (placement == Placement.INPUT_CONV && !architecture.isConvolutional()) {
       throw Checks.invalid("placement", "input-conv needs a convolutional architecture, but architecture was: "
           + architecture.key());
     }
