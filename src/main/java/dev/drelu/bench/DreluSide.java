@@ -47,12 +47,13 @@ public final class DreluSide {
    * Trains {@code model} in place with drelu's Trainer (Adam, the D-ReLU penalty, a validation
    * pass and a checkpoint after each epoch) for {@link BenchSettings#EPOCHS} epochs.
    *
+   * @param channelsLast the training layout ({@link TrainingParams#channelsLast}; a dense network ignores it)
    * @return steps per second of the last epoch (the earlier ones warm up the allocator and JIT)
    */
-  static double trainingStepsPerSecond(Classifier model, ImageDataset data, int steps, int batchSize, Path work)
-      throws IOException {
+  static double trainingStepsPerSecond(Classifier model, ImageDataset data, int steps, int batchSize,
+      boolean channelsLast, Path work) throws IOException {
     TrainingParams p = new TrainingParams(BenchSettings.EPOCHS, batchSize, LEARNING_RATE, BenchModel.LAMBDA, 0.5,
-        1000, 1000, TrainingParams.Monitor.TOTAL, BenchModel.CAP_LEARNING_RATE, 1);
+        1000, 1000, TrainingParams.Monitor.TOTAL, BenchModel.CAP_LEARNING_RATE, 1).withChannelsLast(channelsLast);
     ImageDataset validation = data.first(batchSize);
     List<Double> seconds = new ArrayList<>();
     new Trainer(p, Objective.NATURAL).train(model, data, validation, work, new TrainingListener() {

@@ -98,7 +98,11 @@ public final class SideBySide {
       losses.add(new EqualLoss(model.name(), dreluLoss, check.get("initialLoss").asDouble()));
     }
     warmUp(model, train, work);
-    List<Double> dreluRates = new ArrayList<>();
+    // drelu trains a convolutional network channels-last (its default) and NCHW (training:
+    // channels-last: false); the reference trains once per run, in PyTorch's default NCHW
+    List<Boolean> layouts = layouts(model);
+    Map<Boolean, List<Double>> dreluRates = new LinkedHashMap<>();
+    layouts.forEach(channelsLast -> dreluRates.put(channelsLast, new ArrayList<>()));
     List<Double> referenceRates = new ArrayList<>();
     double referenceMb = 0;
     Classifier trained = null;
@@ -110,20 +114,25 @@ public final class SideBySide {
         if (!dreluFirst) {
           referenceMb = Math.max(referenceMb, trainReference(model, trainNpz, initial, reference, referenceRates));
         }
-        Classifier c = create(model);
-        Path checkpoints = Files.createDirectories(work.resolve(model.name() + "-train-" + run));
-        dreluRates.add(DreluSide.trainingStepsPerSecond(c, train, settings.steps(), settings.batchSize(), checkpoints));
-        if (trained == null && model.attacked()) {
-          trained = c; // the attacks run on drelu's trained weights, on both sides
-        } else {
-          c.close();
+        for (boolean channelsLast : layouts) {
+          Classifier c = create(model);
+          Path checkpoints = Files.createDirectories(work.resolve(model.name() + "-train-" + run + "-" + channelsLast));
+          dreluRates.get(channelsLast).add(DreluSide.trainingStepsPerSecond(c, train, settings.steps(),
+              settings.batchSize(), channelsLast, checkpoints));
+          if (trained == null && model.attacked()) {
+            trained = c; // the attacks run on drelu's trained weights (default layout), on both sides
+          } else {
+            c.close();
+          }
         }
         if (dreluFirst) {
           referenceMb = Math.max(referenceMb, trainReference(model, trainNpz, initial, reference, referenceRates));
         }
       }
-      rows.add(new BenchRow("train steps/s " + model.name(), true, dreluRates, referenceRates,
-          ResidentMemory.currentMegabytes(), referenceMb));
+      for (boolean channelsLast : layouts) {
+        rows.add(new BenchRow("train steps/s " + layoutName(model, channelsLast), true, dreluRates.get(channelsLast),
+            referenceRates, ResidentMemory.currentMegabytes(), referenceMb));
+      }
       if (trained != null) {
         attack(model, trained, reference, work);
       }
@@ -147,7 +156,7 @@ public final class SideBySide {
     progress.flush();
     try (Classifier c = create(model)) {
       Path checkpoints = Files.createDirectories(work.resolve(model.name() + "-warm-up"));
-      DreluSide.trainingStepsPerSecond(c, train, settings.steps(), settings.batchSize(), checkpoints);
+      DreluSide.trainingStepsPerSecond(c, train, settings.steps(), settings.batchSize(), true, checkpoints);
     }
   }
 
@@ -173,15 +182,14 @@ public final class SideBySide {
     BenchData.writeNpz(few, fewNpz);
     BenchAttack fixed = BenchAttack.agreementCheck();
     JsonNode checked = reference.run(attackConfig(fewNpz, copy, List.of(fixed)));
-    // drelu's side in each layout it offers this model: NCHW (the default), and channels-last
-    // (evaluation: channels-last: true) for a convolutional one; the reference runs once per run
-    List<Boolean> layouts = model.spec().architecture().isConvolutional() ? List.of(false, true) : List.of(false);
+    // drelu's side in each layout it offers this model: a convolutional one channels-last (the
+    // default) and NCHW (evaluation: channels-last: false); the reference runs once per run
+    List<Boolean> layouts = layouts(model);
     List<Boolean> referenceSuccess = successes(checked.get("attacks").get(fixed.name()).get("success"));
     for (boolean channelsLast : layouts) {
       List<Boolean> dreluSuccess = inLayout(trained, channelsLast,
           () -> DreluSide.success(DreluSide.attack(trained, few, fixed, settings.attackBatch())));
-      agreements.add(new Agreement(model.name() + (channelsLast ? " channels-last" : ""), fixed.name(), dreluSuccess,
-          referenceSuccess));
+      agreements.add(new Agreement(layoutName(model, channelsLast), fixed.name(), dreluSuccess, referenceSuccess));
     }
 
     List<BenchAttack> attacks = settings.attacks();
@@ -244,9 +252,19 @@ public final class SideBySide {
     }
   }
 
-  /** e.g. "pgd-20 img/s shallow-cnn", and "... channels-last" for drelu's channels-last layout */
+  /** @return the layouts drelu's side runs the model in: channels-last (the default) then NCHW, or NCHW alone for a dense one */
+  private static List<Boolean> layouts(BenchModel model) {
+    return model.spec().architecture().isConvolutional() ? List.of(true, false) : List.of(false);
+  }
+
+  /** e.g. "pgd-20 img/s shallow-cnn" in the model's default layout, "... shallow-cnn nchw" for NCHW */
   private static String rowName(BenchAttack a, BenchModel model, boolean channelsLast) {
-    return a.name() + " img/s " + model.name() + (channelsLast ? " channels-last" : "");
+    return a.name() + " img/s " + layoutName(model, channelsLast);
+  }
+
+  /** @return the model's name, with " nchw" when a convolutional network runs in the layout that is not its default */
+  private static String layoutName(BenchModel model, boolean channelsLast) {
+    return model.name() + (!channelsLast && model.spec().architecture().isConvolutional() ? " nchw" : "");
   }
 
   private double attackReference(Path npz, Path copy, List<BenchAttack> attacks, PythonSide reference,

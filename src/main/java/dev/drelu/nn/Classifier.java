@@ -319,14 +319,15 @@ public final class Classifier implements AutoCloseable {
 
   /**
    * Lays every later forward pass's input out channels-last ({@link ChannelsLast}) or back in NCHW.
-   * Only convolutional networks on CPU change: their convolution and pooling kernels run
-   * channels-last and much faster there; a dense network flattens its input first, and on a GPU
-   * the layout is left to the device. The layout changes the order of the convolutions' sums, so
-   * logits and gradients differ from an NCHW pass in their last bits: attacks opt in per pipeline
-   * ({@code evaluation: channels-last: true}, part of their cache key); training never does.
+   * Only convolutional networks drelu built, on CPU, change: their convolution and pooling kernels
+   * run channels-last and much faster there; a dense network flattens its input first, an external
+   * network is run as given, and on a GPU the layout is left to the device. The layout changes the
+   * order of the convolutions' sums, so logits and gradients differ from an NCHW pass in their last
+   * bits: attacks run so by default ({@code evaluation: channels-last}, part of their cache key);
+   * training never does.
    */
   public void setChannelsLast(boolean on) {
-    channelsLast = on && spec.architecture().isConvolutional() && !manager.getDevice().isGpu();
+    channelsLast = on && spec != null && spec.architecture().isConvolutional() && !manager.getDevice().isGpu();
   }
 
   /** Switches the straight-through (BPDA) backward pass of every capped layer on or off. */

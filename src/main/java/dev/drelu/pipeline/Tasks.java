@@ -124,8 +124,9 @@ public final class Tasks {
    */
   public record Attack(String key, String modelKey, String datasetKey, String modelLabel, String sourceModelKey,
       AttackParams attack, EvaluationParams evaluation, int shard, Diagnostics.Role role) implements StageTask {
-    static Attack of(Train model, String sourceModelKey, AttackParams attack, EvaluationParams evaluation, int shard,
+    static Attack of(Train model, String sourceModelKey, AttackParams attack, EvaluationParams asSpecified, int shard,
         Diagnostics.Role role) {
+      EvaluationParams evaluation = inLayoutOf(model, asSpecified);
       Attack draft = new Attack("", model.key(), model.datasetKey(), model.label(), sourceModelKey, attack, evaluation,
           shard, role);
       return new Attack(keyOf(Stage.ATTACK, draft.params(), draft.inputKeys()), model.key(), model.datasetKey(),
@@ -214,9 +215,21 @@ public final class Tasks {
   }
 
   /**
+   * @return {@code evaluation} as it applies to {@code model}: channels-last only for a
+   *     convolutional network drelu built, the one kind whose passes it changes (a dense network
+   *     flattens its input first; an external TorchScript file is run as given), so a dense or
+   *     external model's keys do not depend on the switch
+   */
+  static EvaluationParams inLayoutOf(Train model, EvaluationParams evaluation) {
+    boolean convolutional = !model.entry().isExternal() && model.entry().model().architecture().isConvolutional();
+    return evaluation.withChannelsLast(evaluation.channelsLast() && convolutional);
+  }
+
+  /**
    * @return which test examples a task evaluates, as its parameters show it (manifest, MLflow
    *     {@code evaluation.sampling}); the batch size is left out, results do not depend on it. The
-   *     layout is there only when it is channels-last, so the keys of NCHW attacks stay what they were.
+   *     layout is there only when it is channels-last, so the keys of NCHW attacks (every attack
+   *     before channels-last became the default, and every dense model's) stay what they were.
    */
   private static Map<String, Object> evaluated(EvaluationParams evaluation) {
     Map<String, Object> e = new TreeMap<>();
@@ -236,7 +249,8 @@ public final class Tasks {
    */
   public record Diagnose(String key, String modelKey, String datasetKey, String modelLabel, List<AttackRun> runs,
       EvaluationParams evaluation, int lipschitzExamples) implements StageTask {
-    static Diagnose of(Train model, List<AttackRun> runs, EvaluationParams evaluation, int lipschitzExamples) {
+    static Diagnose of(Train model, List<AttackRun> runs, EvaluationParams asSpecified, int lipschitzExamples) {
+      EvaluationParams evaluation = inLayoutOf(model, asSpecified);
       Diagnose draft = new Diagnose("", model.key(), model.datasetKey(), model.label(), runs, evaluation,
           lipschitzExamples);
       return new Diagnose(keyOf(Stage.DIAGNOSE, draft.params(), draft.inputKeys()), model.key(), model.datasetKey(),

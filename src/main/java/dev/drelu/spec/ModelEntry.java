@@ -15,7 +15,8 @@ import java.io.Serializable;
  *     null for an external model
  * @param training the pipeline's training parameters with this model's overrides applied; for a
  *     model without D-ReLU, lambda and the cap learning rate are set to 0 because they cannot
- *     change its training, so changing them does not retrain it; null for an external model
+ *     change its training, so changing them does not retrain it; for a dense network channels-last
+ *     is off for the same reason; null for an external model
  * @param torchscript the external model's file, or null for a network drelu trains
  */
 public record ModelEntry(String name, ModelSpec model, TrainingParams training, TorchScriptFile torchscript)
@@ -30,6 +31,9 @@ public record ModelEntry(String name, ModelSpec model, TrainingParams training, 
       model = model.normalised();
       if (model.activation() != ActivationKind.DRELU) {
         training = training.withCapSettings(0, 0);
+      }
+      if (!model.architecture().isConvolutional()) {
+        training = training.withChannelsLast(false); // nothing to lay out: a dense key never depends on it
       }
     }
   }

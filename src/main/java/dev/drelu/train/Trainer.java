@@ -69,6 +69,7 @@ public final class Trainer {
   public TrainingOutcome train(Classifier model, ImageDataset train, GeneratedMix mix, ImageDataset validation,
       Path workDir, TrainingListener listener) throws IOException {
     Checkpoints checkpoints = new Checkpoints(workDir, Checkpoints.WARN, mirror);
+    model.setChannelsLast(params.channelsLast()); // a no-op but for a convolutional network on CPU
     try (Adam adam = new Adam(model.parameters(), model::isCap, model.manager())) {
       Optional<TrainingState> restored = checkpoints.restore(model, adam);
       adam.trackGradients();
@@ -109,6 +110,8 @@ public final class Trainer {
       checkpoints.loadBest(model);
       return new TrainingOutcome(state.history(), state.schedule().bestEpoch(),
           state.schedule().stopped(), resumedFrom);
+    } finally {
+      model.setChannelsLast(false); // whoever uses the trained model next chooses its layout
     }
   }
 

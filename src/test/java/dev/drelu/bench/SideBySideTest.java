@@ -42,7 +42,7 @@ class SideBySideTest {
       assertTrue(l.difference() <= 1e-5 * Math.max(1, Math.abs(l.drelu())),
           l.model() + ": drelu's loss " + l.drelu() + " but the reference's " + l.reference());
     }
-    assertEquals(List.of("dense", "shallow-cnn", "shallow-cnn channels-last"),
+    assertEquals(List.of("dense", "shallow-cnn", "shallow-cnn nchw"),
         r.agreements().stream().map(SideBySide.Agreement::model).toList(),
         "the attacked models, the convolutional one in both of drelu's layouts");
     for (SideBySide.Agreement a : r.agreements()) {
@@ -55,9 +55,12 @@ class SideBySideTest {
     // PGD fools no digit on either side (the caps zero most of the input gradient), so this part
     // is weak evidence; the equal loss above is the strong check of equal work.
 
-    // 3 training rows, 3 attacks x (dense, shallow-cnn, shallow-cnn channels-last); every value a
-    // real positive rate on both sides
-    assertEquals(12, r.rows().size(), r.rows().toString());
+    // 5 training rows (dense; shallow-cnn and tiny-resnet channels-last and nchw), 3 attacks x (dense,
+    // shallow-cnn channels-last, shallow-cnn nchw); every value a real positive rate on both sides
+    assertEquals(List.of("train steps/s dense", "train steps/s shallow-cnn", "train steps/s shallow-cnn nchw",
+        "train steps/s tiny-resnet", "train steps/s tiny-resnet nchw"),
+        r.rows().stream().map(BenchRow::measure).filter(m -> m.startsWith("train")).toList());
+    assertEquals(14, r.rows().size(), r.rows().toString());
     for (BenchRow row : r.rows()) {
       assertEquals(1, row.drelu().size(), row.measure());
       assertEquals(1, row.reference().size(), row.measure());
@@ -69,7 +72,7 @@ class SideBySideTest {
     BenchTable.print(r, new PrintWriter(table));
     assertTrue(table.toString().contains("train steps/s shallow-cnn"), table.toString());
     Path csv = BenchTable.write(r, tmp, "test");
-    assertEquals(1 + 12, Files.readAllLines(csv).size());
+    assertEquals(1 + 14, Files.readAllLines(csv).size());
     assertTrue(Files.readString(tmp.resolve("bench-test.json")).contains("\"equalLoss\""));
     System.out.print(table); // the equal-work lines in the test log
     java.util.Set<Path> after = workFolders(settings);

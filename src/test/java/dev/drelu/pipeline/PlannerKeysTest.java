@@ -82,17 +82,52 @@ class PlannerKeysTest {
   }
 
   @Test
-  void channelsLastRecomputesEveryAttackAndTheSummaryButNoTraining() throws IOException {
-    PipelineSpec base = spec();
+  void nchwAttacksRecomputeTheConvolutionalModelsAttacksOnly() throws IOException {
+    PipelineSpec base = withConvolutional(spec());
+    assertTrue(base.evaluation().channelsLast(), "channels-last is the default");
     EvaluationParams e = base.evaluation();
-    PipelineSpec channelsLast = new PipelineSpec(base.file(), base.name(), base.description(), base.experiment(),
-        base.dataset(), base.models(), base.seeds(), base.attacks(),
-        new EvaluationParams(e.examples(), e.batchSize(), e.shards(), e.samplingSeed(), true));
-    // its results differ in the last bits, so it must never read an NCHW attack's cached result
-    assertChanged(base, channelsLast,
-        "attack fgsm on dense-relu s1", "attack pgd on dense-relu s1",
-        "attack fgsm on dense-drelu s1", "attack pgd on dense-drelu s1", "attack pgd-bpda on dense-drelu s1",
-        "summarise tiny");
+    PipelineSpec nchw = new PipelineSpec(base.file(), base.name(), base.description(), base.experiment(),
+        base.dataset(), base.models(), base.seeds(), base.attacks(), e.withChannelsLast(false));
+    // the layouts differ in the last bits, so neither may read the other's cached result; a dense
+    // network is laid out the same either way, and keeps its keys
+    assertChanged(base, nchw, "attack fgsm on cnn-relu s1", "attack pgd on cnn-relu s1", "summarise tiny");
+  }
+
+  @Test
+  void nchwTrainingRetrainsTheConvolutionalModelOnly() throws IOException {
+    PipelineSpec base = withConvolutional(spec());
+    List<ModelEntry> nchw = base.models().stream()
+        .map(m -> new ModelEntry(m.name(), m.model(), m.training().withChannelsLast(false))).toList();
+    assertChanged(base, withModels(base, nchw),
+        "train cnn-relu s1", "attack fgsm on cnn-relu s1", "attack pgd on cnn-relu s1", "summarise tiny");
+  }
+
+  @Test
+  void aDenseModelNeverCarriesTheLayoutAndNchwLeavesItOutOfTheKey() {
+    ModelEntry dense = new ModelEntry("d", model(ActivationKind.RELU), training(1e-3, 0));
+    assertFalse(dense.training().channelsLast(), "a dense network has nothing to lay out");
+    ModelEntry cnn = convolutional();
+    assertTrue(cnn.training().channelsLast());
+    Tasks.Train channelsLast = Tasks.Train.of("data", cnn, 1);
+    Tasks.Train nchw = Tasks.Train.of("data", new ModelEntry("cnn-relu", cnn.model(), cnn.training().withChannelsLast(false)), 1);
+    assertEquals(true, training(channelsLast).get("channelsLast"), channelsLast.params().toString());
+    // NCHW is what every model trained before channels-last became the default: its key has no layout
+    assertFalse(training(nchw).containsKey("channelsLast"), nchw.params().toString());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> training(Tasks.Train t) {
+    return (Map<String, Object>) t.params().get("training");
+  }
+
+  private static ModelEntry convolutional() {
+    ModelSpec cnn = new ModelSpec(Architecture.SHALLOW_CNN, List.of(4, 8), 8, 0.0, ActivationKind.RELU, Placement.HEAD,
+        2.0, 1.0, 4);
+    return new ModelEntry("cnn-relu", cnn, training(1e-3, 0));
+  }
+
+  private static PipelineSpec withConvolutional(PipelineSpec s) {
+    return withModels(s, List.of(s.models().get(0), convolutional()));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.drelu.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.drelu.attack.AttackOutcome;
@@ -80,6 +81,9 @@ class StageRunnerTest {
     }
     String reproducibility = first.tags().get("drelu.summary.reproducibility");
     assertTrue(reproducibility.startsWith("bit-identical for this key on cpu"), reproducibility);
+    // another processor picks other kernels, so the statement names this one
+    assertTrue(reproducibility.contains(", on " + Reproducibility.processor() + ";"), reproducibility);
+    assertFalse(Reproducibility.processor().isBlank());
     assertEquals(reproducibility, second.tags().get("drelu.summary.reproducibility"),
         "the reused run states the stored artifact's reproducibility");
     assertEquals("false", first.tags().get("drelu.cached"));

@@ -98,7 +98,7 @@ class SpecLoaderTest {
 
     assertEquals(500, spec.evaluation().examples());
     assertEquals(250, spec.evaluation().batchSize());
-    assertFalse(spec.evaluation().channelsLast(), "attacks run NCHW unless a spec asks for channels-last");
+    assertTrue(spec.evaluation().channelsLast(), "attacks run channels-last unless a spec asks for NCHW");
   }
 
   /**
@@ -273,7 +273,7 @@ class SpecLoaderTest {
 
   @Test
   void channelsLastIsReadAndAWordThatIsNoBooleanIsRefused() throws Exception {
-    assertTrue(SpecLoader.load(spec("evaluation: {channels-last: true}\n")).evaluation().channelsLast());
+    assertFalse(SpecLoader.load(spec("evaluation: {channels-last: false}\n")).evaluation().channelsLast());
     List<SpecError> errors = errors(spec("evaluation: {channels-last: sometimes}\n"));
     assertEquals(1, errors.size(), errors.toString());
     assertEquals("evaluation.channels-last", errors.get(0).key(), errors.toString());
@@ -315,8 +315,8 @@ class SpecLoaderTest {
             + " paper-table, protocol, seeds, sweep, training",
         "dataset.bogus", "generated-image-key, generated-label-key, generated-limit, generated-path, name, num-classes,"
             + " path, real-ratio, source, split-seed, test-fraction, test-limit, train-limit, validation-fraction",
-        "training.bogus", "adversarial, batch-size, cap-learning-rate, early-stopping-patience, lambda, learning-rate,"
-            + " max-epochs, monitor, plateau-factor, plateau-patience",
+        "training.bogus", "adversarial, batch-size, cap-learning-rate, channels-last, early-stopping-patience, lambda,"
+            + " learning-rate, max-epochs, monitor, plateau-factor, plateau-patience",
         "training.adversarial.bogus", "beta, epochs, epsilon, from-natural, method, step-size, steps",
         "models[0].bogus", "activation, architecture, cap-init, depth, dropout, fixed-cap, head-units, hidden,"
             + " init-from, input-conv-filters, name, placement, torchscript, training, width",
