@@ -15,7 +15,7 @@ import java.io.Serializable;
  * @param samplingSeed seeds the sample of {@code examples}
  * @param channelsLast attack convolutional networks with their inputs laid out channels-last
  *     (YAML {@code channels-last}, default true; {@link dev.drelu.nn.Classifier#setChannelsLast}):
- *     on CPU a Shallow CNN's attacks ran 1.3x-1.5x as fast as in NCHW. The two layouts differ in
+ *     on CPU a Shallow CNN's gradient attacks ran 1.4x-1.7x as fast as in NCHW. The two layouts differ in
  *     the last bits of logits and gradients (which can decide an example or two of APGD), so the
  *     layout is part of a convolutional network's attack keys; {@code false} gives NCHW, whose keys
  *     are those of the runs made before channels-last became the default

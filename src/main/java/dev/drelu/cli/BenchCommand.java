@@ -10,6 +10,7 @@ import dev.drelu.bench.SideBySide;
 import dev.drelu.attack.AttackMethod;
 import dev.drelu.attack.AttackOutcome;
 import dev.drelu.attack.PgdParams;
+import dev.drelu.attack.EvaluationParams;
 import dev.drelu.attack.RobustEvaluator;
 import dev.drelu.attack.SquareParams;
 import dev.drelu.core.FileTrees;
@@ -151,6 +152,8 @@ final class BenchCommand implements Callable<Integer> {
             arrays.add(liveArrays(model));
           }
         });
+        // the attack stage's default layout (channels-last for a convolutional network on CPU)
+        model.setChannelsLast(EvaluationParams.defaults().channelsLast());
         // labels = the model's own predictions, so every image is attacked with the full budget
         double[] attackRates = {Double.NaN, Double.NaN, Double.NaN};
         if (attackImages > 0) {

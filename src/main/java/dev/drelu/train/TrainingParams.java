@@ -24,7 +24,7 @@ import java.util.Locale;
  *     so natural models keep their keys)
  * @param channelsLast train a convolutional network with its inputs laid out channels-last
  *     (YAML {@code channels-last}, default true; {@link dev.drelu.nn.Classifier#setChannelsLast}):
- *     on CPU a tiny ResNet trained 1.5x and a Shallow CNN 1.1x-1.2x as fast as in NCHW. The
+ *     on CPU a tiny ResNet trained 1.5x and a Shallow CNN 1.4x as fast as in NCHW. The
  *     layouts differ in the last bits, so the weights differ too: the layout is in a convolutional
  *     network's training key, and {@code false} (NCHW, left out of the key) keeps the keys of models
  *     trained before channels-last became the default. A dense network ignores it ({@link
