@@ -16,6 +16,9 @@ import dev.drelu.nn.Devices;
  * before), so the processor is named. CUDA kernels promise no fixed summation order.
  */
 final class Reproducibility {
+  /** This JVM's processor, read once: every tensor task's statement names it. */
+  private static final String PROCESSOR = processor();
+
   /** The manifest summary's entry that holds the statement (an MLflow tag too). */
   static final String SUMMARY_ENTRY = "reproducibility";
 
@@ -33,7 +36,7 @@ final class Reproducibility {
       return "not bit-reproducible: CUDA kernels on " + device + " may sum in another order on each run";
     }
     return "bit-identical for this key on cpu with " + dev.drelu.nn.TorchThreads.configured()
-        + " torch thread(s) per task, on " + processor()
+        + " torch thread(s) per task, on " + PROCESSOR
         + "; another --torch-threads or another processor may change the last bits";
   }
 

@@ -221,8 +221,7 @@ public final class Tasks {
    *     external model's keys do not depend on the switch
    */
   static EvaluationParams inLayoutOf(Train model, EvaluationParams evaluation) {
-    boolean convolutional = !model.entry().isExternal() && model.entry().model().architecture().isConvolutional();
-    return evaluation.withChannelsLast(evaluation.channelsLast() && convolutional);
+    return evaluation.withChannelsLast(evaluation.channelsLast() && model.entry().isConvolutional());
   }
 
   /**

@@ -48,6 +48,14 @@ public record ModelEntry(String name, ModelSpec model, TrainingParams training, 
     return new ModelEntry(name, null, null, file);
   }
 
+  /**
+   * @return true for a convolutional network drelu builds: the one kind whose passes the
+   *     channels-last layout changes (an external file is run as given)
+   */
+  public boolean isConvolutional() {
+    return !isExternal() && model.architecture().isConvolutional();
+  }
+
   /** @return true for an external TorchScript model: no training, no caps, no ReLU twin */
   public boolean isExternal() {
     return torchscript != null;
