@@ -16,9 +16,11 @@ import java.io.Serializable;
  * @param channelsLast attack convolutional networks with their inputs laid out channels-last
  *     (YAML {@code channels-last}, default true; {@link dev.drelu.nn.Classifier#setChannelsLast}):
  *     on CPU a Shallow CNN's gradient attacks ran 1.4x-1.7x as fast as in NCHW. The two layouts differ in
- *     the last bits of logits and gradients (which can decide an example or two of APGD), so the
- *     layout is part of a convolutional network's attack keys; {@code false} gives NCHW, whose keys
- *     are those of the runs made before channels-last became the default
+ *     the last bits of logits and gradients (which can decide an example or two of APGD: one of 500
+ *     in the quickstart's CNN rows), so the layout is part of a convolutional network's attack keys;
+ *     {@code false} gives NCHW, whose keys are those of the runs made before channels-last became
+ *     the default. Unlike training's layout (default NCHW), an attack's last-bit difference does
+ *     not compound: the model's weights stay the same
  */
 public record EvaluationParams(int examples, int batchSize, int shards, long samplingSeed, boolean channelsLast)
     implements Serializable {

@@ -3,12 +3,14 @@ package dev.drelu.bench;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drelu.attack.AttackOutcome;
+import dev.drelu.attack.EvaluationParams;
 import dev.drelu.attack.RobustEvaluator;
 import dev.drelu.core.FileTrees;
 import dev.drelu.data.ImageDataset;
 import dev.drelu.export.TorchScriptExport;
 import dev.drelu.nn.Classifier;
 import dev.drelu.nn.InputShape;
+import dev.drelu.train.TrainingParams;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -26,6 +28,9 @@ import java.util.Map;
 public final class SideBySide {
   static final InputShape SHAPE = new InputShape(1, 28, 28, 10);
   static final long SEED = 1;
+  /** The pipeline's default layouts (channels-last = true): training NCHW, attacks channels-last. */
+  private static final boolean TRAINING_LAYOUT = TrainingParams.paper().channelsLast();
+  private static final boolean ATTACK_LAYOUT = EvaluationParams.defaults().channelsLast();
 
   /** The loss both sides compute on the same batch from the same initial weights. */
   public record EqualLoss(String model, double drelu, double reference) {
@@ -98,9 +103,9 @@ public final class SideBySide {
       losses.add(new EqualLoss(model.name(), dreluLoss, check.get("initialLoss").asDouble()));
     }
     warmUp(model, train, work);
-    // drelu trains a convolutional network channels-last (its default) and NCHW (training:
-    // channels-last: false); the reference trains once per run, in PyTorch's default NCHW
-    List<Boolean> layouts = layouts(model);
+    // drelu trains a convolutional network in NCHW (its default) and channels-last (training:
+    // channels-last: true); the reference trains once per run, in PyTorch's default NCHW
+    List<Boolean> layouts = layouts(model, TRAINING_LAYOUT);
     Map<Boolean, List<Double>> dreluRates = new LinkedHashMap<>();
     layouts.forEach(channelsLast -> dreluRates.put(channelsLast, new ArrayList<>()));
     List<Double> referenceRates = new ArrayList<>();
@@ -130,7 +135,8 @@ public final class SideBySide {
         }
       }
       for (boolean channelsLast : layouts) {
-        rows.add(new BenchRow("train steps/s " + layoutName(model, channelsLast), true, dreluRates.get(channelsLast),
+        rows.add(new BenchRow("train steps/s " + layoutName(model, channelsLast, TRAINING_LAYOUT), true,
+            dreluRates.get(channelsLast),
             referenceRates, ResidentMemory.currentMegabytes(), referenceMb));
       }
       if (trained != null) {
@@ -184,12 +190,13 @@ public final class SideBySide {
     JsonNode checked = reference.run(attackConfig(fewNpz, copy, List.of(fixed)));
     // drelu's side in each layout it offers this model: a convolutional one channels-last (the
     // default) and NCHW (evaluation: channels-last: false); the reference runs once per run
-    List<Boolean> layouts = layouts(model);
+    List<Boolean> layouts = layouts(model, ATTACK_LAYOUT);
     List<Boolean> referenceSuccess = successes(checked.get("attacks").get(fixed.name()).get("success"));
     for (boolean channelsLast : layouts) {
       List<Boolean> dreluSuccess = inLayout(trained, channelsLast,
           () -> DreluSide.success(DreluSide.attack(trained, few, fixed, settings.attackBatch())));
-      agreements.add(new Agreement(layoutName(model, channelsLast), fixed.name(), dreluSuccess, referenceSuccess));
+      agreements.add(new Agreement(layoutName(model, channelsLast, ATTACK_LAYOUT), fixed.name(), dreluSuccess,
+          referenceSuccess));
     }
 
     List<BenchAttack> attacks = settings.attacks();
@@ -252,19 +259,29 @@ public final class SideBySide {
     }
   }
 
-  /** @return the layouts drelu's side runs the model in: channels-last (the default) then NCHW, or NCHW alone for a dense one */
-  private static List<Boolean> layouts(BenchModel model) {
-    return model.spec().architecture().isConvolutional() ? List.of(true, false) : List.of(false);
+  /**
+   * @param defaultLayout the pipeline's default for this work (channels-last = true)
+   * @return the layouts drelu's side runs the model in: for a convolutional one the default, then
+   *     the other; for a dense one NCHW alone (it has no layout)
+   */
+  private static List<Boolean> layouts(BenchModel model, boolean defaultLayout) {
+    return model.spec().architecture().isConvolutional() ? List.of(defaultLayout, !defaultLayout) : List.of(false);
   }
 
-  /** e.g. "pgd-20 img/s shallow-cnn" in the model's default layout, "... shallow-cnn nchw" for NCHW */
+  /** e.g. "pgd-20 img/s shallow-cnn" in the attacks' default layout, "... shallow-cnn nchw" in NCHW */
   private static String rowName(BenchAttack a, BenchModel model, boolean channelsLast) {
-    return a.name() + " img/s " + layoutName(model, channelsLast);
+    return a.name() + " img/s " + layoutName(model, channelsLast, ATTACK_LAYOUT);
   }
 
-  /** @return the model's name, with " nchw" when a convolutional network runs in the layout that is not its default */
-  private static String layoutName(BenchModel model, boolean channelsLast) {
-    return model.name() + (!channelsLast && model.spec().architecture().isConvolutional() ? " nchw" : "");
+  /**
+   * @return the model's name, with " nchw" or " channels-last" when a convolutional network runs
+   *     in the layout that is not the default for this work
+   */
+  private static String layoutName(BenchModel model, boolean channelsLast, boolean defaultLayout) {
+    if (channelsLast == defaultLayout || !model.spec().architecture().isConvolutional()) {
+      return model.name();
+    }
+    return model.name() + (channelsLast ? " channels-last" : " nchw");
   }
 
   private double attackReference(Path npz, Path copy, List<BenchAttack> attacks, PythonSide reference,

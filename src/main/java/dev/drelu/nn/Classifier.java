@@ -323,8 +323,8 @@ public final class Classifier implements AutoCloseable {
    * run channels-last and much faster there; a dense network flattens its input first, an external
    * network is run as given, and on a GPU the layout is left to the device. The layout changes the
    * order of the convolutions' sums, so weights, logits and gradients differ from NCHW's in their
-   * last bits: training and attacks run so by default ({@code training:} and {@code evaluation:
-   * channels-last}, part of a convolutional network's cache keys).
+   * last bits: attacks run so by default, training only when asked ({@code evaluation:} and
+   * {@code training: channels-last}, part of a convolutional network's cache keys).
    */
   public void setChannelsLast(boolean on) {
     channelsLast = on && spec != null && spec.architecture().isConvolutional() && !manager.getDevice().isGpu();

@@ -94,24 +94,24 @@ class PlannerKeysTest {
   }
 
   @Test
-  void nchwTrainingRetrainsTheConvolutionalModelOnly() throws IOException {
+  void channelsLastTrainingRetrainsTheConvolutionalModelOnly() throws IOException {
     PipelineSpec base = withConvolutional(spec());
-    List<ModelEntry> nchw = base.models().stream()
-        .map(m -> new ModelEntry(m.name(), m.model(), m.training().withChannelsLast(false))).toList();
-    assertChanged(base, withModels(base, nchw),
+    List<ModelEntry> channelsLast = base.models().stream()
+        .map(m -> new ModelEntry(m.name(), m.model(), m.training().withChannelsLast(true))).toList();
+    assertChanged(base, withModels(base, channelsLast),
         "train cnn-relu s1", "attack fgsm on cnn-relu s1", "attack pgd on cnn-relu s1", "summarise tiny");
   }
 
   @Test
   void aDenseModelNeverCarriesTheLayoutAndNchwLeavesItOutOfTheKey() {
-    ModelEntry dense = new ModelEntry("d", model(ActivationKind.RELU), training(1e-3, 0));
+    ModelEntry dense = new ModelEntry("d", model(ActivationKind.RELU), training(1e-3, 0).withChannelsLast(true));
     assertFalse(dense.training().channelsLast(), "a dense network has nothing to lay out");
     ModelEntry cnn = convolutional();
-    assertTrue(cnn.training().channelsLast());
-    Tasks.Train channelsLast = Tasks.Train.of("data", cnn, 1);
-    Tasks.Train nchw = Tasks.Train.of("data", new ModelEntry("cnn-relu", cnn.model(), cnn.training().withChannelsLast(false)), 1);
+    assertFalse(cnn.training().channelsLast(), "training runs NCHW unless a spec asks for channels-last");
+    Tasks.Train nchw = Tasks.Train.of("data", cnn, 1);
+    Tasks.Train channelsLast = Tasks.Train.of("data", new ModelEntry("cnn-relu", cnn.model(), cnn.training().withChannelsLast(true)), 1);
     assertEquals(true, training(channelsLast).get("channelsLast"), channelsLast.params().toString());
-    // NCHW is what every model trained before channels-last became the default: its key has no layout
+    // NCHW is how every model was trained before the option existed: its key has no layout
     assertFalse(training(nchw).containsKey("channelsLast"), nchw.params().toString());
   }
 

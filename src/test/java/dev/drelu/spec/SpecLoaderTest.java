@@ -280,6 +280,13 @@ class SpecLoaderTest {
   }
 
   @Test
+  void aConvolutionalNetworkTrainsInNchwUnlessTheSpecAsksForChannelsLast() throws Exception {
+    String cnn = "{architecture: shallow-cnn}";
+    assertFalse(SpecLoader.load(spec("", cnn, null)).models().get(0).training().channelsLast());
+    assertTrue(SpecLoader.load(spec("training: {channels-last: true}\n", cnn, null)).models().get(0).training().channelsLast());
+  }
+
+  @Test
   void missingAdversarialMethodDoesNotHideTheOtherMistakesOfItsMapping() throws Exception {
     Path training = write("training.yaml", "adversarial:\n  steps: many\n  epsilon: 0.1\n");
     List<SpecError> errors = errors(spec("training: training.yaml\n"));
