@@ -125,7 +125,7 @@ public final class SideBySide {
           dreluRates.get(channelsLast).add(DreluSide.trainingStepsPerSecond(c, train, settings.steps(),
               settings.batchSize(), channelsLast, checkpoints));
           if (trained == null && model.attacked()) {
-            trained = c; // the attacks run on drelu's trained weights (default layout), on both sides
+            trained = c; // both sides attack the weights drelu trained in the default layout (NCHW)
           } else {
             c.close();
           }
@@ -136,8 +136,7 @@ public final class SideBySide {
       }
       for (boolean channelsLast : layouts) {
         rows.add(new BenchRow("train steps/s " + layoutName(model, channelsLast, TRAINING_LAYOUT), true,
-            dreluRates.get(channelsLast),
-            referenceRates, ResidentMemory.currentMegabytes(), referenceMb));
+            dreluRates.get(channelsLast), referenceRates, ResidentMemory.currentMegabytes(), referenceMb));
       }
       if (trained != null) {
         attack(model, trained, reference, work);
