@@ -34,11 +34,17 @@ public final class ExperimentRunner {
   public static ExperimentResult run(PipelineSpec spec, RunOptions options) throws Exception {
     long started = System.nanoTime();
     ArtifactStore store = ArtifactStore.open(options.store());
-    Plan plan = Planner.plan(spec, store, options.cache());
+    TrackingStart start = TrackingStart.begin(spec, options);
+    Plan plan;
+    try {
+      plan = Planner.plan(spec, store, options.cache());
+    } catch (Exception | Error e) {
+      start.abandon();
+      throw e;
+    }
     Progress.say("plan", plan.tally("to compute") + " (drelu plan shows which)");
-    try (Tracker tracker = options.tracking().withExperimentName(spec.experiment()).open()) {
-      // a killed earlier execution could not end its runs; say so on them before adding new ones
-      int killed = tracker.endRunsOfDeadProcesses(spec.experiment());
+    try (Tracker tracker = start.tracker()) {
+      int killed = start.killedRuns();
       if (killed > 0) {
         Progress.say("tracking", "marked " + killed + " run(s) of killed drelu processes KILLED in experiment "
             + spec.experiment());

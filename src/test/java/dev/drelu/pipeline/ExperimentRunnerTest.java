@@ -155,6 +155,28 @@ class ExperimentRunnerTest {
     assertEquals(RunStatus.FINISHED, ours.get(0).getStatus(), "the new execution's own run ends normally");
   }
 
+  @Test
+  void aSpecThatCannotBePlannedStartsNoRunThoughTheTrackerOpenedBesideThePlanning(@TempDir Path dir)
+      throws Exception {
+    assertNotNull(URI, "MLFLOW_TRACKING_URI is not set: run the tests with ci/test.sh, which starts the server");
+    String experiment = "drelu-test-unplannable-" + UUID.randomUUID();
+    PipelineSpec spec = SpecLoader.load(TinyPipeline.write(dir, experiment, 1));
+    TrackingConfig tracking = new TrackingConfig(URI, dir.resolve("journal").toString(), null);
+    // --only attack on an empty store: planning refuses, since the attack's inputs are not cached
+    RunOptions options = new RunOptions(RunOptions.Runner.DIRECT, 1, dir.resolve("store"), tracking,
+        new CacheControl(Stage.ATTACK, null, java.util.Set.of(), false), "cpu");
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> ExperimentRunner.run(spec, options));
+    assertTrue(e.getMessage().contains("--only attack needs the earlier stages cached"), e.getMessage());
+
+    MlflowClient client = new MlflowClient(URI);
+    // the tracker may have created the experiment while the planning ran, but no run is in it
+    client.getExperimentByName(experiment).ifPresent(x -> assertEquals(List.of(),
+        client.searchRuns(List.of(x.getExperimentId()), "")));
+    assertFalse(java.nio.file.Files.exists(dir.resolve("journal")) && java.nio.file.Files.list(dir.resolve("journal"))
+        .findAny().isPresent(), "nothing journaled either");
+  }
+
   private static String tag(Run r, String key) {
     return r.getData().getTagsList().stream().filter(t -> t.getKey().equals(key)).map(t -> t.getValue())
         .findFirst().orElse("");
