@@ -23,6 +23,53 @@ import org.mlflow.tracking.MlflowClient;
 class MlflowTrackerTest {
 
   @Test
+  void awkwardValuesReadBackExactly() throws Exception {
+    String uri = TestServers.sharedUri();
+    String experiment = TestServers.uniqueExperiment("awkward");
+    Path dir = TestServers.tempDir("awkward");
+    // JSON escapes and non-ASCII in values and run names (MLflow's keys allow only letters, digits,
+    // _-./: and space); doubles JSON has no literal for; the smallest and largest doubles, whose
+    // text must round-trip to the same bits
+    Map<String, String> params = Map.of("quoted", "a \"b\" \\ c", "lambda", "λ=0.01 ü ✓", "tab", "x\ty\nz");
+    double[] values = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MIN_VALUE,
+        Double.MAX_VALUE, 0.1, -0.0, 1e-300};
+    String run;
+    try (Tracker t = new TrackingConfig(uri, dir.resolve("journal").toString(), experiment).open()) {
+      run = t.startRun(null, "run \"ü\"", null, Map.of("note", "line1\nline2 «λ»"));
+      t.logBatch(run, params, TestServers.steps("m", values), Map.of("cached", "true"));
+      t.endRun(run, RunOutcome.KILLED);
+      assertTrue(t.status().online(), "every request was accepted");
+    }
+    try (MlflowClient c = new MlflowClient(uri)) {
+      assertEquals(params, TestServers.params(c, run));
+      Map<String, String> tags = TestServers.tags(c, run);
+      assertEquals("line1\nline2 «λ»", tags.get("note"));
+      assertEquals("true", tags.get("cached"));
+      assertEquals("run \"ü\"", c.getRun(run).getInfo().getRunName());
+      assertEquals(RunStatus.KILLED, c.getRun(run).getInfo().getStatus());
+      // the same values through the MLflow client's typed call (protobuf's JSON): the server must
+      // store the same bits either way (it keeps NaN in a flag and may clamp the infinities itself)
+      String reference = c.createRun(c.getRun(run).getInfo().getExperimentId()).getRunId();
+      List<org.mlflow.api.proto.Service.Metric> typed = new ArrayList<>();
+      for (int i = 0; i < values.length; i++) {
+        typed.add(org.mlflow.api.proto.Service.Metric.newBuilder().setKey("m").setValue(values[i]).setStep(i)
+            .setTimestamp(1L).build());
+      }
+      c.logBatch(reference, typed, List.of(), List.of());
+      Map<Long, Double> ours = TestServers.history(c, run, "m");
+      Map<Long, Double> theirs = TestServers.history(c, reference, "m");
+      for (int i = 0; i < values.length; i++) {
+        assertEquals(Double.doubleToLongBits(theirs.get((long) i)), Double.doubleToLongBits(ours.get((long) i)),
+            "step " + i + ": " + values[i] + " came back as " + ours.get((long) i) + ", through the typed call as "
+                + theirs.get((long) i));
+      }
+      assertTrue(Double.isNaN(ours.get(0L)), "NaN stays NaN");
+      assertEquals(0.1, ours.get(5L));
+      assertEquals(1e-300, ours.get(7L));
+    }
+  }
+
+  @Test
   void parentAndChildRunsReadBackExactly() throws Exception {
     String uri = TestServers.sharedUri();
     String experiment = TestServers.uniqueExperiment("online");
