@@ -25,7 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.mlflow.api.proto.Service.Run;
 import org.mlflow.api.proto.Service.RunInfo;
-import org.mlflow.api.proto.Service.RunStatus;
 import org.mlflow.api.proto.Service.ViewType;
 import org.mlflow.tracking.MlflowClient;
 import org.mlflow.tracking.MlflowClientException;
@@ -186,7 +185,7 @@ final class MlflowGateway implements Closeable {
   /** Marks the run finished, failed or killed at the given time. */
   void endRun(String runId, RunOutcome outcome, long endMillis) {
     ObjectNode req = JSON.createObjectNode().put("run_id", runId).put("run_uuid", runId)
-        .put("status", RunStatus.valueOf(outcome.name()).name()).put("end_time", endMillis);
+        .put("status", outcome.name()).put("end_time", endMillis); // RunOutcome's names are MLflow's statuses
     post("end run " + runId, "runs/update", req);
   }
 
