@@ -28,7 +28,7 @@ import java.util.Map;
 public final class SideBySide {
   static final InputShape SHAPE = new InputShape(1, 28, 28, 10);
   static final long SEED = 1;
-  /** The pipeline's default layouts (channels-last = true): training NCHW, attacks channels-last. */
+  /** The pipeline's default layouts (channels-last = true): NCHW for training and attacks. */
   private static final boolean TRAINING_LAYOUT = TrainingParams.paper().channelsLast();
   private static final boolean ATTACK_LAYOUT = EvaluationParams.defaults().channelsLast();
 
@@ -161,7 +161,7 @@ public final class SideBySide {
     progress.flush();
     try (Classifier c = create(model)) {
       Path checkpoints = Files.createDirectories(work.resolve(model.name() + "-warm-up"));
-      DreluSide.trainingStepsPerSecond(c, train, settings.steps(), settings.batchSize(), true, checkpoints);
+      DreluSide.trainingStepsPerSecond(c, train, settings.steps(), settings.batchSize(), TRAINING_LAYOUT, checkpoints);
     }
   }
 
@@ -187,8 +187,8 @@ public final class SideBySide {
     BenchData.writeNpz(few, fewNpz);
     BenchAttack fixed = BenchAttack.agreementCheck();
     JsonNode checked = reference.run(attackConfig(fewNpz, copy, List.of(fixed)));
-    // drelu's side in each layout it offers this model: a convolutional one channels-last (the
-    // default) and NCHW (evaluation: channels-last: false); the reference runs once per run
+    // drelu's side in each layout it offers this model: a convolutional one in NCHW (the default)
+    // and channels-last (evaluation: channels-last: true); the reference runs once per run
     List<Boolean> layouts = layouts(model, ATTACK_LAYOUT);
     List<Boolean> referenceSuccess = successes(checked.get("attacks").get(fixed.name()).get("success"));
     for (boolean channelsLast : layouts) {

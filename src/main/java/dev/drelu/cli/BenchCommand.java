@@ -152,7 +152,7 @@ final class BenchCommand implements Callable<Integer> {
             arrays.add(liveArrays(model));
           }
         });
-        // the attack stage's default layout (channels-last for a convolutional network on CPU)
+        // the attack stage's default layout (NCHW; channels-last only when a spec asks)
         model.setChannelsLast(EvaluationParams.defaults().channelsLast());
         // labels = the model's own predictions, so every image is attacked with the full budget
         double[] attackRates = {Double.NaN, Double.NaN, Double.NaN};

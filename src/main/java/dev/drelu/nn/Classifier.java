@@ -46,6 +46,7 @@ public final class Classifier implements AutoCloseable {
   private final ParameterStore store;
   private final List<CappedRelu> capped = new ArrayList<>();
   private final List<SeededDropout> dropouts = new ArrayList<>();
+  private final List<MaxPool2x2> pools = new ArrayList<>();
   private final AutoCloseable owner; // what else holds the network (an external model's DJL Model), or null
   private boolean softmaxOutput; // the paper's protocol: attacks see softmax(logits) as logits
   private boolean channelsLast; // inputs laid out channels-last (setChannelsLast)
@@ -160,6 +161,9 @@ public final class Classifier implements AutoCloseable {
     }
     if (b instanceof SeededDropout d) {
       dropouts.add(d);
+    }
+    if (b instanceof MaxPool2x2 p) {
+      pools.add(p);
     }
     for (Pair<String, Block> child : b.getChildren()) {
       collect(child.getValue());
@@ -328,6 +332,7 @@ public final class Classifier implements AutoCloseable {
    */
   public void setChannelsLast(boolean on) {
     channelsLast = on && spec != null && spec.architecture().isConvolutional() && !manager.getDevice().isGpu();
+    pools.forEach(p -> p.setChannelsLast(channelsLast));
   }
 
   /** Switches the straight-through (BPDA) backward pass of every capped layer on or off. */

@@ -227,8 +227,8 @@ public final class Tasks {
   /**
    * @return which test examples a task evaluates, as its parameters show it (manifest, MLflow
    *     {@code evaluation.sampling}); the batch size is left out, results do not depend on it. The
-   *     layout is there only when it is channels-last, so the keys of NCHW attacks (every attack
-   *     before channels-last became the default, and every dense model's) stay what they were.
+   *     layout is there only when it is channels-last, so the keys of NCHW attacks (the default, every
+   *     attack made before the layout existed, and every dense model's) stay what they were.
    */
   private static Map<String, Object> evaluated(EvaluationParams evaluation) {
     Map<String, Object> e = new TreeMap<>();

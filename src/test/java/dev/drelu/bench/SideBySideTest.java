@@ -56,7 +56,7 @@ class SideBySideTest {
     // is weak evidence; the equal loss above is the strong check of equal work.
 
     // 5 training rows (dense; shallow-cnn and tiny-resnet in NCHW, the default, and channels-last),
-    // 3 attacks x (dense, shallow-cnn channels-last, the default, and nchw); every value a real
+    // 3 attacks x (dense, shallow-cnn in NCHW, the default, and channels-last); every value a real
     // positive rate on both sides
     assertEquals(List.of("train steps/s dense", "train steps/s shallow-cnn", "train steps/s shallow-cnn channels-last",
         "train steps/s tiny-resnet", "train steps/s tiny-resnet channels-last"),

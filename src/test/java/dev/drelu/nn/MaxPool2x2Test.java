@@ -2,6 +2,7 @@ package dev.drelu.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -12,9 +13,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The forward-only pooling must give exactly what libtorch's max_pool2d gives: the Square attack,
- * clean passes and evaluation use it, the gradient passes use max_pool2d, and a prediction must
- * not depend on which of the two ran.
+ * Both fast poolings must give exactly what libtorch's max_pool2d gives: the forward-only one
+ * (Square's queries, clean passes, evaluation) its output, the recording one (gradient attacks and
+ * training in NCHW) its output and gradient; a prediction or a weight must not depend on which ran.
  */
 class MaxPool2x2Test {
 
@@ -37,6 +38,78 @@ class MaxPool2x2Test {
         assertArrayEquals(values(expected), values(actual.toFloatArray()), "at shape " + shape);
       }
     }
+  }
+
+  /**
+   * The recording path's gather gives max_pool2d's output and gradient bit for bit: each window's
+   * gradient reaches its first maximum, in ties of equal values, of 0 and -0 and of infinities
+   * alike, and odd sizes drop their last row and column.
+   */
+  @Test
+  void firstMaximumGivesMaxPool2dsOutputAndGradientBitForBit() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Random random = new Random(5);
+      for (Shape shape : new Shape[] {new Shape(5, 3, 28, 28), new Shape(2, 4, 7, 9), new Shape(1, 1, 2, 2)}) {
+        float[] values = new float[(int) shape.size()];
+        for (int i = 0; i < values.length; i++) {
+          int kind = random.nextInt(8);
+          values[i] = switch (kind) {
+            case 0 -> 0f;
+            case 1 -> -0f;
+            case 2 -> 1.5f;
+            case 3 -> Float.NEGATIVE_INFINITY;
+            case 4 -> Float.POSITIVE_INFINITY;
+            default -> (float) random.nextGaussian();
+          };
+        }
+        float[] gradientValues = new float[(int) (shape.get(0) * shape.get(1) * (shape.get(2) / 2) * (shape.get(3) / 2))];
+        for (int i = 0; i < gradientValues.length; i++) {
+          gradientValues[i] = (float) random.nextGaussian();
+        }
+        float[][] expected = pooledAndGradient(m, values, shape, gradientValues, true);
+        float[][] actual = pooledAndGradient(m, values, shape, gradientValues, false);
+        assertArrayEquals(bits(expected[0]), bits(actual[0]), "output at shape " + shape);
+        assertArrayEquals(bits(expected[1]), bits(actual[1]), "gradient at shape " + shape);
+      }
+    }
+  }
+
+  /** A window holding a NaN goes to max_pool2d, whose last-NaN rule the gather does not copy. */
+  @Test
+  void aNanLeavesTheRecordingPathToMaxPool2d() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      float[] values = {Float.NaN, 2f, Float.NaN, 1f, 0f, 0f, 0f, 0f};
+      Shape shape = new Shape(1, 2, 2, 2);
+      assertNull(MaxPool2x2.firstMaximum(m.create(values, shape)));
+      float[] gradient = {3f, 5f};
+      float[][] expected = pooledAndGradient(m, values, shape, gradient, true);
+      float[][] actual = pooledAndGradient(m, values, shape, gradient, false);
+      assertArrayEquals(bits(expected[0]), bits(actual[0]));
+      assertArrayEquals(bits(expected[1]), bits(actual[1]));
+      assertEquals(3f, actual[1][2], "the last NaN of the first window takes its gradient");
+    }
+  }
+
+  /** @return the pooled values and the gradient of sum(pooled * weights) with respect to the input */
+  private static float[][] pooledAndGradient(NDManager m, float[] values, Shape shape, float[] weights,
+      boolean kernel) {
+    try (NDManager scope = m.newSubManager(); Autograd on = Autograd.record()) {
+      NDArray x = scope.create(values, shape);
+      x.setRequiresGradient(true);
+      NDArray pooled = kernel
+          ? Pool.maxPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false)
+          : MaxPool2x2.pool(x, false);
+      on.backward(pooled.mul(scope.create(weights, pooled.getShape())).sum());
+      return new float[][] {pooled.toFloatArray(), x.getGradient().toFloatArray()};
+    }
+  }
+
+  private static int[] bits(float[] values) {
+    int[] out = new int[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = Float.floatToRawIntBits(values[i]);
+    }
+    return out;
   }
 
   /** The Shallow CNN's logits are the same with and without gradient recording (the two pooling paths). */

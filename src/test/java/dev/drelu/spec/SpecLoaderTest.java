@@ -98,7 +98,7 @@ class SpecLoaderTest {
 
     assertEquals(500, spec.evaluation().examples());
     assertEquals(250, spec.evaluation().batchSize());
-    assertTrue(spec.evaluation().channelsLast(), "attacks run channels-last unless a spec asks for NCHW");
+    assertFalse(spec.evaluation().channelsLast(), "attacks run NCHW unless a spec asks for channels-last");
   }
 
   /**
