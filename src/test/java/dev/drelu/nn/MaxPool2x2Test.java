@@ -18,18 +18,15 @@ import org.junit.jupiter.api.Test;
  * training in NCHW) its output and gradient; a prediction or a weight must not depend on which ran.
  */
 class MaxPool2x2Test {
+  /** Odd sizes among them: a last row and column both drop. */
+  private static final Shape[] SHAPES = {new Shape(5, 3, 28, 28), new Shape(2, 4, 7, 9), new Shape(1, 1, 2, 2)};
 
   @Test
   void windowMaximumEqualsMaxPool2d() {
+    Random random = new Random(3);
     try (NDManager m = NDManager.newBaseManager()) {
-      Random random = new Random(3);
-      // odd sizes (a last row and column both drop), ReLU-like zeros and ties, negative zeros, a NaN
-      for (Shape shape : new Shape[] {new Shape(5, 3, 28, 28), new Shape(2, 4, 7, 9), new Shape(1, 1, 2, 2)}) {
-        float[] values = new float[(int) shape.size()];
-        for (int i = 0; i < values.length; i++) {
-          int kind = random.nextInt(6);
-          values[i] = kind == 0 ? 0f : kind == 1 ? -0f : kind == 2 ? 1.5f : (float) random.nextGaussian();
-        }
+      for (Shape shape : SHAPES) {
+        float[] values = awkwardValues(random, shape, false); // and a NaN
         values[values.length / 2] = Float.NaN;
         NDArray x = m.create(values, shape);
         float[] expected = Pool.maxPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false).toFloatArray();
@@ -47,21 +44,10 @@ class MaxPool2x2Test {
    */
   @Test
   void firstMaximumGivesMaxPool2dsOutputAndGradientBitForBit() {
+    Random random = new Random(5);
     try (NDManager m = NDManager.newBaseManager()) {
-      Random random = new Random(5);
-      for (Shape shape : new Shape[] {new Shape(5, 3, 28, 28), new Shape(2, 4, 7, 9), new Shape(1, 1, 2, 2)}) {
-        float[] values = new float[(int) shape.size()];
-        for (int i = 0; i < values.length; i++) {
-          int kind = random.nextInt(8);
-          values[i] = switch (kind) {
-            case 0 -> 0f;
-            case 1 -> -0f;
-            case 2 -> 1.5f;
-            case 3 -> Float.NEGATIVE_INFINITY;
-            case 4 -> Float.POSITIVE_INFINITY;
-            default -> (float) random.nextGaussian();
-          };
-        }
+      for (Shape shape : SHAPES) {
+        float[] values = awkwardValues(random, shape, true);
         float[] gradientValues = new float[(int) (shape.get(0) * shape.get(1) * (shape.get(2) / 2) * (shape.get(3) / 2))];
         for (int i = 0; i < gradientValues.length; i++) {
           gradientValues[i] = (float) random.nextGaussian();
@@ -88,6 +74,25 @@ class MaxPool2x2Test {
       assertArrayEquals(bits(expected[1]), bits(actual[1]));
       assertEquals(3f, actual[1][2], "the last NaN of the first window takes its gradient");
     }
+  }
+
+  /**
+   * @return values of the shape with many ties: ReLU-like zeros, negative zeros, a repeated 1.5,
+   *     with {@code infinities} both infinities too, and Gaussian values between them
+   */
+  private static float[] awkwardValues(Random random, Shape shape, boolean infinities) {
+    float[] values = new float[(int) shape.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = switch (random.nextInt(infinities ? 8 : 6)) {
+        case 0 -> 0f;
+        case 1 -> -0f;
+        case 2 -> 1.5f;
+        case 3 -> infinities ? Float.NEGATIVE_INFINITY : (float) random.nextGaussian();
+        case 4 -> infinities ? Float.POSITIVE_INFINITY : (float) random.nextGaussian();
+        default -> (float) random.nextGaussian();
+      };
+    }
+    return values;
   }
 
   /** @return the pooled values and the gradient of sum(pooled * weights) with respect to the input */
