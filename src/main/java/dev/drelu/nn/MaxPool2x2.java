@@ -114,11 +114,14 @@ final class MaxPool2x2 extends LambdaBlock {
       NDArray pastThird = pastSecond.logicalAnd(bottomLeft.neq(max));
       // offsets within the window: 0, 1, width, width + 1 for 0, 1, 2, 3 corners passed
       // (in int32: DJL's PyTorch engine has no int16)
+      NDArray second = pastSecond.toType(DataType.INT32, false);
       NDArray offset = pastFirst.toType(DataType.INT32, false).add(pastThird.toType(DataType.INT32, false))
-          .add(pastSecond.toType(DataType.INT32, false).mul(width - 1));
+          .add(second.mul(Scalars.scalar(second, width - 1)));
       NDManager m = x.getManager();
-      NDArray windowStart = m.arange(0, (int) rows, 1, DataType.INT64).mul(2 * width).reshape(rows, 1)
-          .add(m.arange(0, (int) columns, 1, DataType.INT64).mul(2).reshape(1, columns));
+      NDArray rowStart = m.arange(0, (int) rows, 1, DataType.INT64);
+      NDArray columnStart = m.arange(0, (int) columns, 1, DataType.INT64);
+      NDArray windowStart = rowStart.mul(Scalars.scalar(rowStart, 2 * width)).reshape(rows, 1)
+          .add(columnStart.mul(Scalars.scalar(columnStart, 2)).reshape(1, columns));
       index = windowStart.add(offset).reshape(n, channels, rows * columns);
       NDScope.unregister(index);
     }

@@ -42,7 +42,7 @@ class SideBySideTest {
       assertTrue(l.difference() <= 1e-5 * Math.max(1, Math.abs(l.drelu())),
           l.model() + ": drelu's loss " + l.drelu() + " but the reference's " + l.reference());
     }
-    assertEquals(List.of("dense", "shallow-cnn", "shallow-cnn nchw"),
+    assertEquals(List.of("dense", "shallow-cnn", "shallow-cnn channels-last"),
         r.agreements().stream().map(SideBySide.Agreement::model).toList(),
         "the attacked models, the convolutional one in both of drelu's layouts");
     for (SideBySide.Agreement a : r.agreements()) {
