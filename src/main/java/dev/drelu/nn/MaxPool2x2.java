@@ -28,7 +28,7 @@ import ai.djl.util.PairList;
  *       same element {@code max_pool2d} returns; backward, gather's gradient adds each output's
  *       gradient into zeros at that element, as {@code max_pool2d}'s does: equal bits both ways
  *       ({@code MaxPool2x2Test}). Forward and backward took 11 ms instead of 19 ms for the
- *       first pool, 6.4 instead of 9.6 for the second.
+ *       first pool, 6.4 instead of 9.6 for the second (the same ops in PyTorch, offsets in int16).
  *   <li>Recording otherwise (channels-last on the CPU, where the kernel is fast; a GPU; a window
  *       holding a NaN, where only the kernel's last-NaN rule is exact) it is {@code max_pool2d}.
  * </ul>
@@ -77,11 +77,11 @@ final class MaxPool2x2 extends LambdaBlock {
 
   /** @return the maximum of each window's four pixels, from four strided views (no copies) */
   static NDArray windowMaximum(NDArray x) {
-    long rows = x.getShape().get(2) / 2 * 2;
-    long columns = x.getShape().get(3) / 2 * 2;
-    NDArray top = corner(x, 0, 0, rows, columns).maximum(corner(x, 0, 1, rows, columns));
-    NDArray bottom = corner(x, 1, 0, rows, columns).maximum(corner(x, 1, 1, rows, columns));
-    return top.maximum(bottom);
+    return windowMaximum(corners(x));
+  }
+
+  private static NDArray windowMaximum(NDArray[] corners) {
+    return corners[0].maximum(corners[1]).maximum(corners[2].maximum(corners[3]));
   }
 
   /**
@@ -101,17 +101,15 @@ final class MaxPool2x2 extends LambdaBlock {
     long columns = width / 2;
     NDArray index;
     try (Autograd off = Autograd.off(); NDScope scope = new NDScope()) {
-      NDArray topLeft = corner(x, 0, 0, rows * 2, columns * 2);
-      NDArray topRight = corner(x, 0, 1, rows * 2, columns * 2);
-      NDArray bottomLeft = corner(x, 1, 0, rows * 2, columns * 2);
-      NDArray max = windowMaximum(x);
+      NDArray[] corners = corners(x);
+      NDArray max = windowMaximum(corners);
       if (max.isNaN().any().getBoolean()) {
         return null;
       }
       // how many corners, in scan order, lie below the maximum before the first that equals it
-      NDArray pastFirst = topLeft.neq(max);
-      NDArray pastSecond = pastFirst.logicalAnd(topRight.neq(max));
-      NDArray pastThird = pastSecond.logicalAnd(bottomLeft.neq(max));
+      NDArray pastFirst = corners[0].neq(max);
+      NDArray pastSecond = pastFirst.logicalAnd(corners[1].neq(max));
+      NDArray pastThird = pastSecond.logicalAnd(corners[2].neq(max));
       // offsets within the window: 0, 1, width, width + 1 for 0, 1, 2, 3 corners passed
       // (in int32: DJL's PyTorch engine has no int16)
       NDArray second = pastSecond.toType(DataType.INT32, false);
@@ -132,7 +130,17 @@ final class MaxPool2x2 extends LambdaBlock {
     }
   }
 
-  private static NDArray corner(NDArray x, int row, int column, long rows, long columns) {
-    return x.get(":, :, " + row + ":" + rows + ":2, " + column + ":" + columns + ":2");
+  /**
+   * @return the four strided views of x's windows in max_pool2d's scan order: top left, top right,
+   *     bottom left, bottom right (a last odd row and column left out)
+   */
+  private static NDArray[] corners(NDArray x) {
+    long rows = x.getShape().get(2) / 2 * 2;
+    long columns = x.getShape().get(3) / 2 * 2;
+    NDArray[] out = new NDArray[4];
+    for (int i = 0; i < 4; i++) {
+      out[i] = x.get(":, :, " + i / 2 + ":" + rows + ":2, " + i % 2 + ":" + columns + ":2");
+    }
+    return out;
   }
 }
