@@ -20,6 +20,7 @@
 #                        slots x torch threads should not exceed a TaskManager machine's cores
 #   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (or AWS_PROFILE)  passed on to the TaskManagers, for an s3:// store
 #   DRELU_FLINK_TM_MEMORY  TaskManager process size (default 2304m), DRELU_FLINK_JM_MEMORY (default 1024m)
+#   DRELU_MALLOC=default   the TaskManagers keep glibc's own malloc settings (bin/native-memory.sh)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -32,6 +33,9 @@ TORCH_THREADS=${DRELU_TORCH_THREADS:-1}
 CONF=$STATE/conf
 CLASSPATH_FILE=$STATE/classpath.txt
 START_TIMEOUT=${DRELU_FLINK_START_TIMEOUT:-120}
+
+# shellcheck source=../bin/native-memory.sh
+. "$ROOT/bin/native-memory.sh"
 
 say() { printf 'flink-cluster: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -143,7 +147,8 @@ start_taskmanager() {
   dynamic=$(sed -n 2p <<<"$params")
   [ -n "$jvm" ] || die "BashJavaUtils printed no TaskManager memory settings; check $CONF/flink-conf.yaml"
   # shellcheck disable=SC2086
-  setsid java "${JAVA17_OPENS[@]}" $jvm -Dai.djl.offline=true \
+  # the TaskManagers run libtorch: glibc's malloc keeps what it frees, as under ./drelu
+  GLIBC_TUNABLES=$(drelu_glibc_tunables) setsid java "${JAVA17_OPENS[@]}" $jvm -Dai.djl.offline=true \
     -Dai.djl.pytorch.num_threads="$TORCH_THREADS" -Dai.djl.pytorch.num_interop_threads=1 \
     -Dorg.slf4j.simpleLogger.defaultLogLevel=info -Dorg.slf4j.simpleLogger.showDateTime=true \
     -Djava.io.tmpdir="$dir" -Ddrelu.home="$dir/drelu-home" -cp "$(classpath)" \

@@ -24,6 +24,7 @@ public final class BenchTable {
     out.printf(Locale.ROOT, "training: %d steps x batch %d (last of three epochs timed); attacks: %d images in batches of %d%n",
         s.steps(), s.batchSize(), s.attackImages(), s.attackBatch());
     out.printf(Locale.ROOT, "load average at start: %s, at end: %s%n", r.loadAtStart(), r.loadAtEnd());
+    out.printf(Locale.ROOT, "native allocator, both sides: %s%n", r.nativeAllocator());
     out.printf(Locale.ROOT, "%-38s %28s %28s %8s %9s %9s%n", "measure", "drelu min/median/max", "reference min/median/max",
         "ratio", "drelu MB", "ref MB");
     for (BenchRow row : r.rows()) {
@@ -70,6 +71,7 @@ public final class BenchTable {
     json.put("referenceTorch", r.referenceTorch());
     json.put("loadAtStart", r.loadAtStart());
     json.put("loadAtEnd", r.loadAtEnd());
+    json.put("nativeAllocator", r.nativeAllocator());
     json.put("rows", r.rows().stream().map(row -> {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("measure", row.measure());

@@ -6,6 +6,7 @@ import dev.drelu.attack.AttackOutcome;
 import dev.drelu.attack.EvaluationParams;
 import dev.drelu.attack.RobustEvaluator;
 import dev.drelu.core.FileTrees;
+import dev.drelu.core.NativeAllocator;
 import dev.drelu.data.ImageDataset;
 import dev.drelu.export.TorchScriptExport;
 import dev.drelu.nn.Classifier;
@@ -53,7 +54,8 @@ public final class SideBySide {
 
   /** Everything one benchmark measured. */
   public record Result(BenchSettings settings, List<BenchRow> rows, List<EqualLoss> losses,
-      List<Agreement> agreements, String loadAtStart, String loadAtEnd, String referenceTorch) {}
+      List<Agreement> agreements, String loadAtStart, String loadAtEnd, String referenceTorch,
+      String nativeAllocator) {}
 
   private final BenchSettings settings;
   private final Device device;
@@ -90,7 +92,9 @@ public final class SideBySide {
     } finally {
       FileTrees.deleteTree(work);
     }
-    return new Result(settings, rows, losses, agreements, loadAtStart, LoadAverage.now(), referenceTorch);
+    // the reference processes inherit this JVM's environment, so its allocator settings too
+    return new Result(settings, rows, losses, agreements, loadAtStart, LoadAverage.now(), referenceTorch,
+        NativeAllocator.describe());
   }
 
   private void measure(BenchModel model, ImageDataset train, Path trainNpz, PythonSide reference, Path work)

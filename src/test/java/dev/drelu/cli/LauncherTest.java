@@ -114,6 +114,27 @@ class LauncherTest {
     assertFalse(MlflowHealth.isUp(uri, Duration.ofSeconds(2)), "stopped");
   }
 
+  /**
+   * Every JVM the launcher starts gets glibc malloc settings that keep libtorch's freed memory
+   * (bin/native-memory.sh); {@code --version} prints what the JVM was given. A caller's own
+   * GLIBC_TUNABLES keeps its keys, and DRELU_MALLOC=default gives glibc's own settings.
+   */
+  @Test
+  void theJvmGetsTheMallocSettingsUnlessToldOtherwise() throws Exception {
+    Result tuned = launch(missingVenv(), List.of("--version"));
+    assertEquals(0, tuned.exit, tuned.toString());
+    assertTrue(tuned.stdout.contains("native allocator: glibc malloc, GLIBC_TUNABLES=glibc.malloc.top_pad=134217728:"
+        + "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=17179869184"), tuned.toString());
+
+    Result callers = launch(missingVenv(), List.of("--version"),
+        Map.of("GLIBC_TUNABLES", "glibc.malloc.mmap_threshold=1048576:glibc.malloc.perturb=0"));
+    assertTrue(callers.stdout.contains("GLIBC_TUNABLES=glibc.malloc.mmap_threshold=1048576:glibc.malloc.perturb=0:"
+        + "glibc.malloc.top_pad=134217728:glibc.malloc.trim_threshold=17179869184\n"), callers.toString());
+
+    Result plain = launch(missingVenv(), List.of("--version"), Map.of("DRELU_MALLOC", "default"));
+    assertTrue(plain.stdout.contains("native allocator: glibc malloc, its own settings"), plain.toString());
+  }
+
   private void assertNoServerStarted(List<String> args, Result r) {
     assertFalse(r.stderr.contains("mlflow-server:"), args + " tried to start the MLflow server\n" + r);
     assertFalse(Files.exists(pidFile()), args + " left a pid file " + pidFile());
@@ -142,6 +163,10 @@ class LauncherTest {
   }
 
   private Result launch(String venv, List<String> args) throws Exception {
+    return launch(venv, args, Map.of());
+  }
+
+  private Result launch(String venv, List<String> args, Map<String, String> extraEnv) throws Exception {
     ProcessBuilder pb = new ProcessBuilder();
     pb.command().addAll(List.of("bash", ROOT.resolve("drelu").toString()));
     pb.command().addAll(args);
@@ -152,6 +177,9 @@ class LauncherTest {
     env.put("DRELU_MLFLOW_VENV", venv);
     env.put("DRELU_CLASSPATH", System.getProperty("java.class.path"));
     env.put("DRELU_XMX", "512m");
+    env.remove("GLIBC_TUNABLES");
+    env.remove("DRELU_MALLOC");
+    env.putAll(extraEnv);
     Path out = home.resolve("launch.out");
     Path err = home.resolve("launch.err");
     pb.directory(ROOT.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
