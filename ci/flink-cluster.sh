@@ -146,8 +146,8 @@ start_taskmanager() {
   jvm=$(sed -n 1p <<<"$params")
   dynamic=$(sed -n 2p <<<"$params")
   [ -n "$jvm" ] || die "BashJavaUtils printed no TaskManager memory settings; check $CONF/flink-conf.yaml"
-  # shellcheck disable=SC2086
   # the TaskManagers run libtorch: glibc's malloc keeps what it frees, as under ./drelu
+  # shellcheck disable=SC2086
   GLIBC_TUNABLES=$(drelu_glibc_tunables) setsid java "${JAVA17_OPENS[@]}" $jvm -Dai.djl.offline=true \
     -Dai.djl.pytorch.num_threads="$TORCH_THREADS" -Dai.djl.pytorch.num_interop_threads=1 \
     -Dorg.slf4j.simpleLogger.defaultLogLevel=info -Dorg.slf4j.simpleLogger.showDateTime=true \
