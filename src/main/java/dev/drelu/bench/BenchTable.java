@@ -19,20 +19,23 @@ public final class BenchTable {
 
   public static void print(SideBySide.Result r, PrintWriter out) {
     BenchSettings s = r.settings();
-    out.printf(Locale.ROOT, "drelu bench --against pytorch: %d runs alternated, %d thread(s) each side, reference torch %s%n",
+    out.printf(Locale.ROOT, "drelu bench --against pytorch: %d runs alternated (training: at least), %d thread(s) each side, reference torch %s%n",
         s.runs(), s.threads(), r.referenceTorch());
-    out.printf(Locale.ROOT, "training: %d steps x batch %d (last of three epochs timed); attacks: %d images in batches of %d%n",
-        s.steps(), s.batchSize(), s.attackImages(), s.attackBatch());
+    out.printf(Locale.ROOT, "training: %d steps x batch %d, %d epochs a run, the last %d timed; per model %d s of untimed"
+        + " drelu warm-up, then at least %d runs and %d s of timed ones%n", s.steps(), s.batchSize(),
+        BenchSettings.EPOCHS, BenchSettings.TIMED_EPOCHS, s.warmUpSeconds(), s.runs(), s.trainingSeconds());
+    out.printf(Locale.ROOT, "attacks: %d images in batches of %d%n", s.attackImages(), s.attackBatch());
     out.printf(Locale.ROOT, "load average at start: %s, at end: %s%n", r.loadAtStart(), r.loadAtEnd());
     out.printf(Locale.ROOT, "native allocator, both sides: %s%n", r.nativeAllocator());
-    out.printf(Locale.ROOT, "%-38s %28s %28s %8s %9s %9s%n", "measure", "drelu min/median/max", "reference min/median/max",
-        "ratio", "drelu MB", "ref MB");
+    out.printf(Locale.ROOT, "%-38s %28s %28s %8s %9s %9s %5s%n", "measure", "drelu min/median/max", "reference min/median/max",
+        "ratio", "drelu MB", "ref MB", "runs");
     for (BenchRow row : r.rows()) {
-      out.printf(Locale.ROOT, "%-38s %28s %28s %8s %9s %9s%n", row.measure(), spread(row.drelu()),
+      out.printf(Locale.ROOT, "%-38s %28s %28s %8s %9s %9s %5d%n", row.measure(), spread(row.drelu()),
           row.reference().isEmpty() ? "-" : spread(row.reference()),
           Double.isNaN(row.ratio()) ? "-" : String.format(Locale.ROOT, "%.2fx", row.ratio()),
           row.dreluMegabytes() < 0 ? "-" : String.format(Locale.ROOT, "%.0f", row.dreluMegabytes()),
-          Double.isNaN(row.referenceMegabytes()) ? "-" : String.format(Locale.ROOT, "%.0f", row.referenceMegabytes()));
+          Double.isNaN(row.referenceMegabytes()) ? "-" : String.format(Locale.ROOT, "%.0f", row.referenceMegabytes()),
+          row.drelu().size());
     }
     out.println("(ratio > 1: drelu faster; rates are drelu/reference, times reference/drelu; drelu MB = the JVM's"
         + " resident memory after the row, ref MB = the reference process's peak)");
@@ -65,9 +68,18 @@ public final class BenchTable {
     Path csvFile = folder.resolve("bench-" + stamp + ".csv");
     writeAtomically(csvFile, csv.toString());
     Map<String, Object> json = new LinkedHashMap<>();
-    json.put("settings", Map.of("runs", r.settings().runs(), "threads", r.settings().threads(),
-        "steps", r.settings().steps(), "batchSize", r.settings().batchSize(),
-        "attackImages", r.settings().attackImages(), "attackBatch", r.settings().attackBatch()));
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("runs", r.settings().runs());
+    settings.put("threads", r.settings().threads());
+    settings.put("steps", r.settings().steps());
+    settings.put("batchSize", r.settings().batchSize());
+    settings.put("epochs", BenchSettings.EPOCHS);
+    settings.put("timedEpochs", BenchSettings.TIMED_EPOCHS);
+    settings.put("warmUpSeconds", r.settings().warmUpSeconds());
+    settings.put("trainingSeconds", r.settings().trainingSeconds());
+    settings.put("attackImages", r.settings().attackImages());
+    settings.put("attackBatch", r.settings().attackBatch());
+    json.put("settings", settings);
     json.put("referenceTorch", r.referenceTorch());
     json.put("loadAtStart", r.loadAtStart());
     json.put("loadAtEnd", r.loadAtEnd());

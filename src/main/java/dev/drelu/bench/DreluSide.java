@@ -48,7 +48,8 @@ public final class DreluSide {
    * pass and a checkpoint after each epoch) for {@link BenchSettings#EPOCHS} epochs.
    *
    * @param channelsLast the training layout ({@link TrainingParams#channelsLast}; a dense network ignores it)
-   * @return steps per second of the last epoch (the earlier ones warm up the allocator and JIT)
+   * @return steps per second over the last {@link BenchSettings#TIMED_EPOCHS} epochs, validation passes
+   *     included, as the reference times its own
    */
   static double trainingStepsPerSecond(Classifier model, ImageDataset data, int steps, int batchSize,
       boolean channelsLast, Path work) throws IOException {
@@ -62,7 +63,9 @@ public final class DreluSide {
         seconds.add(m.seconds());
       }
     });
-    return steps / seconds.get(seconds.size() - 1);
+    double timed = seconds.subList(seconds.size() - BenchSettings.TIMED_EPOCHS, seconds.size()).stream()
+        .mapToDouble(Double::doubleValue).sum();
+    return steps * BenchSettings.TIMED_EPOCHS / timed;
   }
 
   /** @return the attack's outcome on {@code data}, in batches of {@code batch}, clean pass included */

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -116,8 +117,11 @@ public final class SideBySide {
     double referenceMb = 0;
     Classifier trained = null;
     try {
-      for (int run = 1; run <= settings.runs(); run++) {
-        progress.printf("  %s training, run %d of %d%n", model.name(), run, settings.runs());
+      long started = System.nanoTime();
+      for (int run = 1; run <= settings.runs() || (System.nanoTime() - started) / 1e9 < settings.trainingSeconds();
+          run++) {
+        progress.printf("  %s training, run %d (at least %d, and %d s)%n", model.name(), run, settings.runs(),
+            settings.trainingSeconds());
         progress.flush();
         boolean dreluFirst = run % 2 == 1;
         if (!dreluFirst) {
@@ -153,20 +157,31 @@ public final class SideBySide {
   }
 
   /**
-   * Trains a throwaway copy of the model once, untimed, on drelu's side. A fresh JVM compiles
-   * drelu's per-step code over its first thousand or so steps, and on two cores its compiler threads
-   * take turns with libtorch's: the third epoch of a model trained first in a JVM ran at 230-370
-   * steps/s, the same epoch after a warm-up at 450-500. The reference has no JIT to warm (each of
-   * its runs is a new process, timed on the same last epoch); the attacks get their untimed batch
-   * on both sides for the same reason.
+   * Trains throwaway copies of the model, untimed, on drelu's side, in each layout it will be timed
+   * in, whole runs at a time until {@link BenchSettings#warmUpSeconds} have passed (at least one
+   * run): see {@link BenchSettings#WARM_UP_SECONDS} for why. The reference has no compiler to warm
+   * (each of its runs is a new process, timed on the same last epochs); the attacks get their
+   * untimed batch on both sides.
    */
   private void warmUp(BenchModel model, ImageDataset train, Path work) throws IOException {
-    progress.printf("  %s training, warm-up (drelu, untimed)%n", model.name());
+    progress.printf("  %s training, warm-up (drelu, untimed, at least %d s)%n", model.name(), settings.warmUpSeconds());
     progress.flush();
-    try (Classifier c = create(model)) {
-      Path checkpoints = Files.createDirectories(work.resolve(model.name() + "-warm-up"));
-      DreluSide.trainingStepsPerSecond(c, train, settings.steps(), settings.batchSize(), TRAINING_LAYOUT, checkpoints);
-    }
+    List<Boolean> layouts = layouts(model, TRAINING_LAYOUT);
+    long started = System.nanoTime();
+    int round = 0;
+    double rate;
+    do {
+      boolean channelsLast = layouts.get(round % layouts.size());
+      try (Classifier c = create(model)) {
+        Path checkpoints = Files.createDirectories(work.resolve(model.name() + "-warm-up-" + round));
+        rate = DreluSide.trainingStepsPerSecond(c, train, settings.steps(), settings.batchSize(), channelsLast,
+            checkpoints);
+      }
+      round++;
+    } while ((System.nanoTime() - started) / 1e9 < settings.warmUpSeconds());
+    progress.printf(Locale.ROOT, "  %s training, warm-up: %d untimed run(s) in %.0f s, the last at %.1f steps/s%n",
+        model.name(), round, (System.nanoTime() - started) / 1e9, rate);
+    progress.flush();
   }
 
   private double trainReference(BenchModel model, Path trainNpz, Path initial, PythonSide reference, List<Double> rates)
@@ -327,6 +342,7 @@ public final class SideBySide {
     c.put("batchSize", settings.batchSize());
     c.put("steps", steps);
     c.put("epochs", steps == 0 ? 0 : BenchSettings.EPOCHS);
+    c.put("timedEpochs", BenchSettings.TIMED_EPOCHS);
     return c;
   }
 

@@ -78,7 +78,7 @@ final class BenchCommand implements Callable<Integer> {
       + " (creates a pinned venv under .drelu/bench/venv once, ~4.5 GB)")
   String against;
 
-  @Option(names = "--runs", defaultValue = "3", description = "with --against: runs per side, alternated. Default: ${DEFAULT-VALUE}")
+  @Option(names = "--runs", defaultValue = "3", description = "with --against: runs per side, alternated (training: at least). Default: ${DEFAULT-VALUE}")
   int runs;
 
   @Option(names = "--threads", defaultValue = "2",
@@ -91,6 +91,16 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--check-images", defaultValue = "32",
       description = "with --against: images of the per-example agreement check. Default: ${DEFAULT-VALUE}")
   int checkImages;
+
+  @Option(names = "--warm-up-seconds", defaultValue = "" + dev.drelu.bench.BenchSettings.WARM_UP_SECONDS,
+      description = "with --against: untimed drelu training per model before its timed runs, so they meet"
+          + " compiled code. Default: ${DEFAULT-VALUE}")
+  int warmUpSeconds;
+
+  @Option(names = "--training-seconds", defaultValue = "" + dev.drelu.bench.BenchSettings.TRAINING_SECONDS,
+      description = "with --against: a model's timed training runs go on past --runs until both sides have"
+          + " trained it this long. Default: ${DEFAULT-VALUE}")
+  int trainingSeconds;
 
   @Option(names = "--pipeline", description = "with --against: also time the whole quickstart at 2 tasks x 1 thread"
       + " and 1 x 2 (minutes)")
@@ -205,13 +215,15 @@ final class BenchCommand implements Callable<Integer> {
         .atLeast("--threads", threads, 1, "PyTorch intra-op threads")
         .atLeast("--attack-batch", attackBatch, 1, "images per attack batch")
         .atLeast("--check-images", checkImages, 1, "images of the agreement check")
+        .atLeast("--warm-up-seconds", warmUpSeconds, 0, "0 warms up with one untimed run")
+        .atLeast("--training-seconds", trainingSeconds, 0, "0 trains --runs times")
         .throwIfAny(command);
     System.setProperty(dev.drelu.nn.TorchThreads.PROPERTY, Integer.toString(threads));
     System.setProperty("ai.djl.offline", "true");
     Path root = Path.of(System.getProperty("drelu.project.root", ".")).toAbsolutePath();
     Path home = dev.drelu.core.DreluHome.get();
     BenchSettings settings = new BenchSettings(runs, threads, steps, batchSize, attackImages, attackBatch,
-        checkImages, dev.drelu.bench.BenchAttack.timed(), pipeline, root, home);
+        checkImages, dev.drelu.bench.BenchAttack.timed(), warmUpSeconds, trainingSeconds, pipeline, root, home);
     PrintWriter out = command.commandLine().getOut();
     SideBySide.Result result = new SideBySide(settings, Devices.resolve(device), out).run();
     BenchTable.print(result, out);
