@@ -11,6 +11,8 @@ import java.nio.file.Path;
  * @param batchSize training batch
  * @param attackImages images per timed attack
  * @param attackBatch images per attack batch, both sides
+ * @param attackSeconds each timed attack repeats whole passes over its images until this long has
+ *     passed, on both sides ({@link #ATTACK_SECONDS} by default)
  * @param checkImages images of the untimed per-example agreement check
  * @param attacks the timed attacks ({@link BenchAttack#timed()}; a test passes cheaper ones)
  * @param warmUpSeconds drelu's side trains untimed runs of each model for at least this long before
@@ -21,11 +23,19 @@ import java.nio.file.Path;
  * @param projectRoot the checkout (bench/reference, pipelines/, the MNIST digits under .drelu/deps)
  * @param home drelu's home (.drelu): the venv and results go under home/bench
  */
-public record BenchSettings(int runs, int threads, int steps, int batchSize, int attackImages, int attackBatch,
+public record BenchSettings(int runs, int threads, int steps, int batchSize, int attackImages, int attackBatch, int attackSeconds,
     int checkImages, java.util.List<BenchAttack> attacks, int warmUpSeconds, int trainingSeconds, boolean pipeline, Path projectRoot, Path home) {
   public BenchSettings {
     attacks = java.util.List.copyOf(attacks);
   }
+
+  /**
+   * Least seconds a timed attack runs, on both sides. PGD-20 on the Dense network attacks 1,000
+   * images in a third of a second, and drelu's side of that row ran at 1,759-4,294 img/s over
+   * three runs (the reference at 2,390-3,208): a window that short measures the host. Three
+   * seconds makes it about ten passes; every other timed attack takes longer than that already.
+   */
+  public static final int ATTACK_SECONDS = 3;
 
   /** Training epochs per run, on both sides. */
   static final int EPOCHS = 3;

@@ -24,7 +24,8 @@ public final class BenchTable {
     out.printf(Locale.ROOT, "training: %d steps x batch %d, %d epochs a run, the last %d timed; per model %d s of untimed"
         + " drelu warm-up, then at least %d runs and %d s of timed ones%n", s.steps(), s.batchSize(),
         BenchSettings.EPOCHS, BenchSettings.TIMED_EPOCHS, s.warmUpSeconds(), s.runs(), s.trainingSeconds());
-    out.printf(Locale.ROOT, "attacks: %d images in batches of %d%n", s.attackImages(), s.attackBatch());
+    out.printf(Locale.ROOT, "attacks: %d images in batches of %d, whole passes for at least %d s%n", s.attackImages(),
+        s.attackBatch(), s.attackSeconds());
     out.printf(Locale.ROOT, "load average at start: %s, at end: %s%n", r.loadAtStart(), r.loadAtEnd());
     out.printf(Locale.ROOT, "native allocator, both sides: %s%n", r.nativeAllocator());
     out.printf(Locale.ROOT, "%-38s %28s %28s %8s %9s %9s %5s%n", "measure", "drelu min/median/max", "reference min/median/max",
@@ -79,6 +80,7 @@ public final class BenchTable {
     settings.put("trainingSeconds", r.settings().trainingSeconds());
     settings.put("attackImages", r.settings().attackImages());
     settings.put("attackBatch", r.settings().attackBatch());
+    settings.put("attackSeconds", r.settings().attackSeconds());
     json.put("settings", settings);
     json.put("referenceTorch", r.referenceTorch());
     json.put("loadAtStart", r.loadAtStart());

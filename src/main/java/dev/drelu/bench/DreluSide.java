@@ -83,6 +83,24 @@ public final class DreluSide {
     return RobustEvaluator.run(model, model, data, attack.dreluParams(), batch, clean, n -> { });
   }
 
+  /**
+   * Times the attack over whole passes of {@code data} until {@code minSeconds} of attacking have
+   * passed (at least one pass), as the reference times its own.
+   *
+   * @return attacked images per second over all the passes
+   */
+  static double imagesPerSecond(Classifier model, ImageDataset data, BenchAttack attack, int batch,
+      RobustEvaluator.CleanPass clean, double minSeconds) {
+    double images = 0;
+    double seconds = 0;
+    do {
+      AttackOutcome o = attack(model, data, attack, batch, clean);
+      images += o.size();
+      seconds += o.seconds();
+    } while (seconds < minSeconds);
+    return images / seconds;
+  }
+
   /** @return the same images labelled with the model's own predictions (every image is attacked in full) */
   public static ImageDataset relabelled(Classifier model, ImageDataset data) {
     int[] predictions = RobustEvaluator.cleanPass(model, data, 500).prediction();

@@ -248,8 +248,8 @@ public final class SideBySide {
       for (boolean channelsLast : layouts) {
         inLayout(trained, channelsLast, () -> {
           for (BenchAttack a : attacks) {
-            AttackOutcome o = DreluSide.attack(trained, images, a, settings.attackBatch(), clean.get(channelsLast));
-            dreluRates.get(rowName(a, model, channelsLast)).add(o.summary().imagesPerSecond());
+            dreluRates.get(rowName(a, model, channelsLast)).add(DreluSide.imagesPerSecond(trained, images, a,
+                settings.attackBatch(), clean.get(channelsLast), settings.attackSeconds()));
           }
           return null;
         });
@@ -350,6 +350,7 @@ public final class SideBySide {
     Map<String, Object> c = common(data, torchscript);
     c.put("mode", "attack");
     c.put("attackBatch", settings.attackBatch());
+    c.put("attackSeconds", settings.attackSeconds());
     c.put("attacks", attacks.stream().map(BenchAttack::referenceArguments).toList());
     return c;
   }

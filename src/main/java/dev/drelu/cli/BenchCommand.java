@@ -92,6 +92,11 @@ final class BenchCommand implements Callable<Integer> {
       description = "with --against: images of the per-example agreement check. Default: ${DEFAULT-VALUE}")
   int checkImages;
 
+  @Option(names = "--attack-seconds", defaultValue = "" + dev.drelu.bench.BenchSettings.ATTACK_SECONDS,
+      description = "with --against: each timed attack repeats passes over its images until this long has passed,"
+          + " on both sides. Default: ${DEFAULT-VALUE}")
+  int attackSeconds;
+
   @Option(names = "--warm-up-seconds", defaultValue = "" + dev.drelu.bench.BenchSettings.WARM_UP_SECONDS,
       description = "with --against: untimed drelu training per model before its timed runs, so they meet"
           + " compiled code. Default: ${DEFAULT-VALUE}")
@@ -215,6 +220,7 @@ final class BenchCommand implements Callable<Integer> {
         .atLeast("--threads", threads, 1, "PyTorch intra-op threads")
         .atLeast("--attack-batch", attackBatch, 1, "images per attack batch")
         .atLeast("--check-images", checkImages, 1, "images of the agreement check")
+        .atLeast("--attack-seconds", attackSeconds, 0, "0 times one pass")
         .atLeast("--warm-up-seconds", warmUpSeconds, 0, "0 warms up with one untimed run")
         .atLeast("--training-seconds", trainingSeconds, 0, "0 trains --runs times")
         .throwIfAny(command);
@@ -222,7 +228,7 @@ final class BenchCommand implements Callable<Integer> {
     System.setProperty("ai.djl.offline", "true");
     Path root = Path.of(System.getProperty("drelu.project.root", ".")).toAbsolutePath();
     Path home = dev.drelu.core.DreluHome.get();
-    BenchSettings settings = new BenchSettings(runs, threads, steps, batchSize, attackImages, attackBatch,
+    BenchSettings settings = new BenchSettings(runs, threads, steps, batchSize, attackImages, attackBatch, attackSeconds,
         checkImages, dev.drelu.bench.BenchAttack.timed(), warmUpSeconds, trainingSeconds, pipeline, root, home);
     PrintWriter out = command.commandLine().getOut();
     SideBySide.Result result = new SideBySide(settings, Devices.resolve(device), out).run();
