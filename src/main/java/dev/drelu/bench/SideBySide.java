@@ -205,7 +205,7 @@ public final class SideBySide {
     Path fewNpz = work.resolve(model.name() + "-check.npz");
     BenchData.writeNpz(few, fewNpz);
     BenchAttack fixed = BenchAttack.agreementCheck();
-    JsonNode checked = reference.run(attackConfig(fewNpz, copy, List.of(fixed)));
+    JsonNode checked = reference.run(attackConfig(fewNpz, copy, List.of(fixed), 0)); // untimed: one pass
     // drelu's side in each layout it offers this model: a convolutional one in NCHW (the default)
     // and channels-last (evaluation: channels-last: true); the reference runs once per run
     List<Boolean> layouts = layouts(model, ATTACK_LAYOUT);
@@ -304,7 +304,7 @@ public final class SideBySide {
 
   private double attackReference(Path npz, Path copy, List<BenchAttack> attacks, PythonSide reference,
       Map<String, List<Double>> rates) throws IOException, InterruptedException {
-    JsonNode r = reference.run(attackConfig(npz, copy, attacks));
+    JsonNode r = reference.run(attackConfig(npz, copy, attacks, settings.attackSeconds()));
     for (BenchAttack a : attacks) {
       rates.get(a.name()).add(r.get("attacks").get(a.name()).get("imagesPerSecond").asDouble());
     }
@@ -346,11 +346,12 @@ public final class SideBySide {
     return c;
   }
 
-  private Map<String, Object> attackConfig(Path data, Path torchscript, List<BenchAttack> attacks) {
+  /** @param attackSeconds least seconds of whole passes per attack (0: one pass) */
+  private Map<String, Object> attackConfig(Path data, Path torchscript, List<BenchAttack> attacks, int attackSeconds) {
     Map<String, Object> c = common(data, torchscript);
     c.put("mode", "attack");
     c.put("attackBatch", settings.attackBatch());
-    c.put("attackSeconds", settings.attackSeconds());
+    c.put("attackSeconds", attackSeconds);
     c.put("attacks", attacks.stream().map(BenchAttack::referenceArguments).toList());
     return c;
   }

@@ -27,7 +27,7 @@ class SideBySideTest {
     Path root = Path.of("").toAbsolutePath();
     // the venv and the MNIST digits where ci/test.sh installs them
     // the harness as the command runs it, with cheaper attacks (same methods, smaller budgets); each
-    // timed attack repeats its passes for a second, so the verdicts must still be those of one pass
+    // timed attack repeats its passes for a second on both sides, so the repeat loops run too
     List<BenchAttack> attacks = List.of(new BenchAttack("pgd-5", "pgd", 5, 0.02, true, 0, 0.1),
         new BenchAttack("apgd-ce-10", "apgd-ce", 10, 0, false, 0, 0.1),
         new BenchAttack("square-50", "square", 0, 0, false, 50, 0.1));
